@@ -1,0 +1,32 @@
+/**
+ * Environment variable names shared by the CDK stack (which sets them) and the Lambda config parser (which reads
+ * them once at cold start). Business code never reads `process.env`.
+ */
+export const ENV = {
+  sessionsTable: 'SESSIONS_TABLE',
+  routingTable: 'ROUTING_TABLE',
+  ordersTable: 'ORDERS_TABLE',
+  /** JSON of a `ModelCatalog` (lambdas/core/catalog.ts), resolved from the deploy parameters by the stack. */
+  modelCatalog: 'MODEL_CATALOG',
+  /** `rediss://host:port` of the ElastiCache endpoint; absent for functions that do not use the cache. */
+  redisUrl: 'REDIS_URL',
+  dailyBudgetUsd: 'DAILY_BUDGET_USD',
+  /** Optional override of the API Gateway management endpoint; otherwise derived from the event. */
+  connectionsEndpoint: 'CONNECTIONS_ENDPOINT',
+  /** Optional Bedrock runtime endpoint override (the offline stack points it at the local endpoint). */
+  bedrockEndpoint: 'BEDROCK_ENDPOINT',
+  bedrockRequestTimeoutMs: 'BEDROCK_REQUEST_TIMEOUT_MS',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** Entry files of the Lambda handlers, relative to the repository root: the CDK stack and the benchmarks bundle these. */
+export const HANDLER_ENTRIES = {
+  connect: 'lambdas/entry/connect.ts',
+  disconnect: 'lambdas/entry/disconnect.ts',
+  route: 'lambdas/entry/route.ts',
+  invoke: 'lambdas/entry/invoke.ts',
+  default: 'lambdas/entry/default.ts',
+} as const;
+
+export type HandlerName = keyof typeof HANDLER_ENTRIES;
