@@ -1,0 +1,100 @@
+import {
+  ConverseStreamCommand,
+  type BedrockRuntimeClient,
+  type ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
+import {
+  ModelError,
+  ModelStreamInterruptedError,
+  ModelThrottledError,
+  ModelTimeoutError,
+  ModelUnavailableError,
+} from '../core/errors';
+import type { ModelClient, ModelRequest, ModelStreamEvent } from '../ports';
+
+export interface BedrockModelClientOptions {
+  /** No event for this long means a hung stream: abort it rather than hold the connection open. */
+  readonly streamIdleTimeoutMs: number;
+}
+
+const THROTTLING = new Set(['ThrottlingException', 'ServiceQuotaExceededException', 'throttlingException']);
+const TIMEOUTS = new Set(['ModelTimeoutException', 'TimeoutError', 'RequestTimeout', 'ETIMEDOUT']);
+
+/**
+ * Maps an SDK or network failure to the core's ModelError vocabulary. Errors inside an HTTP 200 stream (which the
+ * SDK's retries do not cover) become ModelStreamInterruptedError once text has arrived.
+ */
+export const toModelError = (error: unknown, afterFirstEvent: boolean): ModelError => {
+  if (error instanceof ModelError) return error;
+  const name = error instanceof Error ? error.name : 'UnknownError';
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (afterFirstEvent) return new ModelStreamInterruptedError(`model stream interrupted: ${name}: ${message}`, { cause: error });
+  if (THROTTLING.has(name)) return new ModelThrottledError(`model throttled: ${message}`, { cause: error });
+  if (TIMEOUTS.has(name) || code === 'ETIMEDOUT') return new ModelTimeoutError(`model timed out: ${message}`, { cause: error });
+  return new ModelUnavailableError(`model unavailable: ${name}: ${message}`, { cause: error });
+};
+
+const toEvents = (event: ConverseStreamOutput): ModelStreamEvent[] => {
+  if (event.contentBlockDelta?.delta?.text !== undefined) return [{ type: 'text', text: event.contentBlockDelta.delta.text }];
+  if (event.messageStop) return [{ type: 'stop', reason: event.messageStop.stopReason ?? 'unknown' }];
+  if (event.metadata?.usage) {
+    const { inputTokens = 0, outputTokens = 0 } = event.metadata.usage;
+    return [{ type: 'usage', inputTokens, outputTokens }];
+  }
+  const streamError =
+    event.internalServerException ??
+    event.modelStreamErrorException ??
+    event.throttlingException ??
+    event.validationException ??
+    event.serviceUnavailableException;
+  if (streamError) throw streamError;
+  return [];
+};
+
+/** ModelClient over Bedrock ConverseStream. `maxTokens` is always sent: Bedrock reserves quota by it. */
+export class BedrockModelClient implements ModelClient {
+  constructor(
+    private readonly client: BedrockRuntimeClient,
+    private readonly options: BedrockModelClientOptions,
+  ) {}
+
+  async *stream(request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+    const watchdog = new AbortController();
+    const signal = AbortSignal.any([request.signal, watchdog.signal]);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => watchdog.abort(new ModelTimeoutError(`no model event for ${this.options.streamIdleTimeoutMs} ms`)), this.options.streamIdleTimeoutMs);
+    };
+    let sawEvent = false;
+    try {
+      arm();
+      const response = await this.client.send(
+        new ConverseStreamCommand({
+          modelId: request.modelId,
+          system: [{ text: request.system }],
+          messages: request.messages.map((m) => ({ role: m.role, content: [{ text: m.text }] })),
+          inferenceConfig: { maxTokens: request.maxTokens },
+        }),
+        { abortSignal: signal },
+      );
+      if (!response.stream) throw new ModelUnavailableError('Bedrock returned no stream');
+      for await (const event of response.stream) {
+        arm();
+        const events = toEvents(event);
+        for (const mapped of events) {
+          if (mapped.type === 'text') sawEvent = true;
+          yield mapped;
+        }
+      }
+    } catch (error) {
+      if (watchdog.signal.aborted) throw watchdog.signal.reason as ModelTimeoutError;
+      // The caller's own abort (client gone, deadline) is the caller's to interpret.
+      if (request.signal.aborted) throw error;
+      throw toModelError(error, sawEvent);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

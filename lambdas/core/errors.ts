@@ -1,0 +1,80 @@
+/**
+ * Typed errors of the gateway. Each carries a stable machine-readable `code` that the handlers put in the `error`
+ * frame (DESIGN section 3); handlers map errors to replies in one place (lambdas/handlers/reply.ts).
+ */
+
+export const ERROR_CODES = [
+  'frame_too_large',
+  'invalid_json',
+  'invalid_frame',
+  'unknown_action',
+  'missing_message',
+  'message_too_long',
+  'model_throttled',
+  'model_unavailable',
+  'model_timeout',
+  'model_stream_interrupted',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type FrameErrorCode = Extract<
+  ErrorCode,
+  'frame_too_large' | 'invalid_json' | 'invalid_frame' | 'unknown_action' | 'missing_message' | 'message_too_long'
+>;
+
+/** A client frame the gateway cannot act on. The connection stays open; nothing was charged. */
+export class InvalidFrameError extends Error {
+  override readonly name = 'InvalidFrameError';
+  constructor(
+    readonly code: FrameErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Base of failures talking to a model; `retryable` says whether another tier may still answer. */
+export abstract class ModelError extends Error {
+  abstract readonly code: Extract<ErrorCode, `model_${string}`>;
+  abstract readonly retryable: boolean;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export class ModelThrottledError extends ModelError {
+  override readonly name = 'ModelThrottledError';
+  readonly code = 'model_throttled' as const;
+  readonly retryable = true;
+}
+
+export class ModelUnavailableError extends ModelError {
+  override readonly name = 'ModelUnavailableError';
+  readonly code = 'model_unavailable' as const;
+  readonly retryable = true;
+}
+
+export class ModelTimeoutError extends ModelError {
+  override readonly name = 'ModelTimeoutError';
+  readonly code = 'model_timeout' as const;
+  readonly retryable = true;
+}
+
+/** The stream broke after it started (errors inside an HTTP 200 stream, which SDK retries do not cover). */
+export class ModelStreamInterruptedError extends ModelError {
+  override readonly name = 'ModelStreamInterruptedError';
+  readonly code = 'model_stream_interrupted' as const;
+  readonly retryable = true;
+}
+
+/** The client left (API Gateway answered 410 Gone): stop posting and stop spending. */
+export class ConnectionGoneError extends Error {
+  override readonly name = 'ConnectionGoneError';
+  constructor(
+    readonly connectionId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`connection ${connectionId} is gone`, options);
+  }
+}

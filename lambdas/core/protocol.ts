@@ -1,0 +1,134 @@
+import { InvalidFrameError, type ErrorCode } from './errors';
+import type { Intent, Tier } from './vocabulary';
+
+/** API Gateway's WebSocket message limit; frames above it never reach a handler in AWS. */
+export const MAX_FRAME_BYTES = 128 * 1024;
+
+export interface FrameLimits {
+  readonly maxFrameBytes: number;
+  /** A chat message longer than this is refused before any model is called. */
+  readonly maxMessageChars: number;
+}
+
+export const DEFAULT_FRAME_LIMITS: FrameLimits = { maxFrameBytes: MAX_FRAME_BYTES, maxMessageChars: 4000 };
+
+export const CLIENT_ACTIONS = ['invoke', 'route'] as const;
+export type ClientAction = (typeof CLIENT_ACTIONS)[number];
+
+export interface InvokeFrame {
+  readonly action: 'invoke';
+  readonly message: string;
+  readonly sessionId?: string;
+  readonly requestId?: string;
+}
+
+export interface RouteFrame {
+  readonly action: 'route';
+  readonly message: string;
+  readonly requestId?: string;
+}
+
+export type ClientFrame = InvokeFrame | RouteFrame;
+
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const optionalId = (frame: Record<string, unknown>, field: string): string | undefined => {
+  const value = frame[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !REQUEST_ID_PATTERN.test(value)) {
+    throw new InvalidFrameError('invalid_frame', `${field} must be 1-128 characters of letters, digits, '.', ':', '_' or '-'`);
+  }
+  return value;
+};
+
+/**
+ * Best-effort request id of a frame that may be invalid, so an `error` reply can still be correlated by the client.
+ */
+export const peekRequestId = (body: string | undefined): string | undefined => {
+  if (body === undefined || body.length > MAX_FRAME_BYTES) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (!isRecord(parsed)) return undefined;
+    const value = parsed['requestId'];
+    return typeof value === 'string' && REQUEST_ID_PATTERN.test(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Parses and validates one client text frame. Throws InvalidFrameError with the most specific code:
+ * size first (cheap), then JSON, then shape, then action, then the message.
+ */
+export const parseClientFrame = (body: string | undefined, limits: FrameLimits = DEFAULT_FRAME_LIMITS): ClientFrame => {
+  if (body === undefined || body.length === 0) throw new InvalidFrameError('invalid_frame', 'empty frame');
+  if (Buffer.byteLength(body, 'utf8') > limits.maxFrameBytes) {
+    throw new InvalidFrameError('frame_too_large', `frame exceeds ${limits.maxFrameBytes} bytes`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new InvalidFrameError('invalid_json', 'frame is not valid JSON');
+  }
+  if (!isRecord(parsed)) throw new InvalidFrameError('invalid_frame', 'frame must be a JSON object');
+  const action = parsed['action'];
+  if (typeof action !== 'string') throw new InvalidFrameError('invalid_frame', 'frame needs a string "action"');
+  if (!(CLIENT_ACTIONS as readonly string[]).includes(action)) {
+    throw new InvalidFrameError('unknown_action', `unknown action "${action.slice(0, 64)}"; use one of: ${CLIENT_ACTIONS.join(', ')}`);
+  }
+  const requestId = optionalId(parsed, 'requestId');
+  const message = parsed['message'];
+  if (typeof message !== 'string' || message.trim().length === 0) {
+    throw new InvalidFrameError('missing_message', 'frame needs a non-empty string "message"');
+  }
+  if (message.length > limits.maxMessageChars) {
+    throw new InvalidFrameError('message_too_long', `message exceeds ${limits.maxMessageChars} characters`);
+  }
+  if (action === 'route') return { action, message, ...(requestId && { requestId }) };
+  const sessionId = optionalId(parsed, 'sessionId');
+  return { action: 'invoke', message, ...(requestId && { requestId }), ...(sessionId && { sessionId }) };
+};
+
+export interface RouteReply {
+  readonly type: 'route';
+  readonly requestId: string;
+  readonly intent: Intent;
+  readonly tier: Tier;
+  readonly model: string | null;
+  readonly complexity: number;
+  readonly confidence: number;
+  readonly reasons: readonly string[];
+}
+
+export interface ChunkReply {
+  readonly type: 'chunk';
+  readonly requestId: string;
+  readonly text: string;
+}
+
+export interface DoneReply {
+  readonly type: 'done';
+  readonly requestId: string;
+  readonly intent: Intent;
+  readonly tier: Tier;
+  readonly model: string | null;
+  readonly escalated: boolean;
+  readonly cacheHit: boolean;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+  readonly latencyMs: number;
+}
+
+export interface ErrorReply {
+  readonly type: 'error';
+  readonly requestId: string | null;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type ServerFrame = RouteReply | ChunkReply | DoneReply | ErrorReply;

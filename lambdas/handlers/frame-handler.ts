@@ -1,0 +1,51 @@
+import { InvalidFrameError } from '../core/errors';
+import { DEFAULT_FRAME_LIMITS, parseClientFrame, peekRequestId, type ClientFrame, type FrameLimits } from '../core/protocol';
+import type { Clock, Log, Messenger, MetricsSink } from '../ports';
+import { sendError } from './reply';
+import { frameBody, OK, parseWebSocketEvent, type WebSocketEvent, type WebSocketResult } from './websocket-event';
+
+export interface FrameHandlerDeps {
+  readonly messengerFor: (event: WebSocketEvent) => Messenger;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly metrics: MetricsSink;
+  readonly limits?: FrameLimits;
+}
+
+export interface FrameContext {
+  readonly event: WebSocketEvent;
+  readonly messenger: Messenger;
+  readonly connectionId: string;
+  readonly requestId: string;
+  readonly receivedAt: number;
+}
+
+/**
+ * The shared shape of the frame routes (`route`, `invoke`, `$default`): validate the event and the frame, run the
+ * action, and turn any failure into an `error` frame. The connection always stays open.
+ */
+export const makeFrameHandler =
+  <A extends ClientFrame['action']>(
+    deps: FrameHandlerDeps,
+    action: A | undefined,
+    run: (frame: Extract<ClientFrame, { action: A }>, context: FrameContext) => Promise<void>,
+  ) =>
+  async (rawEvent: unknown): Promise<WebSocketResult> => {
+    const event = parseWebSocketEvent(rawEvent);
+    const messenger = deps.messengerFor(event);
+    const connectionId = event.requestContext.connectionId;
+    const body = frameBody(event);
+    let requestId: string | null = peekRequestId(body) ?? null;
+    try {
+      const frame = parseClientFrame(body, deps.limits ?? DEFAULT_FRAME_LIMITS);
+      requestId = frame.requestId ?? event.requestContext.requestId;
+      if (frame.action !== action) {
+        throw new InvalidFrameError('unknown_action', `action "${frame.action}" is not served on this route`);
+      }
+      const receivedAt = event.requestContext.requestTimeEpoch ?? deps.clock.now();
+      await run(frame as Extract<ClientFrame, { action: A }>, { event, messenger, connectionId, requestId, receivedAt });
+    } catch (error) {
+      await sendError(deps, messenger, connectionId, error, requestId);
+    }
+    return OK;
+  };

@@ -1,0 +1,47 @@
+import { ConnectionGoneError, InvalidFrameError, ModelError, type ErrorCode } from '../core/errors';
+import type { ErrorReply } from '../core/protocol';
+import type { Log, Messenger, MetricsSink } from '../ports';
+
+const MODEL_MESSAGES: Readonly<Record<ModelError['code'], string>> = {
+  model_throttled: 'The assistant is busy right now; please try again in a moment.',
+  model_unavailable: 'The assistant is unavailable right now; please try again shortly.',
+  model_timeout: 'The assistant took too long to answer; please try again.',
+  model_stream_interrupted: 'The answer was interrupted before it finished; please ask again.',
+};
+
+/** The one place errors become `error` frames. Unknown errors never leak their message to the client. */
+export const errorReply = (error: unknown, requestId: string | null): ErrorReply => {
+  let code: ErrorCode = 'internal_error';
+  let message = 'Something went wrong on our side; please try again.';
+  if (error instanceof InvalidFrameError) {
+    code = error.code;
+    message = error.message;
+  } else if (error instanceof ModelError) {
+    code = error.code;
+    message = MODEL_MESSAGES[error.code];
+  }
+  return { type: 'error', requestId, code, message };
+};
+
+export interface ReplyDeps {
+  readonly log: Log;
+  readonly metrics: MetricsSink;
+}
+
+/** Sends an error frame; a client that already left is not an error of ours. */
+export const sendError = async (
+  deps: ReplyDeps,
+  messenger: Messenger,
+  connectionId: string,
+  error: unknown,
+  requestId: string | null,
+): Promise<void> => {
+  const reply = errorReply(error, requestId);
+  if (reply.code === 'internal_error') deps.log.error('unexpected failure', { error, connectionId, requestId });
+  deps.metrics.record('ErrorReplies', 1, 'Count', { Code: reply.code });
+  try {
+    await messenger.send(connectionId, reply);
+  } catch (sendFailure) {
+    if (!(sendFailure instanceof ConnectionGoneError)) deps.log.error('error frame not delivered', { sendFailure, connectionId });
+  }
+};

@@ -1,0 +1,111 @@
+/**
+ * Ports: the small interfaces the use cases depend on. Adapters (lambdas/adapters) implement them against
+ * Bedrock, DynamoDB, Redis and API Gateway; tests and the offline stack use in-memory implementations.
+ */
+import type { ServerFrame } from '../core/protocol';
+import type { RoutingOverride } from '../core/routing';
+import type { Tier } from '../core/vocabulary';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export interface Log {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export type MetricUnit = 'Count' | 'Milliseconds' | 'None';
+
+export interface MetricsSink {
+  record(name: string, value: number, unit: MetricUnit, dimensions?: Readonly<Record<string, string>>): void;
+}
+
+/** Sends frames to one WebSocket connection. Throws ConnectionGoneError when the client has left (410). */
+export interface Messenger {
+  send(connectionId: string, frame: ServerFrame): Promise<void>;
+}
+
+export interface ConnectionRecord {
+  readonly connectionId: string;
+  readonly sessionId: string;
+  readonly connectedAt: number;
+  /** Epoch seconds: DynamoDB TTL removes the item after it. */
+  readonly expiresAt: number;
+}
+
+export interface SessionStore {
+  /** Registers a connection and creates (or refreshes) its session. */
+  openConnection(connection: ConnectionRecord): Promise<void>;
+  /** Removes a connection; absent connections are fine ($disconnect can arrive twice). */
+  closeConnection(connectionId: string): Promise<void>;
+  getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;
+}
+
+export interface RoutingConfigStore {
+  /** Every row of the routing table, unvalidated: the core validates and reports bad rows. */
+  loadOverrides(): Promise<readonly RoutingOverride[]>;
+}
+
+export interface OrderRecord {
+  readonly orderId: string;
+  readonly status: 'processing' | 'shipped' | 'delivered' | 'cancelled' | string;
+  readonly items: readonly string[];
+  readonly carrier?: string;
+  readonly trackingNumber?: string;
+  /** ISO date. */
+  readonly eta?: string;
+}
+
+export interface OrderStore {
+  getOrder(orderId: string): Promise<OrderRecord | undefined>;
+}
+
+export interface ModelMessage {
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+}
+
+export interface ModelRequest {
+  readonly modelId: string;
+  readonly system: string;
+  readonly messages: readonly ModelMessage[];
+  readonly maxTokens: number;
+  /** Aborting stops the stream and the spend (the client left, or the deadline passed). */
+  readonly signal: AbortSignal;
+}
+
+export type ModelStreamEvent =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'usage'; readonly inputTokens: number; readonly outputTokens: number }
+  | { readonly type: 'stop'; readonly reason: string };
+
+/**
+ * A streaming model client. Failures are thrown as ModelError subclasses (lambdas/core/errors.ts), both before
+ * the first event and mid-stream.
+ */
+export interface ModelClient {
+  stream(request: ModelRequest): AsyncIterable<ModelStreamEvent>;
+}
+
+/** Response cache. Failures are thrown; callers treat them as a miss. */
+export interface ResponseCache {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+}
+
+export interface SpendEntry {
+  /** Budget day, YYYY-MM-DD (JST). */
+  readonly day: string;
+  readonly tier: Tier;
+  readonly usd: number;
+}
+
+/** Daily spend counters, charged for the tier actually called. */
+export interface SpendLedger {
+  add(entry: SpendEntry): Promise<void>;
+  total(day: string): Promise<number>;
+}

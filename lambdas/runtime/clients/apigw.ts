@@ -1,0 +1,12 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { messengerCache } from '../../adapters/apigw-messenger';
+import type { WebSocketEvent } from '../../handlers/websocket-event';
+import { managementEndpoint } from '../../handlers/websocket-event';
+import type { Messenger } from '../../ports';
+import type { ClientOptions } from './options';
+
+/** A messenger per stage endpoint, the endpoint from config or from the event. */
+export const createMessengerFor = (options: Omit<ClientOptions, 'endpoint'>, configuredEndpoint?: string) => {
+  const forEndpoint = messengerCache((endpoint) => new ApiGatewayManagementApiClient({ ...options, endpoint, maxAttempts: 2 }));
+  return (event: WebSocketEvent): Messenger => forEndpoint(managementEndpoint(event, configuredEndpoint));
+};
