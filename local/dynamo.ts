@@ -1,0 +1,64 @@
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AddressInfo } from 'node:net';
+import { ALL_TABLES, type TableDefinition } from '../lambdas/schema/tables';
+
+// dynalite ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite') as (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => import('node:net').Server;
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+export interface LocalDynamo {
+  readonly endpoint: string;
+  readonly tableNames: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+const keySchema = (table: TableDefinition): { keys: KeySchemaElement[]; attributes: AttributeDefinition[] } => {
+  const keys: KeySchemaElement[] = [{ AttributeName: table.partitionKey, KeyType: 'HASH' }];
+  const attributes: AttributeDefinition[] = [{ AttributeName: table.partitionKey, AttributeType: 'S' }];
+  if (table.sortKey) {
+    keys.push({ AttributeName: table.sortKey, KeyType: 'RANGE' });
+    attributes.push({ AttributeName: table.sortKey, AttributeType: 'S' });
+  }
+  return { keys, attributes };
+};
+
+/** dynalite (DynamoDB on an in-memory LevelDB) with the tables created from the shared definitions. */
+export const startLocalDynamo = async (options: { port?: number; tablePrefix?: string } = {}): Promise<LocalDynamo> => {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ region: 'ap-northeast-1', endpoint, credentials: LOCAL_CREDENTIALS });
+  const tableNames: Record<string, string> = {};
+  for (const table of ALL_TABLES) {
+    const name = `${options.tablePrefix ?? 'mangaassist-local-'}${table.logicalName}`;
+    const { keys, attributes } = keySchema(table);
+    await client.send(new CreateTableCommand({ TableName: name, KeySchema: keys, AttributeDefinitions: attributes, BillingMode: 'PAY_PER_REQUEST' }));
+    if (table.ttlAttribute) {
+      await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }));
+    }
+    tableNames[table.logicalName] = name;
+  }
+  client.destroy();
+  return {
+    endpoint,
+    tableNames,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
+
+/** A few orders so the template tier has something to find offline. */
+export const DEMO_ORDERS = [
+  { orderId: '12345', status: 'shipped', items: ['ONE PIECE 107', 'Chainsaw Man 16'], carrier: 'Yamato Transport', trackingNumber: '4512-3456-7890', eta: '2026-11-25' },
+  { orderId: '98765', status: 'processing', items: ['Frieren: Beyond Journey’s End 13'], eta: '2026-11-28' },
+  { orderId: '55555', status: 'delivered', items: ['Berserk Deluxe Edition 14'], carrier: 'Japan Post', trackingNumber: 'EJ123456789JP' },
+] as const;
+
+export const seedOrders = async (documents: DynamoDBDocumentClient, tableName: string): Promise<void> => {
+  await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: DEMO_ORDERS.map((order) => ({ PutRequest: { Item: { ...order } } })) } }));
+};

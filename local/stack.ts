@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import { BedrockModelClient } from '../lambdas/adapters/bedrock-model-client';
+import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
+import { MemoryStore } from '../lambdas/adapters/memory-store';
+import { createRedisClient, RedisStore } from '../lambdas/adapters/redis-store';
+import type { AnswerOptions } from '../lambdas/app/answer-message';
+import { MODEL_CATALOGS, type CatalogProfile, type ModelCatalog } from '../lambdas/core/catalog';
+import { makeConnectHandler } from '../lambdas/handlers/connect';
+import { makeDefaultHandler } from '../lambdas/handlers/default';
+import { makeDisconnectHandler } from '../lambdas/handlers/disconnect';
+import { makeInvokeHandler } from '../lambdas/handlers/invoke';
+import { makeRouteHandler } from '../lambdas/handlers/route';
+import type { Clock, Log } from '../lambdas/ports';
+import { createMessengerFor } from '../lambdas/runtime/clients/apigw';
+import { createBedrockRuntimeClient } from '../lambdas/runtime/clients/bedrock';
+import { createDocumentClient } from '../lambdas/runtime/clients/dynamodb';
+import { systemClock } from '../lambdas/runtime/system';
+import { wireAnswer, wireRouter } from '../lambdas/runtime/wiring';
+import { ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
+import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from './bedrock/server';
+import { RecordingMetrics } from './console-log';
+import { LOCAL_CREDENTIALS, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
+import { WebSocketEmulator } from './websocket-emulator';
+
+export interface LocalStackOptions {
+  /** WebSocket port; 0 picks a free one. */
+  readonly port?: number;
+  /** A real Redis for the cache and spend counters; otherwise an in-process store behind the same ports. */
+  readonly redisUrl?: string;
+  readonly catalogProfile?: CatalogProfile;
+  readonly bedrock?: LocalBedrockOptions;
+  /** Socket idle limit of the Bedrock client and the stream watchdog (ms). */
+  readonly bedrockTimeoutMs?: number;
+  readonly answer?: Partial<AnswerOptions>;
+  readonly log: Log;
+  readonly clock?: Clock;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly bedrock: LocalBedrock;
+  readonly emulator: WebSocketEmulator;
+  readonly dynamo: LocalDynamo;
+  readonly metrics: RecordingMetrics;
+  readonly store: MemoryStore | RedisStore;
+  readonly catalog: ModelCatalog;
+  close(): Promise<void>;
+}
+
+const REGION = 'ap-northeast-1';
+
+/**
+ * The offline stack behind `npm start`: the deployed handlers, wired to dynalite, a local Bedrock Runtime endpoint,
+ * Redis or an in-process store, behind a local API Gateway WebSocket emulator. Only endpoints and credentials
+ * differ from AWS.
+ */
+export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
+  const clock = options.clock ?? systemClock;
+  const { log } = options;
+  const metrics = new RecordingMetrics();
+  const catalog = MODEL_CATALOGS[options.catalogProfile ?? 'current'];
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => log.warn('shutdown step failed', { error }));
+  };
+  try {
+    const dynamo = await startLocalDynamo();
+    closers.push(() => dynamo.close());
+    const bedrock = await startLocalBedrock(options.bedrock);
+    closers.push(() => bedrock.close());
+
+    const clientOptions = { region: REGION, credentials: LOCAL_CREDENTIALS };
+    const documents = createDocumentClient({ ...clientOptions, endpoint: dynamo.endpoint });
+    closers.push(async () => documents.destroy());
+    const tables = {
+      sessions: dynamo.tableNames[SESSIONS_TABLE.logicalName] ?? '',
+      routing: dynamo.tableNames[ROUTING_CONFIG_TABLE.logicalName] ?? '',
+      orders: dynamo.tableNames[ORDERS_TABLE.logicalName] ?? '',
+    };
+    await seedOrders(documents, tables.orders);
+
+    let redis: Redis | undefined;
+    let store: MemoryStore | RedisStore;
+    if (options.redisUrl) {
+      redis = createRedisClient(options.redisUrl);
+      const client = redis;
+      closers.push(async () => client.quit());
+      store = new RedisStore(redis);
+    } else {
+      store = new MemoryStore(clock);
+    }
+
+    const timeoutMs = options.bedrockTimeoutMs ?? 10_000;
+    const bedrockClient = createBedrockRuntimeClient({ ...clientOptions, endpoint: bedrock.url, requestTimeoutMs: timeoutMs });
+    closers.push(async () => bedrockClient.destroy());
+    const routingConfig = new DynamoRoutingConfigStore(documents, tables.routing);
+    const sessions = new DynamoSessionStore(documents, tables.sessions);
+
+    // The management endpoint is only known once the emulator listens; messengers resolve it lazily.
+    let emulator: WebSocketEmulator | undefined;
+    const frameDeps = {
+      messengerFor: createMessengerFor(clientOptions, () => {
+        if (!emulator) throw new Error('emulator not started');
+        return emulator.managementEndpoint;
+      }),
+      clock,
+      log,
+      metrics,
+    };
+    emulator = new WebSocketEmulator({
+      port: options.port ?? 0,
+      handlers: {
+        $connect: makeConnectHandler({ sessions, clock, newSessionId: randomUUID, log }),
+        $disconnect: makeDisconnectHandler({ sessions, log }),
+        $default: makeDefaultHandler(frameDeps),
+        routes: {
+          route: makeRouteHandler({ ...frameDeps, route: wireRouter({ routingConfig, catalog, clock, log, metrics }) }),
+          invoke: makeInvokeHandler({
+            ...frameDeps,
+            answer: wireAnswer({
+              routingConfig,
+              catalog,
+              clock,
+              log,
+              metrics,
+              orders: new DynamoOrderStore(documents, tables.orders),
+              model: new BedrockModelClient(bedrockClient, { streamIdleTimeoutMs: timeoutMs }),
+              store,
+              ...(options.answer && { options: options.answer }),
+            }),
+          }),
+        },
+      },
+      onHandlerError: (routeKey, error) => log.error('handler threw', { routeKey, error }),
+    });
+    await emulator.start();
+    const started = emulator;
+    closers.push(() => started.close());
+    return { url: started.url, bedrock, emulator: started, dynamo, metrics, store, catalog, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+};
