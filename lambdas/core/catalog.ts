@@ -70,6 +70,6 @@ export interface TokenUsage {
   readonly outputTokens: number;
 }
 
-/** Cost in USD of one call, rounded to a micro-dollar so sums stay stable. */
+/** Cost in USD of one call, rounded to a nano-dollar: floating-point noise gone, per-call precision kept. */
 export const costUsd = (spec: ModelSpec, usage: TokenUsage): number =>
-  Math.round(((usage.inputTokens * spec.inputUsdPerMTok + usage.outputTokens * spec.outputUsdPerMTok) / 1e6) * 1e6) / 1e6;
+  Math.round(((usage.inputTokens * spec.inputUsdPerMTok + usage.outputTokens * spec.outputUsdPerMTok) / 1e6) * 1e9) / 1e9;

@@ -1,0 +1,87 @@
+import { ConnectionGoneError } from '../../lambdas/core/errors';
+import type { ServerFrame } from '../../lambdas/core/protocol';
+import type { RoutingOverride } from '../../lambdas/core/routing';
+import type {
+  Clock,
+  Log,
+  Messenger,
+  ModelClient,
+  ModelRequest,
+  ModelStreamEvent,
+  OrderRecord,
+  OrderStore,
+  RoutingConfigStore,
+} from '../../lambdas/ports';
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(public current = Date.UTC(2026, 10, 22, 3, 0, 0)) {}
+  now(): number {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export const silentLog: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Records the frames sent per connection; can simulate the client leaving after N frames. */
+export class RecordingMessenger implements Messenger {
+  readonly frames: ServerFrame[] = [];
+  constructor(private goneAfter = Number.POSITIVE_INFINITY) {}
+
+  async send(connectionId: string, frame: ServerFrame): Promise<void> {
+    if (this.frames.length >= this.goneAfter) throw new ConnectionGoneError(connectionId);
+    this.frames.push(frame);
+  }
+
+  ofType<T extends ServerFrame['type']>(type: T): Extract<ServerFrame, { type: T }>[] {
+    return this.frames.filter((frame): frame is Extract<ServerFrame, { type: T }> => frame.type === type);
+  }
+}
+
+export type ScriptStep = ModelStreamEvent | { readonly type: 'fail'; readonly error: Error };
+
+/**
+ * A model that plays a script per model id: events in order, optionally failing at a step. It records the
+ * requests and whether their signal was aborted.
+ */
+export class ScriptedModel implements ModelClient {
+  readonly requests: ModelRequest[] = [];
+  constructor(private readonly scripts: Readonly<Record<string, readonly ScriptStep[]>>) {}
+
+  async *stream(request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+    this.requests.push(request);
+    const script = this.scripts[request.modelId];
+    if (!script) throw new Error(`no script for ${request.modelId}`);
+    for (const step of script) {
+      if (request.signal.aborted) throw request.signal.reason;
+      if (step.type === 'fail') throw step.error;
+      yield step;
+    }
+  }
+}
+
+export const textScript = (text: string, usage = { inputTokens: 100, outputTokens: 50 }): ScriptStep[] => [
+  ...text.split(/(?<= )/).map((piece): ScriptStep => ({ type: 'text', text: piece })),
+  { type: 'stop', reason: 'end_turn' },
+  { type: 'usage', ...usage },
+];
+
+export class MemoryOrders implements OrderStore {
+  constructor(private readonly orders: readonly OrderRecord[]) {}
+  async getOrder(orderId: string): Promise<OrderRecord | undefined> {
+    return this.orders.find((order) => order.orderId === orderId);
+  }
+}
+
+export class MemoryRoutingConfig implements RoutingConfigStore {
+  reads = 0;
+  constructor(public rows: RoutingOverride[] = [], public failing = false) {}
+  async loadOverrides(): Promise<readonly RoutingOverride[]> {
+    this.reads += 1;
+    if (this.failing) throw new Error('table unavailable');
+    return this.rows;
+  }
+}
