@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { ALL_TABLES, type TableDefinition } from '../lambdas/schema/tables';
@@ -33,23 +33,34 @@ export const startLocalDynamo = async (options: { port?: number; tablePrefix?: s
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Clients keep sockets alive; closing must not wait for them to go idle.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
   const client = new DynamoDBClient({ region: 'ap-northeast-1', endpoint, credentials: LOCAL_CREDENTIALS });
   const tableNames: Record<string, string> = {};
-  for (const table of ALL_TABLES) {
-    const name = `${options.tablePrefix ?? 'mangaassist-local-'}${table.logicalName}`;
-    const { keys, attributes } = keySchema(table);
-    await client.send(new CreateTableCommand({ TableName: name, KeySchema: keys, AttributeDefinitions: attributes, BillingMode: 'PAY_PER_REQUEST' }));
-    if (table.ttlAttribute) {
-      await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }));
+  try {
+    for (const table of ALL_TABLES) {
+      const name = `${options.tablePrefix ?? 'mangaassist-local-'}${table.logicalName}`;
+      const { keys, attributes } = keySchema(table);
+      // dynalite has no TTL API (UpdateTimeToLive): items keep their expiresAt attribute but never expire offline.
+      await client.send(new CreateTableCommand({ TableName: name, KeySchema: keys, AttributeDefinitions: attributes, BillingMode: 'PAY_PER_REQUEST' }));
+      tableNames[table.logicalName] = name;
     }
-    tableNames[table.logicalName] = name;
+  } catch (error) {
+    await close();
+    throw error;
+  } finally {
+    client.destroy();
   }
-  client.destroy();
-  return {
-    endpoint,
-    tableNames,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { endpoint, tableNames, close };
 };
 
 /** A few orders so the template tier has something to find offline. */

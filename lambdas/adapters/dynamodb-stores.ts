@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RoutingOverride } from '../core/routing';
 import type { ConnectionRecord, OrderRecord, OrderStore, RoutingConfigStore, SessionStore } from '../ports';
 
@@ -13,22 +13,16 @@ export class DynamoSessionStore implements SessionStore {
   ) {}
 
   async openConnection(connection: ConnectionRecord): Promise<void> {
-    // One transaction so a connection never points at a session that was not written.
+    // The session first, so a connection item never points at a session that was not written.
     await this.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: this.tableName, Item: { ...connectionKey(connection.connectionId), ...connection } } },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: sessionKey(connection.sessionId),
-              UpdateExpression: 'SET lastConnectionId = :c, lastSeenAt = :t, expiresAt = :e, createdAt = if_not_exists(createdAt, :t)',
-              ExpressionAttributeValues: { ':c': connection.connectionId, ':t': connection.connectedAt, ':e': connection.expiresAt },
-            },
-          },
-        ],
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: sessionKey(connection.sessionId),
+        UpdateExpression: 'SET lastConnectionId = :c, lastSeenAt = :t, expiresAt = :e, createdAt = if_not_exists(createdAt, :t)',
+        ExpressionAttributeValues: { ':c': connection.connectionId, ':t': connection.connectedAt, ':e': connection.expiresAt },
       }),
     );
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...connectionKey(connection.connectionId), ...connection } }));
   }
 
   async closeConnection(connectionId: string): Promise<void> {

@@ -1,0 +1,109 @@
+import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../../lambdas/adapters/dynamodb-stores';
+import { createRedisClient, RedisStore } from '../../lambdas/adapters/redis-store';
+import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
+import { ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../../lambdas/schema/tables';
+import { LOCAL_CREDENTIALS, seedOrders, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
+import { startTestRedis, type TestRedis } from '../support/redis-server';
+
+describe('Redis store against a real redis-server', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  it('keeps concurrent spend increments exact', async () => {
+    const client = createRedisClient(redis.url);
+    const store = new RedisStore(client);
+
+    await Promise.all(Array.from({ length: 50 }, () => store.add({ day: '2026-11-22', tier: 'sonnet', usd: 0.0078 })));
+
+    expect(await store.total('2026-11-22')).toBeCloseTo(0.39, 9);
+    expect(Number(await client.get('spend:2026-11-22:sonnet'))).toBeCloseTo(0.39, 9);
+    expect(await client.ttl('spend:2026-11-22:total')).toBeGreaterThan(0);
+    await client.quit();
+  });
+
+  it('stores cached answers with an expiry', async () => {
+    const client = createRedisClient(redis.url);
+    const store = new RedisStore(client);
+
+    await store.set('answer:v1:test', 'cached text', 60);
+
+    expect(await store.get('answer:v1:test')).toBe('cached text');
+    expect(await client.ttl('answer:v1:test')).toBeGreaterThan(50);
+    expect(await store.get('answer:v1:absent')).toBeUndefined();
+    await client.quit();
+  });
+
+  it('fails within about a second when Redis is down instead of hanging', async () => {
+    const stopped = await startTestRedis();
+    await stopped.stop();
+    const client = createRedisClient(stopped.url);
+    const started = Date.now();
+
+    await expect(new RedisStore(client).get('anything')).rejects.toThrow();
+
+    expect(Date.now() - started).toBeLessThan(3000);
+    await new Promise((resolve) => {
+      client.once('end', resolve);
+      client.disconnect();
+    });
+  });
+});
+
+describe('DynamoDB stores against dynalite', () => {
+  let dynamo: LocalDynamo;
+  const clients: ReturnType<typeof createDocumentClient>[] = [];
+  const documents = () => {
+    const client = createDocumentClient({ region: 'ap-northeast-1', endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
+    clients.push(client);
+    return client;
+  };
+  const table = (logicalName: string) => dynamo.tableNames[logicalName] ?? '';
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await dynamo.close();
+  });
+
+  it('writes a connection and its session together, with the TTL attribute', async () => {
+    const client = documents();
+    const sessions = new DynamoSessionStore(client, table(SESSIONS_TABLE.logicalName));
+
+    await sessions.openConnection({ connectionId: 'c1', sessionId: 's1', connectedAt: 1000, expiresAt: 9999 });
+
+    expect(await sessions.getConnection('c1')).toEqual({ connectionId: 'c1', sessionId: 's1', connectedAt: 1000, expiresAt: 9999 });
+    const session = await client.send(new GetCommand({ TableName: table(SESSIONS_TABLE.logicalName), Key: { pk: 'SESSION#s1', sk: 'META' } }));
+    expect(session.Item).toMatchObject({ lastConnectionId: 'c1', expiresAt: 9999 });
+    await sessions.closeConnection('c1');
+    expect(await sessions.getConnection('c1')).toBeUndefined();
+  });
+
+  it('reads the seeded demo orders', async () => {
+    const client = documents();
+    await seedOrders(client, table(ORDERS_TABLE.logicalName));
+
+    const order = await new DynamoOrderStore(client, table(ORDERS_TABLE.logicalName)).getOrder('12345');
+
+    expect(order).toMatchObject({ orderId: '12345', status: 'shipped', carrier: 'Yamato Transport' });
+    expect(await new DynamoOrderStore(client, table(ORDERS_TABLE.logicalName)).getOrder('00000')).toBeUndefined();
+  });
+
+  it('reads every routing row as written, valid or not', async () => {
+    const client = documents();
+    const name = table(ROUTING_CONFIG_TABLE.logicalName);
+    await client.send(new PutCommand({ TableName: name, Item: { intent: 'manga_qa', tier: 'haiku', updatedBy: 'oncall' } }));
+    await client.send(new PutCommand({ TableName: name, Item: { intent: 'bogus', tier: 'opus' } }));
+
+    const rows = await new DynamoRoutingConfigStore(client, name).loadOverrides();
+
+    expect(rows).toEqual(expect.arrayContaining([{ intent: 'manga_qa', tier: 'haiku', locked: undefined }, { intent: 'bogus', tier: 'opus', locked: undefined }]));
+  });
+});
