@@ -1,0 +1,155 @@
+import { silentLog } from '../support/fakes';
+import { startTestRedis, type TestRedis } from '../support/redis-server';
+import { TestClient, textOf } from '../support/ws-client';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { DoneReply, ErrorReply } from '../../lambdas/core/protocol';
+
+/**
+ * The offline stack end to end: real WebSocket clients, the emulated API Gateway, dynalite, the local Bedrock
+ * Runtime endpoint (real SDK client, event-stream framing) and a private redis-server.
+ */
+describe('gateway over a real WebSocket', () => {
+  let redis: TestRedis;
+  let stack: LocalStack;
+  let client: TestClient;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    stack = await startLocalStack({
+      port: 0,
+      redisUrl: redis.url,
+      log: silentLog,
+      bedrockTimeoutMs: 1500,
+      bedrock: { seed: 7, latencyScale: 0.05 },
+    });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    await redis.stop();
+  });
+
+  beforeEach(async () => {
+    stack.bedrock.setFaults({ throttleRate: 0, serverErrorRate: 0, midStreamErrorRate: 0, hangRate: 0, throttleNext: 0, serverErrorNext: 0, midStreamErrorNext: 0, hangNext: 0 });
+    client = await TestClient.connect(stack.url);
+  });
+
+  afterEach(async () => {
+    await client.close();
+  });
+
+  it('streams an English recommendation on the sonnet tier and ends with a done frame', async () => {
+    client.send({ action: 'invoke', message: 'Can you recommend manga like Berserk but less dark and more hopeful?', requestId: 'rec-1' });
+
+    const frames = await client.finish('rec-1');
+
+    const done = frames.at(-1) as DoneReply;
+    expect(done).toMatchObject({ type: 'done', intent: 'recommendation', tier: 'sonnet', model: stack.catalog.sonnet.modelId, escalated: false, cacheHit: false });
+    expect(frames.filter((f) => f.type === 'chunk').length).toBeGreaterThanOrEqual(1);
+    expect(textOf(frames).length).toBeGreaterThan(20);
+    expect(done.outputTokens).toBeGreaterThan(0);
+    expect(done.costUsd).toBeGreaterThan(0);
+    expect(done.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it.each([
+    ['注文番号１２３４５はどこ？', '発送済み'],
+    ['where is my order 12345', 'shipped'],
+  ])('answers "%s" from the orders table on the template tier at zero cost', async (message, status) => {
+    const modelCallsBefore = stack.bedrock.stats().requests.total;
+    client.send({ action: 'invoke', message, requestId: 'order-1' });
+
+    const frames = await client.finish('order-1');
+
+    expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'order_status', tier: 'template', model: null, costUsd: 0, inputTokens: 0, outputTokens: 0 });
+    expect(textOf(frames)).toContain('12345');
+    expect(textOf(frames)).toContain(status);
+    expect(stack.bedrock.stats().requests.total).toBe(modelCallsBefore);
+  });
+
+  it('returns a route frame for route without calling a model or charging', async () => {
+    const modelCallsBefore = stack.bedrock.stats().requests.total;
+    const spentBefore = await stack.store.total(todayJst());
+    client.send({ action: 'route', message: 'Compare the Viz and Kodansha editions of Akira', requestId: 'route-1' });
+
+    const reply = await client.waitFor((f) => f.requestId === 'route-1');
+
+    expect(reply).toMatchObject({ type: 'route', intent: 'comparison', tier: 'sonnet', model: stack.catalog.sonnet.modelId });
+    expect(reply.type === 'route' && reply.reasons.length).toBeGreaterThan(0);
+    expect(stack.bedrock.stats().requests.total).toBe(modelCallsBefore);
+    expect(await stack.store.total(todayJst())).toBe(spentBefore);
+  });
+
+  it('answers malformed frames with error frames and keeps the connection usable', async () => {
+    client.send('this is not json');
+    client.send({ action: 'dance', message: 'hi', requestId: 'bad-2' });
+    client.send({ action: 'invoke', requestId: 'bad-3' });
+    client.send({ action: 'invoke', message: 'x'.repeat(130 * 1024), requestId: 'bad-4' });
+
+    const errors = await Promise.all([
+      client.waitFor((f) => f.type === 'error' && f.code === 'invalid_json'),
+      client.finish('bad-2'),
+      client.finish('bad-3'),
+      client.waitFor((f) => f.type === 'error' && f.code === 'frame_too_large'),
+    ]);
+    client.send({ action: 'invoke', message: 'hello!', requestId: 'good-1' });
+    const frames = await client.finish('good-1');
+
+    expect((errors[1].at(-1) as ErrorReply).code).toBe('unknown_action');
+    expect((errors[2].at(-1) as ErrorReply).code).toBe('missing_message');
+    expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'greeting', tier: 'template' });
+  });
+
+  it('recovers from throttling by retrying and falling back to the cheaper tier', async () => {
+    // Three throttles exhaust the SDK's three attempts on Sonnet; Haiku then answers.
+    stack.bedrock.setFaults({ throttleNext: 3 });
+    client.send({ action: 'invoke', message: 'Please recommend a manga similar to Monster with a mystery plot', requestId: 'thr-1' });
+
+    const frames = await client.finish('thr-1');
+
+    expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'recommendation', tier: 'haiku', model: stack.catalog.haiku.modelId });
+    expect(stack.bedrock.stats().faults.throttle).toBeGreaterThanOrEqual(3);
+  });
+
+  it('ends a stream that breaks midway with an error frame, not a silently truncated answer', async () => {
+    stack.bedrock.setFaults({ midStreamErrorNext: 1 });
+    client.send({ action: 'invoke', message: 'Recommend a long fantasy manga series like Frieren for a new reader', requestId: 'mid-1' });
+
+    const frames = await client.finish('mid-1');
+
+    const last = frames.at(-1);
+    // Either the break came before any text reached the client (fallback answered) or it is reported.
+    if (last?.type === 'error') expect(last.code).toBe('model_stream_interrupted');
+    else expect(last).toMatchObject({ type: 'done', tier: 'haiku' });
+    expect(frames.filter((f) => f.type === 'done' || f.type === 'error')).toHaveLength(1);
+  });
+
+  it('does not hang on a stalled model stream', async () => {
+    stack.bedrock.setFaults({ hangNext: 2 });
+    client.send({ action: 'invoke', message: 'Recommend manga like Vagabond with great art', requestId: 'hang-1' });
+
+    const frames = await client.finish('hang-1', 15_000);
+
+    expect(frames.at(-1)).toMatchObject({ type: 'error', code: expect.stringMatching(/^model_(timeout|stream_interrupted)$/) });
+  });
+
+  it('stops posting and aborts the model stream when the client disconnects mid-answer', async () => {
+    const slow = await startLocalStack({ port: 0, redisUrl: redis.url, log: silentLog, bedrock: { seed: 3, latencyScale: 1 } });
+    try {
+      const leaving = await TestClient.connect(slow.url);
+      leaving.send({ action: 'invoke', message: 'Recommend manga like Berserk but less dark, with a long explanation of each pick', requestId: 'gone-1' });
+      await leaving.waitFor((f) => f.type === 'chunk', 15_000);
+
+      await leaving.close();
+      await slow.bedrock.waitForStreamAborted(10_000);
+
+      expect(slow.bedrock.stats().streams.aborted).toBe(1);
+      expect(slow.bedrock.stats().streams.completed).toBe(0);
+      expect(slow.metrics.sum('ClientGoneAborts')).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+const todayJst = (): string => new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
