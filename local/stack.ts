@@ -98,17 +98,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const sessions = new DynamoSessionStore(documents, tables.sessions);
 
     // The management endpoint is only known once the emulator listens; messengers resolve it lazily.
-    let emulator: WebSocketEmulator | undefined;
     const frameDeps = {
-      messengerFor: createMessengerFor(clientOptions, () => {
-        if (!emulator) throw new Error('emulator not started');
-        return emulator.managementEndpoint;
-      }),
+      messengerFor: createMessengerFor(clientOptions, () => emulator.managementEndpoint),
       clock,
       log,
       metrics,
     };
-    emulator = new WebSocketEmulator({
+    const emulator: WebSocketEmulator = new WebSocketEmulator({
       port: options.port ?? 0,
       handlers: {
         $connect: makeConnectHandler({ sessions, clock, newSessionId: randomUUID, log }),
@@ -135,9 +131,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       onHandlerError: (routeKey, error) => log.error('handler threw', { routeKey, error }),
     });
     await emulator.start();
-    const started = emulator;
-    closers.push(() => started.close());
-    return { url: started.url, bedrock, emulator: started, dynamo, metrics, store, catalog, close: closeAll };
+    closers.push(() => emulator.close());
+    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

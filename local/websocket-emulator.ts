@@ -196,7 +196,7 @@ export class WebSocketEmulator {
       this.gone += 1;
       return reply(410, 'GoneException', `connection ${connectionId} is gone`);
     }
-    switch (req.method) {
+    switch (req.method ?? '') {
       case 'POST': {
         const payload = Buffer.concat(chunks);
         if (payload.length > MAX_FRAME_BYTES) return reply(413, 'PayloadTooLargeException', 'payload exceeds 128 KB');

@@ -30,7 +30,6 @@ describe('gateway over a real WebSocket', () => {
   });
 
   beforeEach(async () => {
-    stack.bedrock.setFaults({ throttleRate: 0, serverErrorRate: 0, midStreamErrorRate: 0, hangRate: 0, throttleNext: 0, serverErrorNext: 0, midStreamErrorNext: 0, hangNext: 0 });
     client = await TestClient.connect(stack.url);
   });
 
@@ -100,39 +99,6 @@ describe('gateway over a real WebSocket', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'greeting', tier: 'template' });
   });
 
-  it('recovers from throttling by retrying and falling back to the cheaper tier', async () => {
-    // Three throttles exhaust the SDK's three attempts on Sonnet; Haiku then answers.
-    stack.bedrock.setFaults({ throttleNext: 3 });
-    client.send({ action: 'invoke', message: 'Please recommend a manga similar to Monster with a mystery plot', requestId: 'thr-1' });
-
-    const frames = await client.finish('thr-1');
-
-    expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'recommendation', tier: 'haiku', model: stack.catalog.haiku.modelId });
-    expect(stack.bedrock.stats().faults.throttle).toBeGreaterThanOrEqual(3);
-  });
-
-  it('ends a stream that breaks midway with an error frame, not a silently truncated answer', async () => {
-    stack.bedrock.setFaults({ midStreamErrorNext: 1 });
-    client.send({ action: 'invoke', message: 'Recommend a long fantasy manga series like Frieren for a new reader', requestId: 'mid-1' });
-
-    const frames = await client.finish('mid-1');
-
-    const last = frames.at(-1);
-    // Either the break came before any text reached the client (fallback answered) or it is reported.
-    if (last?.type === 'error') expect(last.code).toBe('model_stream_interrupted');
-    else expect(last).toMatchObject({ type: 'done', tier: 'haiku' });
-    expect(frames.filter((f) => f.type === 'done' || f.type === 'error')).toHaveLength(1);
-  });
-
-  it('does not hang on a stalled model stream', async () => {
-    stack.bedrock.setFaults({ hangNext: 2 });
-    client.send({ action: 'invoke', message: 'Recommend manga like Vagabond with great art', requestId: 'hang-1' });
-
-    const frames = await client.finish('hang-1', 15_000);
-
-    expect(frames.at(-1)).toMatchObject({ type: 'error', code: expect.stringMatching(/^model_(timeout|stream_interrupted)$/) });
-  });
-
   it('stops posting and aborts the model stream when the client disconnects mid-answer', async () => {
     const slow = await startLocalStack({ port: 0, redisUrl: redis.url, log: silentLog, bedrock: { seed: 3, latencyScale: 1 } });
     try {
@@ -150,6 +116,75 @@ describe('gateway over a real WebSocket', () => {
       await slow.close();
     }
   });
+});
+
+/**
+ * Fault injection in the local Bedrock endpoint. Every token is posted at once here (no coalescing), so that a
+ * fault after the first deltas is known to hit an answer the client has already started to see.
+ */
+describe('gateway under Bedrock faults', () => {
+  let redis: TestRedis;
+  let faulty: LocalStack;
+  let faultyClient: TestClient;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    faulty = await startLocalStack({
+      port: 0,
+      redisUrl: redis.url,
+      log: silentLog,
+      bedrockTimeoutMs: 1000,
+      bedrock: { seed: 11, latencyScale: 0.05 },
+      answer: { coalescer: { maxChars: 1, maxDelayMs: 0 } },
+    });
+  });
+
+  afterAll(async () => {
+    await faulty.close();
+    await redis.stop();
+  });
+
+  beforeEach(async () => {
+    faultyClient = await TestClient.connect(faulty.url);
+  });
+
+  afterEach(async () => {
+    await faultyClient.close();
+  });
+
+  it('recovers from throttling by retrying and falling back to the cheaper tier', async () => {
+    // Three throttles exhaust the SDK's three attempts on Sonnet; Haiku then answers.
+    faulty.bedrock.setFaults({ throttleNext: 3 });
+    faultyClient.send({ action: 'invoke', message: 'Please recommend a manga similar to Monster with a mystery plot', requestId: 'thr-1' });
+
+    const frames = await faultyClient.finish('thr-1');
+
+    expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'recommendation', tier: 'haiku', model: faulty.catalog.haiku.modelId });
+    expect(faulty.bedrock.stats().faults.throttle).toBeGreaterThanOrEqual(3);
+  });
+
+  it('ends a stream that breaks midway with an error frame, not a silently truncated answer', async () => {
+    faulty.bedrock.setFaults({ midStreamErrorNext: 1 });
+    faultyClient.send({ action: 'invoke', message: 'Recommend a long fantasy manga series like Frieren for a new reader', requestId: 'mid-1' });
+
+    const frames = await faultyClient.finish('mid-1');
+
+    // Text already reached the client, so the break is reported instead of ending the answer as if complete.
+    expect(textOf(frames).length).toBeGreaterThan(0);
+    expect(frames.at(-1)).toMatchObject({ type: 'error', code: 'model_stream_interrupted' });
+    expect(frames.filter((f) => f.type === 'done')).toHaveLength(0);
+  });
+
+  it('does not hang on a stalled model stream', async () => {
+    faulty.bedrock.setFaults({ hangNext: 1 });
+    faultyClient.send({ action: 'invoke', message: 'Recommend manga like Vagabond with great art', requestId: 'hang-1' });
+
+    const frames = await faultyClient.finish('hang-1', 15_000);
+
+    expect(textOf(frames).length).toBeGreaterThan(0);
+    expect(frames.at(-1)).toMatchObject({ type: 'error', code: 'model_timeout' });
+  });
+
 });
 
 const todayJst = (): string => new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
