@@ -29,9 +29,10 @@ export const toModelError = (error: unknown, afterFirstEvent: boolean): ModelErr
   const name = error instanceof Error ? error.name : 'UnknownError';
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
+  // A stalled stream is a timeout wherever it stalls; anything else after text is an interruption.
+  if (TIMEOUTS.has(name) || code === 'ETIMEDOUT') return new ModelTimeoutError(`model timed out: ${message}`, { cause: error });
   if (afterFirstEvent) return new ModelStreamInterruptedError(`model stream interrupted: ${name}: ${message}`, { cause: error });
   if (THROTTLING.has(name)) return new ModelThrottledError(`model throttled: ${message}`, { cause: error });
-  if (TIMEOUTS.has(name) || code === 'ETIMEDOUT') return new ModelTimeoutError(`model timed out: ${message}`, { cause: error });
   return new ModelUnavailableError(`model unavailable: ${name}: ${message}`, { cause: error });
 };
 

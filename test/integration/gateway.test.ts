@@ -109,9 +109,11 @@ describe('gateway over a real WebSocket', () => {
       await leaving.close();
       await slow.bedrock.waitForStreamAborted(10_000);
 
+      await eventually(() => slow.metrics.sum('ClientGoneAborts') === 1);
+
       expect(slow.bedrock.stats().streams.aborted).toBe(1);
       expect(slow.bedrock.stats().streams.completed).toBe(0);
-      expect(slow.metrics.sum('ClientGoneAborts')).toBe(1);
+      expect(slow.emulator.stats().goneResponses).toBe(1);
     } finally {
       await slow.close();
     }
@@ -186,5 +188,14 @@ describe('gateway under Bedrock faults', () => {
   });
 
 });
+
+/** Polls a condition the system reaches asynchronously; fails after `timeoutMs` instead of hanging. */
+const eventually = async (condition: () => boolean, timeoutMs = 5000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
 
 const todayJst = (): string => new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
