@@ -205,6 +205,8 @@ const chargeSpend = async (deps: AnswerDeps, tier: ModelTier, usd: number): Prom
 /** One streamed call to one tier: coalesces text into chunk frames and remembers what it sent and spent. */
 class ModelAttempt {
   sentText = 0;
+  /** Bedrock bills a call once it is accepted; a throttled or refused call costs nothing. */
+  private accepted = false;
   private streamedText = '';
   private inputTokens: number;
   private readonly spec;
@@ -221,6 +223,7 @@ class ModelAttempt {
   }
 
   spentSoFar(): number {
+    if (!this.accepted) return 0;
     return costUsd(this.spec, { inputTokens: this.inputTokens, outputTokens: estimateTokens(this.streamedText) });
   }
 
@@ -240,6 +243,7 @@ class ModelAttempt {
         signal,
       });
       for await (const event of stream) {
+        this.accepted = true;
         switch (event.type) {
           case 'text': {
             this.streamedText += event.text;
