@@ -1,0 +1,48 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `npm run --silent cli -- classify`: the MangaAssist command line (DESIGN section 3). The logic lives in
+ * local/cli so it can be tested without a process.
+ */
+import { KeywordClassifier } from '../lambdas/core/classifier';
+import { runClassify } from '../local/cli/classify';
+
+const USAGE = `usage: mangaassist <command>
+
+commands:
+  classify   read JSON lines {"text": "..."} on stdin; write one JSON line per input line on stdout:
+             {"text","intent","tier","complexity","confidence"}, or {"error":{"code","message"},"line"}
+             for a line that is not JSON or has no string "text". Blank lines are skipped.
+
+options:
+  -h, --help show this help
+`;
+
+const main = async (argv: readonly string[]): Promise<number> => {
+  const [command, ...rest] = argv;
+  if (command === '-h' || command === '--help' || command === 'help') {
+    process.stderr.write(USAGE);
+    return 0;
+  }
+  if (command === 'classify' && rest.length === 0) {
+    // A closed pipe downstream (`| head`) is the reader's choice, not an error.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
+    await runClassify(process.stdin, process.stdout, new KeywordClassifier());
+    return 0;
+  }
+  if (command === 'classify' && (rest.includes('-h') || rest.includes('--help'))) {
+    process.stderr.write(USAGE);
+    return 0;
+  }
+  process.stderr.write(command === undefined ? USAGE : `mangaassist: unknown command "${argv.join(' ')}"\n\n${USAGE}`);
+  return 2;
+};
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`mangaassist: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,154 @@
+import { INTENTS, tierRank, DEFAULT_ROUTING_MAP, type Classification, type Intent, type IntentClassifier } from '../vocabulary';
+import { estimateComplexity } from './complexity';
+import { normalizeText } from './normalize';
+import { DEFAULT_KEYWORD_RULES, type KeywordRuleTable } from './rules';
+
+export interface KeywordClassifierOptions {
+  /** The rule table; defaults to the English + Japanese store rules. */
+  readonly rules?: KeywordRuleTable;
+  /** The score an intent needs to beat the `unknown` fallback (one strong cue, or two medium ones). */
+  readonly minScore?: number;
+  /**
+   * Intents that accompany a request rather than compete with it ("hi, where is my order?"): they never count
+   * as the runner-up that lowers the winner's confidence. Default: greeting.
+   */
+  readonly politeIntents?: readonly Intent[];
+}
+
+interface CompiledRule {
+  readonly intent: Intent;
+  readonly signal: string;
+  readonly weight: number;
+  readonly pattern: RegExp;
+  /** Position in the table: the last tie-break, so results never depend on anything but the rules. */
+  readonly order: number;
+}
+
+interface IntentScore {
+  readonly intent: Intent;
+  readonly score: number;
+  readonly signals: readonly string[];
+  readonly order: number;
+}
+
+/** Each further agreeing cue adds half as much as the one before: ten weak cues do not make a strong one. */
+const CUE_DECAY = 0.5;
+/** How fast confidence saturates with score: a lone strong cue (3) gives about 0.67 before competition. */
+const STRENGTH_HALF_SCORE = 1.5;
+/** A runner-up within this share of the winner's score is reported as an alternative. */
+const ALTERNATIVE_SHARE = 0.6;
+const UNKNOWN_NO_CUE_CONFIDENCE = 0.2;
+const UNKNOWN_MAX_CONFIDENCE = 0.4;
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+/**
+ * A keyword classifier over a table of weighted English and Japanese patterns (rules.ts). Pure: no I/O, no
+ * clock, no randomness; every regex is compiled once at construction, so `classify` costs microseconds.
+ *
+ * Score of an intent: its matched rule weights, strongest first, each further one decayed by half, plus any
+ * negative (veto) weights. The best score wins if it reaches `minScore`; otherwise the result is `unknown`.
+ * Confidence rises with the winner's score and falls as the runner-up gets closer (a greeting in front of a
+ * request does not compete with it); `unknown` stays low.
+ */
+export class KeywordClassifier implements IntentClassifier {
+  private readonly rules: readonly CompiledRule[];
+  private readonly minScore: number;
+  private readonly politeIntents: ReadonlySet<Intent>;
+
+  constructor(options: KeywordClassifierOptions = {}) {
+    const table = options.rules ?? DEFAULT_KEYWORD_RULES;
+    this.minScore = options.minScore ?? 2;
+    this.politeIntents = new Set(options.politeIntents ?? ['greeting']);
+    const compiled: CompiledRule[] = [];
+    for (const intent of INTENTS) {
+      for (const rule of table[intent] ?? []) {
+        compiled.push({
+          intent,
+          signal: `kw:${intent}:${rule.id}`,
+          weight: rule.weight,
+          // Drop the stateful flags: `test` on a /g regex would resume from the last match.
+          pattern: new RegExp(rule.pattern.source, rule.pattern.flags.replace(/[gy]/g, '')),
+          order: compiled.length,
+        });
+      }
+    }
+    this.rules = compiled;
+  }
+
+  classify(text: string): Classification {
+    const normalized = normalizeText(text);
+    const ranked = this.score(normalized);
+    const best = ranked[0];
+    if (best === undefined || best.score < this.minScore || best.intent === 'unknown') {
+      const intent: Intent = 'unknown';
+      return {
+        intent,
+        confidence: this.unknownConfidence(best),
+        complexity: estimateComplexity(normalized, intent),
+        signals: this.unknownSignals(best),
+      };
+    }
+    const runnerUp = ranked.slice(1).find((candidate) => !this.politeIntents.has(candidate.intent));
+    const rival = runnerUp === undefined ? 0 : Math.max(0, runnerUp.score);
+    const strength = best.score / (best.score + STRENGTH_HALF_SCORE);
+    const margin = (best.score - rival) / best.score;
+    const confidence = strength * (0.55 + 0.45 * margin);
+    const signals = [...best.signals];
+    if (runnerUp !== undefined && rival >= best.score * ALTERNATIVE_SHARE) signals.push(`alt:${runnerUp.intent}`);
+    return {
+      intent: best.intent,
+      confidence: round3(confidence),
+      complexity: estimateComplexity(normalized, best.intent),
+      signals,
+    };
+  }
+
+  /** Scores of the intents with at least one matching rule, best first. */
+  private score(normalized: string): IntentScore[] {
+    const byIntent = new Map<Intent, { positives: number[]; negative: number; signals: string[]; order: number }>();
+    for (const rule of this.rules) {
+      if (!rule.pattern.test(normalized)) continue;
+      let entry = byIntent.get(rule.intent);
+      if (entry === undefined) {
+        entry = { positives: [], negative: 0, signals: [], order: rule.order };
+        byIntent.set(rule.intent, entry);
+      }
+      if (rule.weight >= 0) entry.positives.push(rule.weight);
+      else entry.negative += rule.weight;
+      entry.signals.push(rule.signal);
+    }
+    const scores: IntentScore[] = [];
+    for (const [intent, entry] of byIntent) {
+      const positives = entry.positives.sort((a, b) => b - a);
+      let score = entry.negative;
+      let factor = 1;
+      for (const weight of positives) {
+        score += weight * factor;
+        factor *= CUE_DECAY;
+      }
+      scores.push({ intent, score, signals: entry.signals, order: entry.order });
+    }
+    // Ties go to the intent on the higher tier (under-routing costs quality, over-routing only money), then to
+    // the table order, so the result is a pure function of the text and the rules.
+    return scores.sort(
+      (a, b) =>
+        b.score - a.score ||
+        tierRank(DEFAULT_ROUTING_MAP[b.intent].tier) - tierRank(DEFAULT_ROUTING_MAP[a.intent].tier) ||
+        a.order - b.order,
+    );
+  }
+
+  private unknownConfidence(best: IntentScore | undefined): number {
+    if (best === undefined || best.score <= 0) return UNKNOWN_NO_CUE_CONFIDENCE;
+    // An off-domain cue makes `unknown` a little more certain; a weak store cue makes it a little less.
+    if (best.intent === 'unknown') return round3(Math.min(UNKNOWN_MAX_CONFIDENCE, 0.25 + best.score / 40));
+    return round3(Math.max(0.1, UNKNOWN_NO_CUE_CONFIDENCE - best.score / 20));
+  }
+
+  private unknownSignals(best: IntentScore | undefined): string[] {
+    if (best === undefined || best.score <= 0) return ['fallback:no_match'];
+    if (best.intent === 'unknown') return [...best.signals];
+    return ['fallback:low_score', `weak:${best.intent}`];
+  }
+}

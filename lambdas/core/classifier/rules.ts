@@ -1,0 +1,267 @@
+import type { Intent } from '../vocabulary';
+
+/**
+ * One keyword rule: a pattern tested against the normalized text (NFKC, lowercase, single spaces; see
+ * normalize.ts) and the weight it adds to its intent when it matches. Weights: 4-5 decisive ("refund",
+ * "translate"), 3 strong, 2 medium, 1 supporting (domain words that only help another cue); 6 is reserved for
+ * off-domain phrases that must beat a store word ("utility bill"). A negative weight vetoes a reading ("how do you
+ * say hello in French" is not a greeting). The rule id names the signal: `kw:<intent>:<id>`; ids of Japanese
+ * rules start with `ja_`.
+ */
+export interface KeywordRule {
+  readonly id: string;
+  readonly weight: number;
+  readonly pattern: RegExp;
+}
+
+/**
+ * The rule table: intent -> rules. `unknown` rules are off-domain cues (weather, alarms, banking): they let a
+ * message that happens to say "cancel" or "bill" fall back to `unknown` instead of a store intent.
+ */
+export type KeywordRuleTable = Readonly<Partial<Record<Intent, readonly KeywordRule[]>>>;
+
+const r = (id: string, weight: number, pattern: RegExp): KeywordRule => ({ id, weight, pattern });
+
+// Shared fragments (regex sources). English patterns use \b; Japanese has no word boundaries.
+const ORDER_NOUN = String.raw`(?:order|orders|purchase|purchases|package|parcel|shipment|delivery|item|items|products?|book|books|manga|volumes?)`;
+const MANGA_NOUN = String.raw`(?:manga|mangas|comics?|series|titles?|books?|reads?|light novels?|webtoons?|manhwa|anime)`;
+const TITLES_EN = String.raw`(?:berserk|one piece|naruto|bleach|attack on titan|shingeki|demon slayer|kimetsu|jujutsu kaisen|chainsaw man|spy ?x ?family|my hero academia|dragon ball|death note|fullmetal alchemist|vagabond|vinland saga|hunter ?x ?hunter|tokyo ghoul|one punch man|frieren|oshi no ko|blue lock|haikyu+|slam dunk|jojo|monster|20th century boys|akira|nana|fruits basket|sailor moon|dorohedoro|claymore|gantz|made in abyss|mob psycho|golden kamuy|kingdom|vagabond|pluto|parasyte|promised neverland|dr\.? stone|fire force|black clover|yotsuba|urusei yatsura|ranma)`;
+const TITLES_JA = String.raw`(?:ベルセルク|ワンピース|ナルト|ブリーチ|進撃の巨人|鬼滅の刃|呪術廻戦|チェンソーマン|スパイファミリー|ヒロアカ|僕のヒーローアカデミア|ドラゴンボール|デスノート|鋼の錬金術師|ハガレン|バガボンド|ヴィンランド・?サガ|ハンター×?ハンター|東京喰種|ワンパンマン|フリーレン|推しの子|ブルーロック|ハイキュー|スラムダンク|ジョジョ|モンスター|20世紀少年|アキラ|ナナ|フルーツバスケット|セーラームーン|ドロヘドロ|メイドインアビス|ゴールデンカムイ|キングダム|寄生獣|約束のネバーランド|ドクターストーン|よつばと)`;
+const LANGUAGES = String.raw`(?:english|japanese|spanish|french|german|chinese|mandarin|korean|italian|dutch|portuguese|russian|arabic|hindi|thai|vietnamese|swedish|polish|turkish|greek|latin|hebrew|france|spain|germany|italy|mexico|china|japan|korea|chile|brazil)`;
+
+/** "account" and the misspellings users actually type (acount, accoynt, acconut, cacount), profile, membership. */
+const ACCOUNT_NOUN = String.raw`(?:c?acc?o[a-z]{1,3}ts?|acx?counts?|profiles?|pr[a-z]?f[a-z]?[a-z]?le|membership)`;
+
+const re = (source: string): RegExp => new RegExp(source, 'u');
+
+export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
+  greeting: [
+    r('hello_only', 4, /^(?:hi|hello|hey|heyo|hiya|howdy|yo|hallo|greetings|good (?:morning|afternoon|evening|day)|wass?up|what'?s up|sup|hey there|hi there|hello there)[\s!.,?]*(?:there|friend|bot|team)?[\s!.,?]*$/u),
+    r('hello', 2, /^(?:hi|hello|hey\w*|hiya|howdy|greetings|good (?:morning|afternoon|evening))\b/u),
+    r('how_are_you', 2.5, /\bhow(?:'?s| is)? (?:are |r )?(?:you|u|ya)\b|\bhow (?:ya|you) (?:doin\w*|been|are)\b|\bhow'?ve (?:you|ya) been\b|\bhow (?:have you|ya) been\b|\bhow(?:'?s| is) it (?:going|hanging)\b|\bhow'?s (?:your day|everything|life)\b|^are (?:you|u) (?:good|well|ok|okay)\b/u),
+    r('thanks', 3, /\b(?:thanks|thank (?:you|u)|that you so much|thankful|grateful|gratitude|appreciated|(?:glad|happy) (?:that )?you did|thx|tysm|ty|cheers|much appreciated|i appreciate|appreciate (?:it|that|you|your help)|owe you one|you'?ve (?:been|helped)|(?:big|great|huge) help|helped me)\b/u),
+    r('goodbye', 3, /\b(?:bye|goodbye|bye-bye|good ?night|see (?:you|ya)|farewell|take care|talk (?:to you )?(?:later|soon)|catch you later|until next time|peace out|have a (?:good|nice|great|lovely) (?:day|night|one|evening|weekend))\b/u),
+    r('nice_talking', 3, /\b(?:nice|good|great|lovely|pleasure|fun|enjoyed) (?:talking|speaking|chatting|chat|conversation|to (?:talk|speak|chat))\b|\b(?:enjoyed|loved|liked) (?:talking|speaking|chatting|our (?:talk|chat|conversation))/u),
+    // A message that is only a greeting is decisive; a greeting before a request only adds politeness.
+    r('ja_greeting_only', 4, /^(?:(?:こんにちは|こんばんは|おはよう(?:ございます)?|はじめまして|初めまして|よろしく(?:お願いします|お願いいたします)?|やあ|ハロー|もしもし|どうも|ありがとう(?:ございます|ございました)?|有難う(?:ございます|ございました)?|サンキュー|助かりました|お世話になりました|さようなら|さよなら|またね|また来ます|おやすみ(?:なさい)?|じゃあね|失礼します|バイバイ)(?:ね|よ)?[!！。、,.\s〜ー♪]*)+$/u),
+    r('ja_hello', 2.5, /こんにちは|こんばんは|おはよう|はじめまして|初めまして|よろしく|やあ|ハロー|もしもし|どうも/u),
+    r('ja_thanks', 3, /ありがと|有難う|感謝|助かりま|助かった|お世話になりま|サンキュー/u),
+    r('ja_goodbye', 3, /さようなら|さよなら|またね|また来ます|おやすみ|じゃあね|失礼しま|バイバイ/u),
+    r('not_greeting_translation', -4, /\bhow (?:do|would|can|should) (?:you|i|we) say\b|\b(?:how to|way to) say\b|\bsay .{1,30} in \w+/u),
+  ],
+  order_status: [
+    r('track', 3.5, /\b(?:track|tracking|trace)\w*\b/u),
+    r('locate', 2.5, /\b(?:locate|locating|find|follow|check\w*|see)\b.{0,30}\b(?:order|purchase|parcel|package|shipment)\b/u),
+    r('status_word', 2.5, /\bstatus\b|\bwhere (?:is|are) (?:it|they)\b|\bwhat about my\b|\b(?:progress|state|updates?|details?|info\w*|quer(?:y|ies)|help|questions?)\b.{0,25}\b(?:my|this|the|on|for) (?:\w+ )?orders?\b|\b(?:my )?order (?:number|no|#|id)\b|^order #/u),
+    r('where_is', 3, re(String.raw`\bwhere(?:'?s| is| are)\b.{0,30}\b${ORDER_NOUN}\b`)),
+    r('status', 3, re(String.raw`\b${ORDER_NOUN} (?:status|eta|location)\b|\bstatus (?:of|on|for) (?:my |the |an? )?(?:\w+ ){0,2}${ORDER_NOUN}\b|\b(?:order|purchase|shipment) (?:query|queries|related|details|info|update)\b`)),
+    r('eta', 2.5, /\beta\b|\bestimated (?:delivery|arrival)\b/u),
+    r('when_arrive', 2.5, /\b(?:when|how soon|how long)\b.{0,40}\b(?:arrive|arriving|get here|be here|be delivered|get delivered|reach me|receive (?:it|them|my)|come|expect)\b|\bwhen\b.{0,20}\b(?:receive|recieve|get)\b|\b(?:get|receive|delivered)\b.{0,20}\bearl(?:y|ier)\b|\b(?:not|never) reached\b|\bexpect (?:my|the)\b.{0,20}\b(?:order|purchase|item|product|shipment|parcel|package|delivery|article)\b/u),
+    r('shipped_yet', 3, re(String.raw`\b(?:has|have|did|was|were|is|are)\b.{0,20}\b(?:my|the) ${ORDER_NOUN}\b.{0,20}\b(?:shipped|sent|dispatched|arrived|delivered|here|arrive|ship|get here|out)\b`)),
+    r('delayed', 3, /\b(?:delay(?:ed|s)?|late|taking (?:so |too )?long|so long|too long|overdue|not (?:yet )?(?:arrived|received|delivered|come)|(?:hasn'?t|haven'?t|didn'?t|did not|have not|never) (?:yet )?(?:arrived|come|receive\w*|got|gotten|been delivered|shown up)|still (?:waiting|not))\b/u),
+    r('my_order', 1.5, re(String.raw`\bmy (?:\w+ )?${ORDER_NOUN}\b`)),
+    r('order_number', 1.5, /(?:#|\b(?:order|purchase|parcel|package|shipment|tracking)\s*(?:number|no\.?|num|id|#)?\s*)#?\d{4,20}\b|注文番号\s*\d{4,20}/u),
+    r('ja_order_number', 2.5, /注文番号|オーダー番号|追跡番号|問い合わせ番号|伝票番号/u),
+    r('ja_status', 4, /(?:注文|荷物|商品|配送|発送|配達|お届け)(?:の)?(?:状況|状態|ステータス)|追跡|トラッキング/u),
+    r('ja_where', 3, /どこ(?:に|まで)?(?:ある|です|にあり|ですか|\?|？|$)|いつ(?:頃|ごろ)?(?:届|着|到着)|まだ届|届かない|届いてい|届きません|届いてな|到着(?:予定|日)|遅れて|遅延|発送(?:済み|され|した|しました|されました)?(?:か|ですか)/u),
+    r('ja_order', 1, /注文|オーダー|購入した|買った/u),
+  ],
+  escalation: [
+    r('talk_to_human', 4, /\b(?:talk|speak|chat|connect|transfer|put me through|get me|reach|contact|call)\w*\b.{0,30}\b(?:a |an |to |with )?(?:human|real person|live (?:agent|person|rep|representative|chat|support)|person|agent|operator|representative|rep|someone|somebody|somenoe|staff|assistant|supervisor|manager|cust\w* (?:service|support|care|assistance)|support (?:team|staff|agent)|people|executive|human being)\b/u),
+    r('live_person', 3, /\b(?:live|real) (?:person|human|agent|people)\b|\bhumans?\b|\byour (?:phone |contact )?number\b|\b(?:where|how) (?:do|can|should) i call\b/u),
+    r('contact_support', 3, /\b(?:contact|reach|get in touch with|email|message|phone)\b.{0,20}\b(?:you|your|cust\w*|support|service|team|store|company|care)\b|\bcall (?:your|the|cust\w*|support|the store)\b|\bget in touch\b|\bhow (?:do|can) i reach\b/u),
+    r('support_channel', 2.5, /\b(?:cust\w* (?:service|support|care|assistance|sevrice|servise)|call cent(?:er|re)|helpline|hotline|help desk|toll[- ]?free|live agent|human agent|(?:care|contact|phone|support) number|support hours|customer care)\b/u),
+    r('call_me', 3.5, /\bcall (?:me|back)\b(?!.{0,30}\b(?:from now on|from here on|instead|name)\b)|\bcall ?back\b|\bcall from (?:your|a|an)\b|\bcontact me\b/u),
+    r('urgent', 2, /\b(?:urgent|emergency|asap|immediately|no one is (?:answering|responding|replying)|nobody (?:answers|is answering|replies))\b/u),
+    r('ja_human', 4, /オペレーター|オペレータ|担当者|人間|有人|スタッフ|係の人|係員|店員|カスタマーサポート|サポートセンター|サポート窓口|問い合わせ窓口|お問い合わせ先|コールセンター/u),
+    r('ja_talk', 2, /話したい|話せ|話をし|つないで|繋いで|代わって|かわって|連絡したい|連絡先|電話番号|電話したい|電話で/u),
+    r('not_escalation_bot_question', -3, /\b(?:are you|am i|is this|could you be|would you be)\b.{0,25}\b(?:real|human|bot|robot|ai)\b/u),
+  ],
+  chitchat: [
+    r('are_you_bot', 4, /\b(?:are|were|could|would) you (?:\w+ )?(?:a |an )?(?:real|actual|live|secretly|artificial)?\s*(?:person|human|bot|robot|ai|machine|computer|program|real)\b|\bartificial intelligence\b|\b(?:speaking|talking|chatting) (?:with|to) a (?:real|live) person\b|\b(?:say|classified as) (?:you are )?an? (?:bot|robot)\b|\bif you (?:are|were) (?:real|human|an? (?:bot|ai|robot))\b|\bkind of life ?form\b|\bthink like a real person\b|\b(?:call|calling) you a bot\b|\b(?:you|u) (?:a|an) (?:bot|robot|ai|human)\b|\bif you are (?:a|an) (?:bot|robot|human|real)/u),
+    r('your_name', 4, /\byour (?:given |real |full |current )?(?:name|names|nickname)\b|\bdo you go by\b|\bcall yourself\b|\b(?:a|your) nickname\b|\bthe name you\b|\bwhat (?:should|may|can|do) i call you\b|\bwhat (?:are|r) you called\b|\bcall you by\b|\bname i should use\b/u),
+    r('your_age', 4, /\bhow old (?:are|r|were) (?:you|u)\b|\byour (?:current )?age\b|\bwhat age (?:are )?you\b|\bage you are\b|\byou age\b|\bdate of birth\b|\bhow many (?:birthdays|years) (?:have )?you\b|\bare you \d+ (?:years )?old\b|\b(?:were|are) you born\b|\bdo you have an age\b|\b(?:what|which) (?:year|day|date) were you born\b|\bwhen were you (?:born|made|created)\b|\byour birthday\b/u),
+    r('where_from', 4, /\bwhere (?:are|were|did|do) (?:you|u) (?:\w+ )?(?:from|come from|made|built|programmed|created|born|live|grow up)\b|\b(?:were|are) you (?:\w+ )?(?:from|born|created|made|built) (?:here|at|in|from)\b|\bare you from\b|\b(?:what|which) (?:place|country|city|town|planet) (?:were|are|do|did) you\b|\bwhere you were (?:created|made|born|built)\b|\bwhen you were made\b|\bdo you (?:come|hail|hale) from\b|\bwhere do you (?:hail|hale)\b|\byou were made where\b|\byour home ?town\b|\bwhere you from\b|\bwhere is your home\b/u),
+    r('who_made_you', 4, /\b(?:who|what)\b.{0,25}\b(?:made|created|built|programmed|designed|makes|invented|developed|owns|trained|manufactures|formed|conjured|brought) (?:you|u|thou)\b|\byour (?:creator|designer|maker|developer|programmer|boss|superior|manufacturer)\b|\bresponsible for your (?:design|creation)\b|\bwho (?:is|was) (?:the person )?responsible for (?:creating|making) you\b|\bwho were you (?:created|made|built|programmed) by\b/u),
+    r('pets', 4, /\b(?:pets?|animals?|a (?:dog|cat)|creatures|furry (?:friends?|companions?))\b.{0,25}\byou(?:r)?\b|\byou(?:r family)?\b.{0,20}\b(?:pets?|animals?)\b|\b(?:a )?dogs? or (?:a )?cats?\b|\b(?:a )?cats? or (?:a )?dogs?\b/u),
+    r('meaning_of_life', 4, /\bmeaning (?:of|behind) (?:life|existence)\b|\bpurpose of (?:life|existence|living)\b|\bwhy (?:are we|do we exist)\b|\bhigher calling\b|\bwhat (?:are we|we are) (?:here|on earth) for\b/u),
+    r('joke', 4, /\bjokes?\b|\bsomething (?:funny|hilarious)\b|\bthat'?s funny\b|\bhilarious\b|\bmake me laugh\b|\bfunniest\b|\bfunny stor(?:y|ies)\b|\bpun\b/u),
+    r('hobbies', 4, /\bhobb(?:y|ies)\b|\bfor fun\b|\byour (?:free|spare) time\b|\bfree time\b.{0,20}\byou\b|\byour interests\b|\bwhat do you (?:like|love|enjoy) (?:to do|doing)\b|\bwhat do you find fun\b|\bwhat are you into\b/u),
+    r('about_you', 3, /\btell me about yourself\b|\bwho are you\b|\bwhat are you\b|\bdo you (?:like|love|enjoy|dream|sleep|eat|feel|have feelings|get bored|ever)\b|\bare you (?:happy|sad|bored|smart|sentient|alive|conscious|single|married)\b|\bwhat(?:'s| is) your favou?rite\b|\byour favou?rite\b/u),
+    r('bored', 2, /\bi'?m (?:so |really |very )?(?:bored|lonely|sad|tired)\b|\blet'?s chat\b|\bjust (?:chatting|talking)\b/u),
+    r('ja_about_you', 4, /あなたは(?:誰|だれ|何|なに)|君は(?:誰|だれ)|名前は|お名前|何歳|年齢|ロボット|ボット|人間ですか|どこから来|誰が作|趣味|好きな(?:食べ物|色|動物|漫画|マンガ|アニメ)は|ペット/u),
+    r('ja_smalltalk', 4, /冗談|ジョーク|面白い話|笑わせ|暇(?:だ|です)|ひま(?:だ|です)|元気(?:ですか|？|\?)|眠い|退屈|人生の意味/u),
+  ],
+  shipping_info: [
+    r('shipping_terms', 3.5, /\b(?:shipping|delivery|deliveries|shipment|postage)\b.{0,20}\b(?:options?|methods?|costs?|fees?|charges?|rates?|times?|period|policy|polic(?:y|ies)|available|availability|countries|international|overseas|abroad|free|speed|carriers?|modalities|services?)\b|\b(?:delivery|shipping) (?:to|in|outside)\b|\b(?:options?|methods?|ways?|types?|costs?|times?|modes?)\b.{0,5}\b(?:for|of) (?:the )?(?:shipping|shipment|shipments|delivery|deliveries)\b/u),
+    r('ship_to', 3, /\b(?:do|can|will|does) (?:you|u|it|they) (?:ship|deliver|send|post)\b|\b(?:ship|deliver|send|shipping|delivering)\b.{0,25}\b(?:to my|outside|abroad|internationally|overseas|countr(?:y|ies)|region|area|address in|here)\b|\bdeliver(?:ing|y)? (?:in|to|at|on)\b/u),
+    r('international', 3.5, /\binternational (?:shipping|delivery|deliveries|orders?)\b|\bship(?:ping)? (?:internationally|abroad|overseas|worldwide)\b|\bout(?:side)? of (?:india|japan|the country|the us)\b/u),
+    r('how_long_shipping', 2.5, /\b(?:in )?how many days (?:will|does|do|would|for|to|until|till|it|before)\b|\bship+ing (?:takes|time)\b|\bhow long\b.{0,30}\b(?:ship|shipping|shipment|deliver\w*|arrive|arrival|get (?:here|to me)|reach me|transit)\b|\bhow long (?:does|will|would|do) (?:it|shipping|delivery) (?:usually )?take\b\??$|\b(?:delivery|shipping|transit) (?:time|period|date|duration|window)\b|\bhow (?:soon|fast|quickly)\b.{0,20}\b(?:ship|deliver|arrive|get)\b/u),
+    r('postal_code', 3, /\b(?:pin ?code|zip ?code|postal code|post ?code|pincode)\b/u),
+    r('shipping_speed', 2.5, /\b(?:free shipping|express (?:shipping|delivery)|next[- ]day|same[- ]day|overnight|courier|carriers?|yamato|sagawa|japan post|dhl|fedex|ups|usps|shipping method)\b/u),
+    r('order_from_place', 4, /\b(?:place (?:an )?order|order|buy|purchase|shop)\b.{0,10}\bfrom (?!your\b|you\b|the (?:store|shop|site|website)\b)[a-z]+\b|\b(?:shipments?|deliver(?:y|ies|ies)|shipping|deliveies) (?:to|in) [a-z]+\b/u),
+    r('deliver_now', 2, /\bdeliver\w*\b.{0,30}\b(?:lockdown|curfew|covid|pandemic|now|today|during|situation)\b|\b(?:are|is) (?:you|your|cure kart|the store)\b.{0,20}\bdeliver(?:ing)?\b/u),
+    r('delivery_options', 2, /\bdelivery\b|\bshipping\b/u),
+    r('ja_shipping', 4, /送料|配送料|配送方法|発送方法|配送オプション|海外(?:発送|配送|へ|に)|(?:発送|配送|配達)(?:まで)?(?:に|は)?(?:何日|どのくらい|どれくらい)|届くまで|お届け(?:日数|までの)|配達日|時間指定|日時指定|速達|宅配便|ゆうパック|コンビニ受(?:け)?取り|置き配|ネコポス|メール便|(?:配送|発送)(?:できますか|可能|対応)/u),
+    r('ja_delivery', 1.5, /配送|発送|配達|お届け/u),
+  ],
+  order_change: [
+    r('cancel_order', 4, re(String.raw`(?:\b|to)canc[a-z]{0,3}l\w*\b.{0,30}\b(?:order|orders|purchase|purchases|item|items|product|transaction|pre-?order|shipment|contract)\b|\b(?:order|purchase|pre-?order)s? cancel\w*\b|\bcancellation (?:status|process|request)\b|\bcancel (?:it|this|that) (?:order|purchase)\b|\bbreak (?:the|my|a) contract\b`)),
+    r('modify_order', 3.5, /\b(?:change|changing|modify|modifying|edit|editing|edt|update|updating|amend|alter|swap|swapping|switch|switching|correct|correcting|add|adding|ad|remove|removing|delete|deleting|missed)\b.{0,40}\b(?:order|orders|purchase|purchases)/u),
+    r('change_address', 3.5, /\b(?:change|changing|modify|modifying|modification|edit|editing|update|updating|correct|correcting|fix|wrong|amend)\w*\b.{0,30}\b(?<!e-?mail |ip )(?:address|addresses)\b|\baddress (?:change|modification|issue|correction|update)\b|\bmodify address\b/u),
+    r('cancellation_fee', 4, /\b(?:cancellation|termination|terminatiln|early ?(?:exit|termination)|exit|withdrawal|cancel(?:ation)?)\s+(?:fees?|penalt\w*|pealt\w*|charges?)\b|\bearly ?termination\b/u),
+    r('cancel', 1.5, /\bcancel\w*\b/u),
+    r('cancellation', 2.5, /\bcancellation\b|\bcancelling\b/u),
+    r('ja_cancel', 4, /キャンセル|取り消|取消|注文(?:を)?(?:やめ|止め)/u),
+    r('ja_change', 4, /(?:注文|住所|配送先|お届け先|届け先|宛先|数量|注文内容)(?:を|の)?(?:変更|修正|訂正|追加|減ら|増や)/u),
+    r('ja_change_weak', 1.5, /変更したい|変更でき|修正したい/u),
+  ],
+  returns_refunds: [
+    r('refund', 5, /\b(?:re|er)f[ua]nd\w*\b|\bmoney back\b|\brei[mn]b?u?r?s\w*\b|\breimb\w*|\breimur\w*|\brebat\w*|\brestitu\w*|\bcompensat\w*\b|\bchargeback\b|\bget (?:my )?money\b/u),
+    r('return', 3.5, /\breturn(?:s|ing|ed)?\b(?! (?:to (?:the )?(?:menu|main|home|start))\b)/u),
+    r('exchange', 3, /\bexchang\w*\b(?! rate)/u),
+    r('replace', 2.5, /\breplac\w*\b(?! (?:credit |debit |bank )?card)/u),
+    r('damaged', 2.5, /\b(?:damaged|broken|defective|faulty|torn|ripped|misprint\w*|missing pages?|wrong (?:\w+ )?(?:items?|books?|volumes?|products?|size|edition|order)|bad quality|not what i ordered|did not order|by mistake|different from what i)\b/u),
+    r('not_exchange_rate', -4, /\bexchange rate\b/u),
+    r('ja_refund', 4, /返品|返金|払い戻|払戻|返送|返却/u),
+    r('ja_exchange', 3, /交換|不良品|破損|乱丁|落丁|汚れ|傷(?:が|あり)|違う(?:商品|巻|本)|間違った(?:商品|巻|本)/u),
+  ],
+  payment: [
+    r('payment_method', 3.5, /\bpayment (?:methods?|options?|modes?|modalit\w*|types?|plans?)\b|\b(?:ways?|modes?|methods?) (?:of|to) pay\w*\b|\bhow (?:can|do|could|should) i pay\b|\bpay (?:with|by|via|using|through|online|later|in)\b|\b(?:accepted|available) (?:payment|modes)\b/u),
+    r('payment_means', 3.5, /\b(?:credit card|debit card|paypal|apple pay|google pay|amazon pay|bank transfer|wire transfer|konbini|convenience store payment|installments?|emi|down payments?|pay later|prepaid|upi|net ?banking|gift card balance|financing|finance (?:option|service)s?|0% interest|interest[- ]free|zero interest)\b/u),
+    r('cash_on_delivery', 4.5, /\b(?:cash on delivery|cod|pay(?:ment)? on delivery|pay(?:ment)? (?:in|by) cash|cash payment)\b/u),
+    r('invoice', 4.5, /\binvo(?:i?ce|ic)\w*|\breceipts?\b|\bbil{1,2}(?:s|ing)?\b/u),
+    r('payment_issue', 3.5, /\bpayments?\b.{0,30}\b(?:failed|fail|declined|rejected|error|errors|issue|issues|problem|problems|trouble|not (?:go|went|going) through|pending|stuck)\b|\b(?:errors?|issues?|problems?|trouble) (?:with|in|making) (?:the |my |an? )?(?:online )?payments?\b|\bcharged (?:twice|double|two times)\b|\bdouble charged\b|\b(?:account|money|amount|card) (?:\w+ )?(?:got |has been |was |is )?(?:debited|deducted|taken)\b/u),
+    r('payment', 2, /\bpay(?:ment|ments|ing|ed)?\b|\bpaid\b|\btransactions?\b/u),
+    r('points', 2, /\b(?:store|reward|loyalty|manga) points\b|\bpoints (?:balance|expire|expiry)\b|\buse (?:my )?points\b/u),
+    r('ja_payment', 4, /支払|お支払|決済|クレジットカード|クレカ|代引|代金引換|コンビニ払|後払|分割払|銀行振込|振り込み|振込|paypay|ペイペイ|電子マネー|領収書|請求書|インボイス|明細/u),
+    r('ja_points', 3, /ポイント/u),
+  ],
+  account: [
+    r('create_account', 3.5, re(String.raw`\b(?:create|creating|open|opening|openin|make|making|register|registering|set up|setting up|sign up for|new)\b.{0,30}\b(?:${ACCOUNT_NOUN}|user)\b`)),
+    r('close_account', 4, re(String.raw`\b(?:delete|deleting|close|closing|cancel\w*|remove|removing|deactivat\w*|terminat\w*|get rid of)\b.{0,30}\b(?:${ACCOUNT_NOUN}|user)\b|\b${ACCOUNT_NOUN} (?:deletion|cancellation|removal|termination|closure)\b`)),
+    r('edit_account', 3.5, re(String.raw`\b(?:edit|editing|update|updating|change|changing|modify|modifying|correct|correcting)\w*\b.{0,30}\b(?:${ACCOUNT_NOUN}|user|personal (?:data|details|information|info)|user ?name|email(?: address)?|e-mail|phone number|data|information|info)\b`)),
+    r('switch_account', 3.5, re(String.raw`\b(?:switch\w*|change|move|upgrade\w*|downgrade\w*|use|using)\b.{0,20}\b(?:to )?(?:the |a |my |an )?(?:\w+ )?${ACCOUNT_NOUN}\b`)),
+    r('account_tier', 2, /\b(?:premium|pro|gold|platinum|freemium|free|standard|basic|business|vip)\s?(?:account|profile|membership|plan)\b/u),
+    r('account', 2, re(String.raw`\b${ACCOUNT_NOUN}\b`)),
+    r('password', 4, /\bpass(?:word|code|wd|phrase)\b|\bpwd\b|\bpin\b(?! ?code)|\b(?:log|sign) ?(?:in|on)\b|\blogin\b|\blocked out\b|\b(?:profile|account|user) key\b|\b(?:restor|recover|retriev|reset|forg[eo]t|lost)\w*\b.{0,25}\b(?:key|pin|password|account|profile|credentials|username)\b|\b(?:access|profile|account|user|security) key\b|\bkey (?:recovery|reset)\b|\btwo[- ]factor\b|\b2fa\b/u),
+    r('registration', 3.5, /\bregist(?:er|ration|rations|ered|ering)\b|\bsign[- ]?ups?\b|\bsigning up\b|\bnew (?:user|customer|member)\b|\bregistered (?:user|phone|email)\b/u),
+    r('newsletter', 4, /news ?lett?ers?\b|\bnewsleter\b|\bmailing list\b|\bunsubscrib\w*\b|\bsubscri\w*\b.{0,30}\b(?:email|emails|newsletter|mail|list|updates)\b|\b(?:marketing|promotional) (?:e-?mails?|messages)\b/u),
+    r('address_setup', 3, /\b(?:set|setting|set up|setup|add|adding|new|another|invalid|save|saving|default|enter|entering)\b.{0,25}\b(?:shipping|delivery|billing)? ?address\b/u),
+    r('ja_account', 4, /アカウント|ログイン|ログアウト|サインイン|パスワード|会員登録|新規登録|ユーザー登録|退会|会員情報|登録情報|メールアドレス|プロフィール|メルマガ|ニュースレター|配信停止|ユーザー名|ユーザID|ユーザーid/u),
+    r('ja_register', 2, /登録/u),
+  ],
+  store_policy: [
+    r('warranty', 3, /\bwarrant(?:y|ies)\b|\bguarantee\w*\b/u),
+    r('authentic', 3.5, /\b(?:authentic\w*|genuine|originality|original (?:products?|copies|copy|items?|goods)|fake(?! news)|counterfeit|bootleg\w*|pirat\w*|official(?:ly)? licen[cs]ed|licen[cs]ed|legit)\b|\b(?:original|orignal|genuine)\b.{0,5}\bor (?:not|fake|duplicate)\b|\b(?:is|are) (?:\w+ ){0,3}(?:100% )?(?:original|orignal)\b|\bduplicate product\b|\bproduct is (?:original|orignal)\b/u),
+    r('hours', 3.5, /\b(?:store|opening|business|shop|office|working) hours\b|\bhours of (?:operation|business)\b|\b(?:are|is) (?:you|your|the) (?:stores?|shops?|store|shop|office)? ?(?:still )?open\b|\bstores? (?:still )?open(?:ing)?\b|\bwhen (?:are|do|does) (?:you|the store|your store) (?:open|close)\b|\bopen on (?:weekends|sundays|holidays)\b/u),
+    r('physical_store', 3, /\b(?:physical|retail|brick and mortar|offline) (?:stores?|shops?)\b|\bshow ?rooms?\b|\bvisit (?:your|the|a) (?:store|shop|showroom)\b|\b(?:stores?|shops?) (?:near|nearby|location|locations|in|address)\b|\bnear(?:by| me)\b|\bgo to your (?:store|shop)\b|\b(?:nearest|any|the|this|your|a) (?:shops?|stores?|outlets?|branch(?:es)?)\b.{0,15}\b(?:visit|near|where|located|open)\b|\b(?:where|what) (?:is|was|are) (?:the|this|your) (?:shop|store|outlet|branch)\b|\bnearest (?:shop|store|outlet)\b|\bhead office\b|\bbranch(?:es)?\b|\boutlets?\b|\bpurchase directly from (?:the )?store\b|\bstore information\b/u),
+    r('partner', 3, /\bdealer\w*\b|\bdistribut\w*\b|\bfranchis\w*\b|\bbecome (?:a|an) (?:seller|partner|dealer|distributor|affiliate|reseller|vendor)\b|\bseller partner\b|\bsell (?:on|through|with) (?:your|the)\b|\bwholesale\b|\bbulk orders?\b|\bb2b\b|\bassociated as\b|\bas (?:a )?seller\b|\bbe a seller\b|\bbecame a seller\b/u),
+    r('referral', 3, /\brefer(?:ral|rals|ring)?\b(?! to\b| me as\b)|\bref+er+al\b|\brefral\b|\breferal\b|\binvite (?:a )?friends?\b|\brefer (?:&|and) earn\b/u),
+    r('about_store', 3, /\babout (?:your|the|this) (?:company|store|shop|business)\b|\btell me about (?:your |the )?(?:company|store|shop)\b|\bwho (?:are|owns) (?:you guys|your company|the store)\b|\bwhere (?:is|are) (?:your|the) (?:company|store|warehouse|office) (?:located|based)\b|\babout company\b/u),
+    r('policy', 2.5, /\bpolic(?:y|ies)\b|\bprivacy\b|\bterms (?:of (?:service|use|sale)|and conditions)\b|\bgdpr\b|\bdata protection\b|\bage (?:restriction|limit|verification)\b|\bgift (?:wrap\w*|cards?)\b/u),
+    r('trial', 3, /\bfree trial\b|\btrial (?:offer|period|details|night|nights)?\b|\btry (?:it|a|the) \w+ (?:first|before)\b|\bnight trial\b|\btry before\b/u),
+    r('ja_store', 4, /営業時間|定休日|店舗|実店舗|お店|会社概要|運営会社|正規品|本物|偽物|海賊版|保証|個人情報|プライバシー|利用規約|規約|ポリシー|方針|紹介コード|友達紹介|ギフトラッピング|ラッピング|ギフトカード|年齢制限|古本|中古/u),
+  ],
+  product_search: [
+    r('in_stock', 4, /\b(?:in stock|out of stock|back in stock|restock\w*|sold out|available in stock|still available|availability)\b/u),
+    r('do_you_have', 3, /\bdo you (?:have|sell|carry|stock)\b|\bcan i (?:buy|get|purchase|find|order)\b/u),
+    r('available', 2.5, /\b(?:is|are)\b.{1,40}\bavailable\b|\bavailable (?:in|on|as)\b/u),
+    r('looking_for', 3, /\b(?:looking for|searching for|search for|trying to find|where can i (?:find|get|buy)|where (?:do|to) (?:i )?(?:find|get|buy)|find me|help me find|i need (?:a|an|the) (?:copy|volume|book))\b/u),
+    r('format', 2.5, /\b(?:volumes?|vol\.? ?\d+|vols?\.?|editions?|box ?sets?|omnibus|hardcovers?|paperbacks?|deluxe|collector'?s|special edition|limited edition|e-?books?|digital (?:version|edition|copy)|kindle|english (?:version|edition|translation)|japanese (?:version|edition)|tankobon|artbooks?|art books?|figures?|figurines?|merch\w*|posters?|keychains?|variants?|sizes?|custom(?:i[sz]\w*)? siz\w*)\b/u),
+    r('product_noun', 1, /\bproducts?\b|\bitems?\b|\barticles?\b/u),
+    r('release', 3, /\b(?:latest|next|new|newest|upcoming|final|last) (?:volume|release|chapter|issue|edition|book)\b|\brelease date\b|\bwhen (?:does|will|is) .{1,40} (?:come out|coming out|release|be released|be out|out)\b|\bpre-?orders?\b|\bcomes? out\b/u),
+    r('place_order', 3.5, /\b(?:place|make|making|placing) (?:an? |my )?(?:order|purchase)\b|\b(?:want|like|need|how|wanna|have got|got) to (?:order|buy|purchase|acquire)\b|\b(?:buy|buying|order|ordering|purchase|purchasing|acquire) (?:some|a few|several|many|an? (?:item|article|product)|something|products?|items?|articles?)\b|\bhow (?:do|can|could) i (?:order|buy|purchase)\b|\bdoing a purchase\b|\border (?:online|right now|now)\b|\b(?:accept|accepting|taking|take)\b.{0,12}\borders?\b|\b(?:shop|shopping|acquir\w*|buy\w*|order\w*|purchas\w*)\b.{0,25}\b(?:items?|articles?|products?|prod\w*ct)\b|\bdo a (?:\w+ )?purchase\b/u),
+    r('browse', 3, /\b(?:show|view|browse|see|check|list|all)\b.{0,15}\bproducts\b|\bproducts (?:you have|do you have|you sell)\b|\byour products\b|\bwhat products\b|\bwhat (?:do you|can i) (?:sell|buy)\b|\bwhat (?:do you|does the store) (?:have|carry)\b/u),
+    r('buy', 1.5, /\bbuy\w*\b|\bpurchas\w*\b|\bsell\w*\b/u),
+    r('manga_noun', 1, re(String.raw`\b${MANGA_NOUN}\b`)),
+    r('ja_stock', 4, /在庫|入荷|再入荷|品切れ|品切|売り切れ|取り扱い|取扱|売って(?:い|る|ま)|置いて(?:い|あ|ま)|扱って/u),
+    r('ja_format', 3, /(?:\d+|最新|次の|新)巻|単行本|新装版|完全版|愛蔵版|特装版|限定版|電子書籍|電子版|全巻セット|セット|初版|特典|フィギュア|グッズ|画集|英語版|翻訳版/u),
+    r('ja_release', 3, /発売日|発売(?:予定|され|は|する)|いつ(?:出|発売)|予約(?:でき|したい|受付|注文)|続刊|新刊/u),
+    r('ja_find', 3, /探して|探しています|見つから|買いたい|購入したい|欲しい|ほしい|注文したい|ありますか|ありませんか|売っていますか/u),
+  ],
+  price_inquiry: [
+    r('price', 4, /\b(?:price|prices|pricing|priced|how much|expensive|cheap(?:er|est)?|afford\w*|cost of|costs? of)\b/u),
+    r('cost', 3, /\bcosts?\b/u),
+    r('discount', 4, /\b(?:discounts?|coupons?|promo(?:tion|tions)?(?: codes?)?|vouchers?|on sale|sales?|deals?|bargains?|percent off|% off|clearance|markdowns?|special offers?|any offers?|latest offers?|offers? available|available offers?|offers)\b/u),
+    r('not_price_ja_shipping', -2.5, /送料|配送料/u),
+    r('ja_price', 4, /値段|価格|料金|いくら|安く|安い|高い|割引|セール|クーポン|キャンペーン|値下げ|定価|税込|税抜|お得/u),
+    r('not_price_time', -4, /\bhow much (?:more |longer )?(?:time|longer)\b/u),
+    r('not_price_shipping', -2.5, /\b(?:shipping|delivery|postage) (?:costs?|fees?|charges?|rates?|price)\b|\bcost (?:of|to) (?:shipping|deliver\w*|ship)\b/u),
+  ],
+  complaint: [
+    r('complaint', 4, /\bcomplain\w*\b|\bcomplaint\w*\b|\bclaims? against\b|\b(?:file|filing|lodge|lodging|make|making|submit|submitting|raise|raising) (?:a |an )?(?:\w+ )?(?:claim|grievance|complaint)\b|\b(?:consumer|customer) (?:claim|clain|complaint)s?\b|\bgrievance\b|\brecla\w*(?:tion|ion)\b/u),
+    r('unhappy', 3, /\b(?:unhappy|disappointed|dissatisfied|angry|furious|frustrated|upset|fed up|outraged|disgusted|appalled)\b|\bnot (?:happy|satisfied|pleased)\b/u),
+    r('bad_service', 2.5, /\b(?:terrible|awful|horrible|worst|unacceptable|ridiculous|pathetic|useless|rude|disgrace\w*|shameful|poor (?:service|quality|support)|bad (?:service|experience|support)|never again|scam\w*|ripped off)\b/u),
+    r('ja_complaint', 4, /苦情|クレーム|不満|ひどい|酷い|最悪|がっかり|許せない|対応が悪|失礼|不愉快|腹が立|怒って|二度と/u),
+  ],
+  manga_review: [
+    r('write_review', 4.5, /\b(?:write|writing|draft|drafting|compose|composing|post|posting|leave|leaving|submit|submitting|help (?:me )?(?:with|write))\b.{0,30}\breviews?\b|\breview (?:draft|template|for (?:my|a|the) (?:blog|store|site))\b/u),
+    r('review', 2.5, /\breviews?\b|\breviewing\b/u),
+    r('rating', 2, /\b(?:rate|rating|ratings)\b.{0,20}\b(?:manga|series|volume|book|stars?)\b|\b\d(?:\.\d)? ?(?:out of|\/) ?(?:5|10) stars?\b|\bmy (?:thoughts|opinion|impressions) (?:on|about|of)\b/u),
+    r('ja_review', 4.5, /レビュー|感想(?:文)?(?:を)?(?:書|まとめ|投稿)|書評|評価(?:を)?(?:書|つけ)|星(?:\d|いくつ)/u),
+    r('ja_impression', 2, /感想/u),
+  ],
+  summarization: [
+    r('summary', 5, /\bsummar(?:y|ies|ize|ise|izing|ising|ized|ised)\b|\brecap\w*\b|\bsynops[ie]s\b|\btl;?dr\b|\bgist\b|\bin a nutshell\b|\bsum (?:it |this |that )?up\b|\bbrief(?:ly)? (?:overview|explain|describe|tell)\b|\boverview of\b|\boutline (?:of|the)\b|\bcondense\b/u),
+    r('what_happens', 3, /\bwhat happen(?:s|ed)\b.{0,30}\b(?:volume|vol|chapter|arc|season|episode|book|part|series|story|in)\b|\bcatch me up\b|\bbring me up to speed\b|\bremind me what happened\b/u),
+    r('ja_summary', 4.5, /要約|あらすじ|粗筋|まとめて|まとめると|概要|ダイジェスト|振り返|ざっくり(?:と)?(?:説明|教え)|簡単に(?:説明|教え|まとめ)/u),
+    r('ja_what_happens', 2.5, /(?:何|なに)が(?:起き|起こ)|どんな話|どういう話|話の流れ/u),
+  ],
+  recommendation: [
+    r('recommend', 4, /\brecomm?end\w*\b|\brecs?\b|\bsuggest\w*\b/u),
+    r('similar_to', 3.5, re(String.raw`\b(?:similar to|something like|anything like|more like|stuff like|${MANGA_NOUN} like|if i (?:liked|loved|enjoyed|like|love)|fans? of|in the vein of|same vibe)\b`)),
+    r('what_to_read', 4, re(String.raw`\bwhat (?:should|can|could|do you think) i (?:read|try|pick up|start)\b|\b(?:read|reading) next\b|\bnext read\b|\bgood ${MANGA_NOUN}\b|\b(?:best|top|great|must-?read) ${MANGA_NOUN}\b|\bworth (?:reading|it|a read|buying)\b|\bany (?:good )?(?:picks|ideas) for\b|\bwhat (?:else )?(?:would|will|might|could) i (?:like|enjoy|love)\b|\b(?:good|great|fun|underrated) (?:\w+ ){1,2}${MANGA_NOUN}\b`)),
+    r('liked', 2, /\bi (?:really |also )?(?:loved|liked|enjoyed|love|like) (?!to\b|it\b|that\b|this\b|the (?:service|store)\b)/u),
+    r('genre', 1.5, /\b(?:shonen|shounen|shojo|shoujo|seinen|josei|isekai|slice of life|romance|rom-?com|horror|fantasy|dark fantasy|sci-?fi|mecha|sports|action|comedy|mystery|thriller|psychological|historical|cozy|wholesome|yuri|yaoi|bl|harem)\b/u),
+    r('constraint', 1.5, /\b(?:less|more|not as|not too|without (?:the|so much)|but (?:less|more|with|without|not|lighter|darker|shorter|funnier))\b.{0,20}\b(?:dark|violent|gory|grim|depressing|sad|long|romance|fan ?service|action|funny|light|serious|wholesome)\b/u),
+    r('manga_noun', 1, re(String.raw`\b${MANGA_NOUN}\b|\b${TITLES_EN}\b`)),
+    r('ja_recommend', 4.5, /おすすめ|オススメ|お勧め|お薦め|おススメ|推薦|教えて(?:ください)?.{0,5}(?:漫画|マンガ|作品)|(?:漫画|マンガ|作品)(?:を)?(?:教えて|紹介して|探して)/u),
+    r('ja_similar', 3, /みたいな|(?<!ど)のような|ような(?:漫画|マンガ|作品)|に似た|っぽい|系の(?:漫画|マンガ|作品)/u),
+    r('ja_what_to_read', 4, /(?:何を|なにを|次に)読(?:め|む|み)|読むべき|面白い(?:漫画|マンガ|作品)|(?:漫画|マンガ)(?:を)?読みたい/u),
+    r('ja_manga_noun', 1, re(String.raw`漫画|マンガ|まんが|コミック|作品|ラノベ|${TITLES_JA}`)),
+  ],
+  comparison: [
+    r('compare', 4.5, /\bcompar\w*\b|\bversus\b|\bvs\.?\b|\bdifferences? (?:between|from|of)\b|\bdiffer(?:s|ent)? from\b(?! what)|\bhow (?:does|is) .{1,40} different\b|\bdifference\b|\bside by side\b|\bpros and cons\b/u),
+    r('which_better', 3.5, /\bwhich (?:one |is |of (?:them|these|the two) )?(?:is )?(?:better|best|worse|cheaper|longer|darker|more)\b|\bbetter than\b|\bworse than\b|\b(?:should|do) i (?:get|buy|choose|pick|read) .{1,40} or\b|\bwhich (?:\w+ )?(?:to buy|should i (?:buy|get|choose|read|pick))\b|\b(?:or|vs) .{1,30} which\b|\bor (?:the )?\w+(?: \w+)? better\b/u),
+    r('ja_compare', 4.5, /比較|比べ|違い|違う(?:の|点)|ちがい|どっちが|どちらが|どっちを|どちらを|vs/u),
+  ],
+  manga_qa: [
+    r('creator_question', 4, re(String.raw`\bwho (?:wrote|drew|created|writes|draws|illustrated|is the (?:author|artist|mangaka|creator))\b|\b(?:author|mangaka|artist|creator|illustrator) of\b`)),
+    r('story_terms', 3, /\b(?:plot|storyline|story arc|protagonist|antagonist|main character|mc|villain|characters?|ending|endings|spoilers?|canon|lore|fan theor\w*|theory|symbolism|foreshadow\w*|character development|backstory|world ?building|twist|finale|arc)\b/u),
+    r('story_question', 3, re(String.raw`\b(?:why|how|what|who|when)\b.{0,60}\b(?:die|dies|died|death|kill\w*|power\w*|fight\w*|betray\w*|transform\w*|become|became|mean|means|meant|happen\w*|ends?|ended|come back|return\w*)\b.{0,40}\b(?:${TITLES_EN}|${MANGA_NOUN}|chapter|volume|arc|anime|story)\b|\b(?:${TITLES_EN})\b.{0,60}\b(?:why|how|who|what|die|dies|died|ending|mean)\b`)),
+    r('explain', 2.5, /\bexplain\b|\bwhat (?:is|was|does) the (?:meaning|theme|message|point)\b|\bthemes?\b|\binterpret\w*\b|\bdiscuss\w*\b|\banaly[sz]\w*\b/u),
+    r('anime_adaptation', 2.5, /\banime (?:adaptation|version|season)\b|\b(?:adapted|adaptation)\b|\bwhich chapter\b|\bwhere does the anime\b|\bfiller\b|\bon hiatus\b|\bhiatus\b|\bfinished\b|\bongoing\b|\bhow many (?:volumes|chapters)\b/u),
+    r('why_title', 3, re(String.raw`\bwhy\b.{0,60}\b${TITLES_EN}\b`)),
+    r('title', 1.5, re(String.raw`\b${TITLES_EN}\b`)),
+    r('ja_creator', 4, /作者|著者|作家|漫画家|原作者|誰が(?:描|書)|作画/u),
+    r('ja_story', 3, /登場人物|キャラ(?:クター)?|主人公|ラスボス|敵キャラ|結末|最終回|ラスト|伏線|考察|設定|ネタバレ|世界観|死ぬ|死んだ|正体|能力|テーマ|意味は|アニメ化|何巻まで|何話|完結|連載/u),
+    r('ja_why', 2, /なぜ|なんで|どうして|理由/u),
+    r('ja_title', 1.5, re(String.raw`${TITLES_JA}`)),
+  ],
+  translation: [
+    r('translate', 5, /\btranslat\w*\b|\btranslator\b/u),
+    r('how_to_say', 4, re(String.raw`\bhow (?:do|would|can|should|to|does one) (?:you |i |we )?say\b|\b(?:what(?:'s| is| does)) .{1,40} (?:mean|called|in) ${LANGUAGES}\b|\bin ${LANGUAGES},? .{1,40} (?:is said|is called|how)\b|\bsay .{1,40} in ${LANGUAGES}\b|\bmeaning of (?:the )?(?:word|phrase|kanji|term)\b|\binto ${LANGUAGES}\b`)),
+    r('what_does_mean', 3, /\bwhat (?:does|do) (?!it\b|that\b|this\b).{1,40} mean\b/u),
+    r('in_language', 2, /\bin (?:english|japanese|spanish|french|german|chinese|korean|italian|dutch|portuguese)\b/u),
+    r('nuance', 2, /\b(?:romaji|furigana|kanji|hiragana|katakana|onomatopoeia|honorifics?|keigo|nuance\w*|idioms?|scanlat\w*|localiz\w*|localis\w*)\b|-(?:san|kun|chan|sama|senpai)\b/u),
+    r('ja_translate', 5, /翻訳|訳して|英訳|和訳|訳すと|訳せ|英語(?:に|で)|日本語(?:に|で)|中国語で|韓国語で/u),
+    r('ja_meaning', 3, /(?:という|って)(?:言葉|単語)?(?:の)?(?:意味|どういう意味)|ニュアンス|何と言|なんて言|どう言う|どういう意味/u),
+  ],
+  taste_profile: [
+    r('history', 4.5, /\bmy (?:reading|purchase|order|browsing|buying) (?:history|habits|list|log|patterns?)\b|\bwhat i(?:'ve| have)? (?:read|bought|purchased|liked)(?: so far| before| in the past)?\b|\bbased on (?:my|what i)\b|\bmy (?:taste|tastes|preferences|library|collection|bookshelf|shelf|favou?rites)\b|\btaste profile\b|\breader profile\b|\breading profile\b|\bwhat (?:kind|type|sort) of (?:reader|manga|stuff) (?:am i|do i)\b|\bwhat do i (?:usually|tend to|mostly) (?:read|like|enjoy|buy)\b|\bmy reading\b/u),
+    r('analyse_me', 3, /\banaly[sz]\w* (?:my|me|what i)\b|\bprofile (?:me|my)\b|\b(?:patterns?|trends?) in (?:my|what i)\b/u),
+    r('ja_history', 4.5, /読書履歴|購入履歴|閲覧履歴|注文履歴から|私の好み|自分の好み|僕の好み|俺の好み|好みを(?:分析|教え|診断)|好みの傾向|読書傾向|(?:これまで|今まで)(?:に)?(?:読んだ|買った)/u),
+    r('ja_analyse', 2.5, /分析|診断|傾向/u),
+  ],
+  unknown: [
+    r('off_domain_weather', 4.5, /\bweather\b|\bforecast\b|\btemperature\b|\b(?:rain|snow|sunny|umbrella|humid\w*)\b/u),
+    r('off_domain_assistant', 4.5, /\balarms?\b|\breminders?\b|\bremind me\b|\btimer\b|\bcalendar\b|\bmeetings?\b|\bshopping list\b|\bto-?do list\b|\bplaylist\b|\b(?:play|next|this) (?:a |the |some )?(?:song|music|track)\b|\bsmart home\b|\b(?:turn|speak|talk) (?:up|down|faster|slower|louder)\b|\bwhisper\b|\bflip a coin\b|\broll (?:a |the )?dice\b|\bwhat time is it\b|\btime ?zone\b|\bwhat(?:'s| is) (?:the )?(?:date|time)\b|\bcalculat\w*\b|\bsyncs?\b|\b(?:find|where is|where'?s|locate|lost) my (?:lost )?phone\b|\b(?:call me|refer to me as)\b.{0,30}\b(?:from now on|from here on|instead|name)\b|\bstop calling me\b|\b(?:your|the) volume\b.{0,25}\b(?:quieter|louder|lower\w*|rais\w*|decreas\w*|increas\w*|up|down|level)\b|\b(?:adjust|raise|lower|increase|decrease|turn (?:up|down)) (?:the |your )?volume\b|\bchange (?:your|the) (?:name|accent|language|voice|speed)\b|\bcall you\b.{0,20}\b(?:from now on|instead)\b/u),
+    r('off_domain_food', 4.5, /\brecipes?\b|\bcook\w*\b|\bbak(?:e|ing)\b|\bcalories?\b|\bingredients?\b|\bnutrition\w*\b|\bdinner\b|\blunch\b|\bbreakfast\b|\bmeals?\b|\bdish(?:es)?\b|\bcuisine\b|\brestaurants?\b|\bfood\b/u),
+    r('off_domain_travel', 4.5, /\bflights?\b|\bhotels?\b|\b(?:restaurant |table )?reservations?\b|\buber\b|\btaxi\b|\bcar rental\b|\brent(?:al)? (?:a )?car\b|\bdirections? to\b|\btraffic\b|\bgas\b|\btires?\b|\boil change\b|\bmpg\b|\bluggage\b|\bcarry-?on\b|\bvisa (?:for|to)\b|\bneed a visa\b|\bvaccin\w*\b|\bplug\b|\bvacation\b|\btravel\w*\b|\bpto\b|\bjump ?start\b|\bcar\b|\boil\b|\b(?:get|drive|fly|walk|commute) to (?!me\b|my\b|us\b|you\b|your\b)[a-z]+/u),
+    r('off_domain_finance', 4.5, /\bcredit (?:score|limit|report|rating)\b|\bbank (?:account|balance)\b|\b(?:my|the) bank\b|\bbank of\b|\brouting number\b|\bdirect deposit\b|\b401k\b|\bapr\b|\binterest rate\b|\bcredit cards? (?:rewards?|limit|points|that)\b|\b(?:visa|mastercard|amex) (?:account|limit|rewards|application)\b|\bmy (?:\w+ )?(?:visa|mastercard|amex)\b|\btaxes\b|\bw-?2\b|\bpaycheck\b|\bpayday\b|\bsalary\b|\bincome\b|\binsurance\b|\b(?:account|bank|reward|rewards|credit card|bill) balance\b|\b(?:checking|savings) accounts?\b|\bcredit union\b|\bcredit card (?:application|offer\w*)\b|\bapply for (?:a |an )?(?:\w+ )?credit card\b|\b(?:wells fargo|chase|citibank|citi|pnc|capital one|bank of america|td bank|hsbc|barclays)\b|\bget paid\b|\bpay ?day\b|\bhow much (?:money )?(?:have i|did i|do i have)\b|\bspen[dt]\b|\bchecks\b|\bcheckbook\b|\btransfer (?:\$|money|funds|\d)|\b(?:lost|stolen|damaged|new) (?:credit |debit )?card\b|\bcard (?:is |was )?(?:lost|stolen|declined|damaged|ruined|blocked)\b|\bfraud\w*\b|\bspent\b|\bspending\b|\bexchange rate\b|\bstock (?:market|price|prices|portfolio)\b|\bmy stocks\b|\bshares\b|\binvest\w*\b|\bfico\b|\bexperian\b|\bexperion\b/u),
+    r('off_domain_bills', 6, /\b(?:energy|repair|leasing|hospital|doctor|rent|tuition|power|utility|phone|telephone|electric(?:ity)?|water|gas|cable|car|cell ?phone|internet|credit card|medical) bills?\b/u),
+    r('off_domain_trivia', 2.5, /\bhow (?:do|does|can) (?:i|you) (?:compute|calculate|convert|fix|get rid of)\b|\bwhat is the capital\b|\bpresident\b|\bdefin(?:e|ition)\b|\bspell\w*\b|\bfun fact\b|\bdemocra\w*\b/u),
+    r('ja_off_domain', 4.5, /天気|気温|雨|雪|傘|晴れ|曇|降り|予報|湿度|暑|寒|アラーム|リマインダ|リマインド|目覚まし|スヌーズ|タイマー|起こして|時に設定|天候|台風|気象|警報/u),
+  ],
+};

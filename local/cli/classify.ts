@@ -1,0 +1,73 @@
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { DEFAULT_ROUTING_MAP, type IntentClassifier, type Intent, type Tier } from '../../lambdas/core/vocabulary';
+
+/** One output line for a classified input line (DESIGN section 3). */
+export interface ClassifyLine {
+  readonly text: string;
+  readonly intent: Intent;
+  readonly tier: Tier;
+  readonly complexity: number;
+  readonly confidence: number;
+}
+
+export type ClassifyErrorCode = 'invalid_json' | 'missing_text';
+
+/** The output line that holds the slot of an input line that could not be classified. */
+export interface ClassifyErrorLine {
+  readonly error: { readonly code: ClassifyErrorCode; readonly message: string };
+  /** 1-based line number in the input, blank lines included. */
+  readonly line: number;
+}
+
+export interface ClassifySummary {
+  readonly classified: number;
+  readonly errors: number;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Classifies one input line; pure, so the CLI loop is only I/O. `undefined` for a blank line (skipped). */
+export const classifyLine = (
+  raw: string,
+  lineNumber: number,
+  classifier: IntentClassifier,
+): ClassifyLine | ClassifyErrorLine | undefined => {
+  const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+  if (line.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return { error: { code: 'invalid_json', message: 'line is not valid JSON' }, line: lineNumber };
+  }
+  if (!isRecord(parsed) || typeof parsed['text'] !== 'string') {
+    return { error: { code: 'missing_text', message: 'expected a JSON object with a string "text"' }, line: lineNumber };
+  }
+  const text = parsed['text'];
+  const { intent, complexity, confidence } = classifier.classify(text);
+  return { text, intent, tier: DEFAULT_ROUTING_MAP[intent].tier, complexity, confidence };
+};
+
+/**
+ * `cli classify`: reads JSON lines `{"text": ...}` from `input` and writes one JSON line per non-blank input
+ * line to `output`, in order, streaming (one line in memory at a time, honouring backpressure). A line that is
+ * not JSON or has no string `text` gets an error line in its slot; nothing stops the run.
+ */
+export const runClassify = async (input: Readable, output: Writable, classifier: IntentClassifier): Promise<ClassifySummary> => {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let lineNumber = 0;
+  let classified = 0;
+  let errors = 0;
+  for await (const raw of lines) {
+    lineNumber += 1;
+    const result = classifyLine(raw, lineNumber, classifier);
+    if (result === undefined) continue;
+    if ('error' in result) errors += 1;
+    else classified += 1;
+    if (!output.write(`${JSON.stringify(result)}\n`)) await once(output, 'drain');
+  }
+  return { classified, errors };
+};

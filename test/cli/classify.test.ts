@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { KeywordClassifier } from '../../lambdas/core/classifier';
+import { classifyLine, runClassify } from '../../local/cli/classify';
+import type { Classification, IntentClassifier } from '../../lambdas/core/vocabulary';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+
+/** A sink that records what was written; `delayMs` makes it slow so the writer must respect backpressure. */
+const collector = (
+  options: { highWaterMark?: number; delayMs?: number } = {},
+): { sink: Writable; lines: () => unknown[]; maxBufferedBytes: () => number } => {
+  const chunks: string[] = [];
+  let maxBufferedBytes = 0;
+  const sink: Writable = new Writable({
+    highWaterMark: options.highWaterMark ?? 16384,
+    write(chunk: Buffer, _encoding, callback) {
+      maxBufferedBytes = Math.max(maxBufferedBytes, sink.writableLength);
+      chunks.push(chunk.toString('utf8'));
+      if (options.delayMs === undefined) callback();
+      else setTimeout(callback, options.delayMs);
+    },
+  });
+  const lines = (): unknown[] =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as unknown);
+  return { sink, lines, maxBufferedBytes: () => maxBufferedBytes };
+};
+
+const fixed: IntentClassifier = {
+  classify: (): Classification => ({ intent: 'greeting', confidence: 0.9, complexity: 1, signals: [] }),
+};
+
+describe('runClassify', () => {
+  it('writes one line per non-blank input line, in order, with errors in the slot of the bad line', async () => {
+    const input = Readable.from([
+      '{"text":"where is my order 12345"}\n',
+      '\n',
+      'not json at all\n',
+      '   \n',
+      '{"message":"no text field"}\n',
+      '{"text":42}\n',
+      '["text"]\n',
+      '{"text":"注文番号１２３４５はどこ？"}\n',
+    ]);
+    const { sink, lines } = collector();
+
+    const summary = await runClassify(input, sink, new KeywordClassifier());
+
+    expect(lines()).toEqual([
+      { text: 'where is my order 12345', intent: 'order_status', tier: 'template', complexity: expect.any(Number), confidence: expect.any(Number) },
+      { error: { code: 'invalid_json', message: expect.any(String) }, line: 3 },
+      { error: { code: 'missing_text', message: expect.any(String) }, line: 5 },
+      { error: { code: 'missing_text', message: expect.any(String) }, line: 6 },
+      { error: { code: 'missing_text', message: expect.any(String) }, line: 7 },
+      { text: '注文番号１２３４５はどこ？', intent: 'order_status', tier: 'template', complexity: expect.any(Number), confidence: expect.any(Number) },
+    ]);
+    expect(summary).toEqual({ classified: 2, errors: 4 });
+  });
+
+  it('reassembles lines split across chunks and handles CRLF and a final line without a newline', async () => {
+    const input = Readable.from(['{"text":"hel', 'lo"}\r\n{"text":"ありが', 'とう"}']);
+    const { sink, lines } = collector();
+
+    await runClassify(input, sink, fixed);
+
+    expect(lines()).toEqual([
+      { text: 'hello', intent: 'greeting', tier: 'template', complexity: 1, confidence: 0.9 },
+      { text: 'ありがとう', intent: 'greeting', tier: 'template', complexity: 1, confidence: 0.9 },
+    ]);
+  });
+
+  it('waits for a slow consumer instead of buffering the whole input, and keeps the order', async () => {
+    const texts = Array.from({ length: 50 }, (_, index) => `message ${String(index).padStart(2, '0')}`);
+    const input = Readable.from(texts.map((text) => `${JSON.stringify({ text })}\n`));
+    const { sink, lines, maxBufferedBytes } = collector({ highWaterMark: 1, delayMs: 1 });
+
+    await runClassify(input, sink, fixed);
+
+    const lineBytes = JSON.stringify(lines()[0]).length + 1;
+    expect(lines().map((line) => (line as { text: string }).text)).toEqual(texts);
+    expect(maxBufferedBytes()).toBeLessThanOrEqual(2 * lineBytes);
+  });
+});
+
+describe('classifyLine', () => {
+  it('takes the routing tier of the intent from the default routing map', () => {
+    const result = classifyLine('{"text":"recommend a manga like Berserk"}', 1, new KeywordClassifier());
+
+    expect(result).toMatchObject({ intent: 'recommendation', tier: 'sonnet' });
+  });
+
+  it('ignores a byte order mark on the first line', () => {
+    expect(classifyLine('\uFEFF{"text":"hi"}', 1, fixed)).toMatchObject({ text: 'hi', intent: 'greeting' });
+  });
+});
+
+describe('bin/cli.ts classify', () => {
+  it('classifies stdin lines as a child process and writes JSON lines to stdout', async () => {
+    const child = spawn('npx', ['tsx', 'bin/cli.ts', 'classify'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdin.end('{"text":"hello"}\n{oops\n{"text":"I want to talk to a human"}\n');
+
+    const code = await new Promise<number | null>((resolvePromise) => child.on('close', (exitCode: number | null) => resolvePromise(exitCode)));
+
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      expect.objectContaining({ text: 'hello', intent: 'greeting', tier: 'template' }),
+      { error: { code: 'invalid_json', message: expect.any(String) }, line: 2 },
+      expect.objectContaining({ text: 'I want to talk to a human', intent: 'escalation', tier: 'template' }),
+    ]);
+  });
+});
