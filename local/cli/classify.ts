@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { decideRoute } from '../../lambdas/core/routing';
 import { DEFAULT_ROUTING_MAP, type IntentClassifier, type Intent, type Tier } from '../../lambdas/core/vocabulary';
 
 /** One output line for a classified input line (DESIGN section 3). */
@@ -47,8 +49,11 @@ export const classifyLine = (
     return { error: { code: 'missing_text', message: 'expected a JSON object with a string "text"' }, line: lineNumber };
   }
   const text = parsed['text'];
-  const { intent, complexity, confidence } = classifier.classify(text);
-  return { text, intent, tier: DEFAULT_ROUTING_MAP[intent].tier, complexity, confidence };
+  const classification = classifier.classify(text);
+  const { intent, complexity, confidence } = classification;
+  // The tier the gateway's routing policy picks on the embedded defaults, so this agrees with a `route` frame.
+  const { tier } = decideRoute(classification, DEFAULT_ROUTING_MAP, MODEL_CATALOGS.current);
+  return { text, intent, tier, complexity, confidence };
 };
 
 /**
