@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { costUsd, type ModelCatalog } from '../core/catalog';
 import { extractOrderId } from '../core/classifier';
 import { ChunkCoalescer, type CoalescerOptions } from '../core/coalescer';
-import { ConnectionGoneError, ModelError, ModelTimeoutError, ModelUnavailableError } from '../core/errors';
+import { ConnectionGoneError, ModelError, ModelStreamInterruptedError, ModelTimeoutError, ModelUnavailableError } from '../core/errors';
 import { detectLanguage, estimateTokens, type Language } from '../core/language';
 import { systemPrompt } from '../core/prompts';
 import type { DoneReply } from '../core/protocol';
@@ -233,7 +233,7 @@ class ModelAttempt {
     const signal = AbortSignal.any([clientGone.signal, deadline]);
     const coalescer = new ChunkCoalescer(this.deps.options.coalescer);
     let usage: { inputTokens: number; outputTokens: number } | undefined;
-    let stopReason = 'unknown';
+    let stopReason: string | undefined;
     try {
       const stream = this.deps.model.stream({
         modelId: this.spec.modelId,
@@ -263,6 +263,10 @@ class ModelAttempt {
       if (error instanceof ConnectionGoneError || error instanceof ModelError) throw error;
       if (deadline.aborted) throw new ModelTimeoutError(`no complete answer within ${this.deps.options.deadlineMs} ms`, { cause: error });
       throw error;
+    }
+    if (stopReason === undefined) {
+      // A stream can end without an error yet without its stop event (a dropped HTTP/2 stream does): truncated.
+      throw new ModelStreamInterruptedError('model stream ended without a stop event');
     }
     const rest = coalescer.flush();
     if (rest !== undefined) await this.post(rest, clientGone);

@@ -128,6 +128,18 @@ describe('answerMessage', () => {
     expect(await store.spentOn(budgetDay(clock.now()), 'sonnet')).toBeGreaterThan(0);
   });
 
+  it('treats a stream that ends without its stop event as interrupted, never as a complete answer', async () => {
+    const { deps, request, messenger } = setup({
+      intent: 'recommendation',
+      scripts: { [SONNET]: [{ type: 'text', text: 'A first part of the answer that is long enough to be sent, ' }] },
+    });
+
+    const outcome = await answerMessage(deps, request);
+
+    expect(outcome).toMatchObject({ kind: 'failed', error: { code: 'model_stream_interrupted' } });
+    expect(messenger.ofType('done')).toHaveLength(0);
+  });
+
   it('fails with the last error when every tier is throttled', async () => {
     const throttled: ScriptStep[] = [{ type: 'fail', error: new ModelThrottledError('throttled') }];
     const { deps, request } = setup({ intent: 'recommendation', scripts: { [SONNET]: throttled, [HAIKU]: throttled } });

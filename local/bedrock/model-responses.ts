@@ -1,0 +1,103 @@
+import { asBedrockError, BedrockError, injected } from './errors';
+import { encodeEvent, encodeException } from './event-stream';
+import type { FaultConfig, FaultKind } from './faults';
+import type { ConverseRequest } from './converse-request';
+import type { HttpExchange } from './http-exchange';
+import type { ReplyGenerator, ReplyOutcome, ReplySource } from './reply';
+import type { StatsRecorder } from './stats';
+
+/**
+ * The two model responses, Converse (one JSON body) and ConverseStream (event-stream messages written as the
+ * reply is produced), with the fault, if any, that the request drew applied at the right moment.
+ */
+export interface ResponseContext {
+  readonly openReply: ReplySource;
+  readonly stats: StatsRecorder;
+  /** The fault configuration when the request arrived. */
+  readonly faults: FaultConfig;
+  /** Aborted when the client leaves or the server closes; aborting it stops the generation. */
+  readonly controller: AbortController;
+}
+
+export const serveConverse = async (ex: HttpExchange, request: ConverseRequest, fault: FaultKind | undefined, context: ResponseContext) => {
+  const { openReply, faults, controller } = context;
+  // Without a stream, a hang is a request that is never answered, and a mid-stream error an HTTP error.
+  if (fault === 'hang') return;
+  if (fault === 'midStreamError') {
+    throw BedrockError.fromStreamExceptionType(faults.midStreamErrorType, injected('The model failed while generating'));
+  }
+  const reply = await openReply(request, { stream: false, signal: controller.signal });
+  let text = '';
+  let step = await reply.next();
+  while (!step.done) {
+    text += step.value;
+    step = await reply.next();
+  }
+  const { stopReason, inputTokens, outputTokens, latencyMs } = step.value;
+  ex.sendJson(200, {
+    output: { message: { role: 'assistant', content: [{ text }] } },
+    stopReason,
+    usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+    metrics: { latencyMs },
+  });
+};
+
+/** Ends a started stream with an in-stream exception: the SDK throws it from the async iterator. */
+const failStream = (ex: HttpExchange, error: BedrockError, settle: (how: 'failed') => void) => {
+  settle('failed');
+  ex.end(encodeException(error.streamExceptionType, error.message));
+};
+
+export const serveStream = async (ex: HttpExchange, request: ConverseRequest, fault: FaultKind | undefined, context: ResponseContext) => {
+  const { openReply, stats, faults, controller } = context;
+  const reply: ReplyGenerator = await openReply(request, { stream: true, signal: controller.signal });
+  const { faultAfterDeltas, midStreamErrorType } = faults;
+  ex.startEventStream();
+  stats.streamStarted();
+  // Each stream ends exactly once: completed, failed (in-stream exception) or aborted (the client left first).
+  let settled = false;
+  const settle = (how: 'completed' | 'failed' | 'aborted') => {
+    if (settled) return;
+    settled = true;
+    stats.streamEnded(how);
+  };
+  ex.onClientGone(() => settle('aborted'));
+  ex.write(encodeEvent('messageStart', { role: 'assistant' }));
+
+  let outcome: ReplyOutcome;
+  let deltas = 0;
+  try {
+    let step = await reply.next();
+    // A fault fires after `faultAfterDeltas` deltas, or at the end of a reply shorter than that.
+    const faultDue = () => fault !== undefined && (deltas >= faultAfterDeltas || step.done === true);
+    while (!step.done && !faultDue()) {
+      ex.write(encodeEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: step.value } }));
+      deltas += 1;
+      if (!faultDue()) step = await reply.next();
+    }
+    if (fault === 'hang') {
+      // Stop generating (no timers left), send nothing more, and leave the response open until the client
+      // gives up or the server closes.
+      controller.abort();
+      return;
+    }
+    if (fault === 'midStreamError') {
+      controller.abort();
+      failStream(ex, BedrockError.fromStreamExceptionType(midStreamErrorType, injected('The model stream was interrupted')), settle);
+      return;
+    }
+    if (!step.done) throw new Error('the reply ended without an outcome');
+    outcome = step.value;
+  } catch (error) {
+    if (ex.clientGone || controller.signal.aborted) return; // counted as aborted by onClientGone
+    failStream(ex, asBedrockError(error), settle);
+    return;
+  }
+
+  const { stopReason, inputTokens, outputTokens, latencyMs } = outcome;
+  ex.write(encodeEvent('contentBlockStop', { contentBlockIndex: 0 }));
+  ex.write(encodeEvent('messageStop', { stopReason }));
+  settle('completed');
+  ex.end(encodeEvent('metadata', { usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }, metrics: { latencyMs } }));
+};
+

@@ -1,0 +1,162 @@
+import { FAULT_KINDS, type FaultKind } from './faults';
+
+/** Counters for tests and `GET /_local/stats`: what the endpoint saw and did, since start or the last reset. */
+export type ModelRoute = 'converse' | 'converse-stream';
+
+export interface SimulationRecord {
+  readonly modelId: string;
+  readonly profile: string;
+  readonly timeToFirstTokenMs: number;
+  readonly outputTokens: number;
+  readonly latencyMs: number;
+}
+
+export interface LocalBedrockStats {
+  readonly requests: {
+    readonly total: number;
+    /** Answered with a ValidationException (bad path, JSON or request shape). */
+    readonly rejected: number;
+    readonly byRoute: Readonly<Record<ModelRoute, number>>;
+    readonly byModel: Readonly<Record<string, number>>;
+  };
+  /** Requests answered by the OpenAI-compatible upstream instead of the simulator. */
+  readonly forwarded: number;
+  readonly faults: Readonly<Record<FaultKind, number>>;
+  readonly streams: {
+    readonly started: number;
+    readonly completed: number;
+    /** Ended by an in-stream exception. */
+    readonly failed: number;
+    /** The client closed the connection before the stream ended. */
+    readonly aborted: number;
+    /** Started and not ended yet (hung streams stay here until their client leaves). */
+    readonly active: number;
+  };
+  /** Model calls still producing output (simulating or reading upstream); 0 once aborted ones stopped. */
+  readonly generating: number;
+  /** The simulated plans, most recent last (bounded), so tests can compare model profiles without wall clocks. */
+  readonly simulations: readonly SimulationRecord[];
+}
+
+const MAX_SIMULATIONS = 1000;
+
+interface Waiter {
+  readonly atLeast: number;
+  readonly resolve: (stats: LocalBedrockStats) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+const zeroFaults = (): Record<FaultKind, number> =>
+  Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+
+export class StatsRecorder {
+  private total = 0;
+  private rejected = 0;
+  private byRoute: Record<ModelRoute, number> = { converse: 0, 'converse-stream': 0 };
+  private byModel: Record<string, number> = {};
+  private forwarded = 0;
+  private faults = zeroFaults();
+  private streams = { started: 0, completed: 0, failed: 0, aborted: 0 };
+  private simulations: SimulationRecord[] = [];
+  private generating = 0;
+  private readonly abortWaiters = new Set<Waiter>();
+
+  snapshot(): LocalBedrockStats {
+    const { started, completed, failed, aborted } = this.streams;
+    return {
+      requests: { total: this.total, rejected: this.rejected, byRoute: { ...this.byRoute }, byModel: { ...this.byModel } },
+      forwarded: this.forwarded,
+      faults: { ...this.faults },
+      streams: { started, completed, failed, aborted, active: started - completed - failed - aborted },
+      generating: this.generating,
+      simulations: [...this.simulations],
+    };
+  }
+
+  /** Zeroes the counters (not the `generating` gauge). Streams still running keep counting from zero, so `active` may go negative briefly. */
+  reset(): void {
+    this.total = 0;
+    this.rejected = 0;
+    this.byRoute = { converse: 0, 'converse-stream': 0 };
+    this.byModel = {};
+    this.forwarded = 0;
+    this.faults = zeroFaults();
+    this.streams = { started: 0, completed: 0, failed: 0, aborted: 0 };
+    this.simulations = [];
+  }
+
+  request(): void {
+    this.total += 1;
+  }
+
+  modelRequest(route: ModelRoute, modelId: string): void {
+    this.byRoute[route] += 1;
+    this.byModel[modelId] = (this.byModel[modelId] ?? 0) + 1;
+  }
+
+  rejectedRequest(): void {
+    this.rejected += 1;
+  }
+
+  forwardedRequest(): void {
+    this.forwarded += 1;
+  }
+
+  fault(kind: FaultKind): void {
+    this.faults[kind] += 1;
+  }
+
+  simulation(record: SimulationRecord): void {
+    this.simulations.push(record);
+    if (this.simulations.length > MAX_SIMULATIONS) this.simulations.shift();
+  }
+
+  generation(delta: 1 | -1): void {
+    this.generating += delta;
+  }
+
+  streamStarted(): void {
+    this.streams.started += 1;
+  }
+
+  streamEnded(how: 'completed' | 'failed' | 'aborted'): void {
+    this.streams[how] += 1;
+    if (how === 'aborted') this.settleWaiters();
+  }
+
+  /** Resolves once at least `atLeast` streams were aborted since the last reset; rejects after `timeoutMs`. */
+  waitForStreamAborted(timeoutMs: number, atLeast: number): Promise<LocalBedrockStats> {
+    if (this.streams.aborted >= atLeast) return Promise.resolve(this.snapshot());
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        atLeast,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.abortWaiters.delete(waiter);
+          reject(new Error(`no aborted stream (wanted ${atLeast}, saw ${this.streams.aborted}) within ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.abortWaiters.add(waiter);
+    });
+  }
+
+  /** Fails pending waits, so a test awaiting an abort does not outlive the server. */
+  rejectWaiters(reason: string): void {
+    for (const waiter of this.abortWaiters) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new Error(reason));
+    }
+    this.abortWaiters.clear();
+  }
+
+  private settleWaiters(): void {
+    for (const waiter of this.abortWaiters) {
+      if (this.streams.aborted < waiter.atLeast) continue;
+      clearTimeout(waiter.timer);
+      this.abortWaiters.delete(waiter);
+      waiter.resolve(this.snapshot());
+    }
+  }
+}
