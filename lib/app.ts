@@ -1,0 +1,32 @@
+import type { App } from 'aws-cdk-lib';
+import type { DeployParameters } from './parameters';
+import { DataStack } from './stacks/data-stack';
+import { GatewayStack } from './stacks/gateway-stack';
+
+export const DATA_STACK_NAME = 'MangaAssistData';
+export const GATEWAY_STACK_NAME = 'MangaAssistGateway';
+
+export interface MangaAssistStacks {
+  readonly data: DataStack;
+  readonly gateway: GatewayStack;
+}
+
+/**
+ * Both stacks from validated parameters: what `bin/app.ts` deploys and what the infrastructure tests synthesize.
+ * Without an account in the parameters the stacks take the CLI's default account, or stay account-agnostic.
+ */
+export const buildStacks = (app: App, parameters: DeployParameters, defaultAccount = process.env.CDK_DEFAULT_ACCOUNT): MangaAssistStacks => {
+  const env = { account: parameters.account ?? defaultAccount, region: parameters.region };
+  const data = new DataStack(app, DATA_STACK_NAME, {
+    env,
+    description: 'MangaAssist routing gateway: DynamoDB tables (stateful)',
+    parameters,
+  });
+  const gateway = new GatewayStack(app, GATEWAY_STACK_NAME, {
+    env,
+    description: 'MangaAssist routing gateway: WebSocket API, handlers, cache and network (stateless)',
+    parameters,
+    tables: data.tables,
+  });
+  return { data, gateway };
+};

@@ -1,0 +1,128 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ModelCatalog } from '../../lambdas/core/catalog';
+import { HANDLER_ENTRIES, type HandlerName } from '../../lambdas/runtime/env-names';
+import { BEDROCK_INVOKE_ACTIONS, bedrockInvokeResources } from '../bedrock-iam';
+import { acknowledgeGrantWildcards } from '../compliance';
+import { HANDLER_SPECS, handlerEnvironment, type TableAccess, type TableKey } from '../handler-specs';
+import type { Cache } from './cache';
+import { GatewayFunction } from './gateway-function';
+import type { Network } from './network';
+import type { GatewayTableSet } from './tables';
+
+export const HANDLER_NAMES = Object.keys(HANDLER_ENTRIES) as HandlerName[];
+
+/** The Sid of the invoke function's Bedrock statement (kept apart from merged statements, easy to audit). */
+export const BEDROCK_STATEMENT_SID = 'InvokeCatalogModels';
+
+export interface GatewayHandlersProps {
+  readonly tables: GatewayTableSet;
+  /** The resolved catalog: passed to the functions as MODEL_CATALOG and the source of the Bedrock grant. */
+  readonly catalog: ModelCatalog;
+  readonly dailyBudgetUsd: number;
+  readonly logRetention: RetentionDays;
+  /** The invoke function runs in this network's private subnets, next to the cache. */
+  readonly network: Network;
+  readonly cache: Cache;
+}
+
+/** `ConnectFunction`, ...: never a bare `Default`, which CDK treats as the parent's default child. */
+const constructId = (name: HandlerName): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}Function`;
+
+const grantTable = (table: ITable, access: TableAccess, fn: GatewayFunction): void => {
+  switch (access) {
+    case 'read':
+      table.grantReadData(fn);
+      return;
+    case 'write':
+      table.grantWriteData(fn);
+      return;
+    case 'readWrite':
+      table.grantReadWriteData(fn);
+      return;
+  }
+};
+
+/**
+ * The five WebSocket handlers, shaped by HANDLER_SPECS: sizing, environment, the narrowest table grant each
+ * needs, and for invoke the VPC placement and Bedrock access limited to the catalog's models.
+ */
+export class GatewayHandlers extends Construct {
+  readonly functions: Readonly<Record<HandlerName, GatewayFunction>>;
+
+  constructor(scope: Construct, id: string, props: GatewayHandlersProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const values = {
+      tableNames: {
+        sessions: props.tables.sessions.tableName,
+        routingConfig: props.tables.routingConfig.tableName,
+        orders: props.tables.orders.tableName,
+      },
+      modelCatalogJson: JSON.stringify(props.catalog),
+      redisUrl: props.cache.url,
+      dailyBudgetUsd: props.dailyBudgetUsd,
+    };
+
+    const build = (name: HandlerName): GatewayFunction => {
+      const spec = HANDLER_SPECS[name];
+      const fn = new GatewayFunction(this, constructId(name), {
+        handlerName: name,
+        description: `MangaAssist WebSocket ${name} handler`,
+        memorySize: spec.memoryMb,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        logRetention: props.logRetention,
+        environment: handlerEnvironment(name, values),
+        ...(spec.answers && {
+          vpc: props.network.vpc,
+          vpcSubnets: props.network.privateSubnets,
+          securityGroups: [props.cache.clientSecurityGroup],
+        }),
+      });
+      for (const [table, access] of Object.entries(spec.tables) as [TableKey, TableAccess][]) {
+        grantTable(props.tables[table], access, fn);
+      }
+      if (spec.answers) {
+        props.network.bedrockEndpoint.connections.allowDefaultPortFrom(fn, `Bedrock Runtime from the ${name} function`);
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            sid: BEDROCK_STATEMENT_SID,
+            actions: [...BEDROCK_INVOKE_ACTIONS],
+            resources: bedrockInvokeResources(props.catalog, {
+              partition: stack.partition,
+              region: stack.region,
+              account: stack.account,
+            }),
+          }),
+        );
+      }
+      return fn;
+    };
+
+    this.functions = {
+      connect: build('connect'),
+      disconnect: build('disconnect'),
+      default: build('default'),
+      route: build('route'),
+      invoke: build('invoke'),
+    };
+  }
+
+  /** Lets the handlers that reply (HANDLER_SPECS.postsToConnections) post to connections of this stage only. */
+  grantConnectionManagement(stage: WebSocketStage): void {
+    for (const name of HANDLER_NAMES) {
+      if (!HANDLER_SPECS[name].postsToConnections) continue;
+      const fn = this.functions[name];
+      const grant = stage.grantManagementApiAccess(fn);
+      acknowledgeGrantWildcards(
+        fn.role ?? fn,
+        grant,
+        'execute-api:ManageConnections on this API and stage only; the trailing wildcards stand for the HTTP verb and the connection id, which exists only at runtime.',
+      );
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  LogGroupLogDestination,
+  WebSocketApi,
+  WebSocketStage,
+  type ThrottleSettings,
+  type WebSocketRoute,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { HandlerName } from '../../lambdas/runtime/env-names';
+
+/** Each handler answers one route key; the client picks `route` or `invoke` by its frame's `action`. */
+export const ROUTE_KEYS: Readonly<Record<HandlerName, string>> = {
+  connect: '$connect',
+  disconnect: '$disconnect',
+  route: 'route',
+  invoke: 'invoke',
+  default: '$default',
+};
+
+export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
+
+/**
+ * Stage throttling: 1M messages a day is ~12/s on average; the evening peak is a few times that and release
+ * nights 5x (seeds), so ~200/s at worst. 250/s steady with bursts of 500 serves that with headroom while a
+ * runaway client loop is capped long before it costs real Bedrock money or the account's 10,000 rps.
+ */
+export const DEFAULT_THROTTLE: Required<ThrottleSettings> = { rateLimit: 250, burstLimit: 500 };
+
+export interface ChatWebSocketApiProps {
+  readonly handlers: Readonly<Record<HandlerName, IFunction>>;
+  readonly stageName: string;
+  readonly logRetention: RetentionDays;
+  readonly throttle?: ThrottleSettings;
+}
+
+/**
+ * The public WebSocket API: route selection on the frame's `action`, one Lambda per route, one auto-deployed
+ * stage with throttling and JSON access logs.
+ *
+ * Access logging needs the account-level API Gateway CloudWatch Logs role (AWS::ApiGateway::Account) to be set
+ * once per account and region; this stack does not own that account-wide setting (the README says so).
+ */
+export class ChatWebSocketApi extends Construct {
+  readonly api: WebSocketApi;
+  readonly stage: WebSocketStage;
+  readonly routes: Readonly<Record<HandlerName, WebSocketRoute>>;
+
+  constructor(scope: Construct, id: string, props: ChatWebSocketApiProps) {
+    super(scope, id);
+    this.api = new WebSocketApi(this, 'Api', {
+      apiName: 'mangaassist-chat',
+      description: 'MangaAssist storefront chat',
+      routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+    });
+
+    const addRoute = (name: HandlerName): WebSocketRoute => {
+      const route = this.api.addRoute(ROUTE_KEYS[name], {
+        integration: new WebSocketLambdaIntegration(`${name}Integration`, props.handlers[name]),
+      });
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Storefront chat is anonymous by design; a WebSocket API can authorize only at $connect, and a $connect authorizer (signed storefront session) is a tracked follow-up. Abuse is bounded by stage throttling and the daily model budget.',
+      });
+      return route;
+    };
+    this.routes = {
+      connect: addRoute('connect'),
+      disconnect: addRoute('disconnect'),
+      route: addRoute('route'),
+      invoke: addRoute('invoke'),
+      default: addRoute('default'),
+    };
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = new WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: props.stageName,
+      autoDeploy: true,
+      throttle: props.throttle ?? DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            connectionId: '$context.connectionId',
+            eventType: '$context.eventType',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            requestTimeEpoch: '$context.requestTimeEpoch',
+            integrationLatency: '$context.integrationLatency',
+            sourceIp: '$context.identity.sourceIp',
+            error: '$context.error.message',
+            integrationError: '$context.integration.error',
+          }),
+        ),
+      },
+    });
+  }
+
+  /** `wss://` URL clients connect to. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { CATALOG_PROFILES, MODEL_CATALOGS, type ModelCatalog, type ModelSpec } from '../lambdas/core/catalog';
+import { TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
+
+/** The CDK context key the deploy parameters live under (cdk.json `context`, or `-c mangaassist='{...}'`). */
+export const PARAMETERS_CONTEXT_KEY = 'mangaassist';
+
+export const MODEL_TIERS: readonly ModelTier[] = TIERS.filter(isModelTier);
+
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy); "never expire" is deliberately not offered. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+const modelSpecOverride = z.strictObject({
+  modelId: z.string().min(1),
+  foundationModelId: z.string().min(1),
+  profileRegions: z.array(z.string().regex(REGION, 'must be an AWS region such as ap-northeast-1')),
+  inputUsdPerMTok: z.number().nonnegative(),
+  outputUsdPerMTok: z.number().nonnegative(),
+  maxOutputTokens: z.number().int().positive(),
+});
+
+const modelOverrides = z.strictObject({
+  haiku: modelSpecOverride.partial().optional(),
+  sonnet: modelSpecOverride.partial().optional(),
+} satisfies Record<ModelTier, z.ZodType>);
+
+const parametersSchema = z
+  .strictObject({
+    /** API Gateway stage name: also the last path segment of the WebSocket URL. */
+    stageName: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, hyphens or underscores')
+      .default('prod'),
+    region: z.string().regex(REGION, 'must be an AWS region such as ap-northeast-1').default('ap-northeast-1'),
+    /** Omitted: the stacks use CDK_DEFAULT_ACCOUNT when the CLI has credentials, else stay account-agnostic. */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    modelCatalogProfile: z.enum(CATALOG_PROFILES).default('current'),
+    /** Per tier, fields merged over the profile's ModelSpec (e.g. a newer model id, negotiated prices). */
+    modelOverrides: modelOverrides.optional(),
+    /** The seeds' daily foundation-model budget in USD. */
+    dailyBudgetUsd: z.number().positive().default(2500),
+    logRetentionDays: z
+      .literal(LOG_RETENTION_DAYS, {
+        error: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(30),
+    natGateways: z
+      .number()
+      .int()
+      .min(0)
+      .max(3)
+      // 0 is in range but cannot work: postToConnection leaves the VPC through the NAT (DESIGN section 7).
+      .refine((count) => count > 0, {
+        message:
+          '0 leaves the invoke function (in the VPC, for the cache) no route to the public WebSocket management API; ' +
+          'an execute-api interface endpoint is not an option (DESIGN section 7). Use 1-3.',
+      })
+      .default(1),
+    cacheNodeType: z
+      .string()
+      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an ElastiCache node type such as cache.t4g.small')
+      .default('cache.t4g.small'),
+    tableRemovalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+  })
+  .superRefine((params, ctx) => {
+    // The resolved catalog must be one IAM can express: a profile has destination regions including the calling
+    // region; a bare foundation model is called by its own id.
+    const catalog = mergeCatalog(params.modelCatalogProfile, params.modelOverrides);
+    for (const tier of MODEL_TIERS) {
+      const spec = catalog[tier];
+      const path = ['modelOverrides', tier];
+      if (spec.profileRegions.length === 0 && spec.modelId !== spec.foundationModelId) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `modelId "${spec.modelId}" is not the foundation model "${spec.foundationModelId}" but profileRegions is empty`,
+        });
+      }
+      if (spec.profileRegions.length > 0 && !spec.profileRegions.includes(params.region)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['region'],
+          message:
+            `${params.region} cannot call the ${tier} inference profile "${spec.modelId}" (its regions: ` +
+            `${spec.profileRegions.join(', ')}); deploy to one of those or override modelOverrides.${tier}`,
+        });
+      }
+    }
+  });
+
+export type DeployParameters = z.output<typeof parametersSchema>;
+export type DeployParametersInput = z.input<typeof parametersSchema>;
+type ModelOverrides = NonNullable<DeployParameters['modelOverrides']>;
+
+export class ParametersError extends Error {
+  override readonly name = 'ParametersError';
+}
+
+function mergeCatalog(profile: DeployParameters['modelCatalogProfile'], overrides: ModelOverrides | undefined): ModelCatalog {
+  const base = MODEL_CATALOGS[profile];
+  const merged = Object.fromEntries(
+    MODEL_TIERS.map((tier): [ModelTier, ModelSpec] => [tier, { ...base[tier], ...stripUndefined(overrides?.[tier] ?? {}) }]),
+  );
+  return merged as Record<ModelTier, ModelSpec>;
+}
+
+const stripUndefined = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+
+/** The model catalog the functions receive (MODEL_CATALOG) and IAM is derived from: the profile, overrides on top. */
+export const resolveModelCatalog = (params: Pick<DeployParameters, 'modelCatalogProfile' | 'modelOverrides'>): ModelCatalog =>
+  mergeCatalog(params.modelCatalogProfile, params.modelOverrides);
+
+/**
+ * Validates deploy parameters, filling defaults; throws one ParametersError listing every bad field.
+ * `raw` is the context value: an object (cdk.json), a JSON string (`-c mangaassist='{...}'`) or undefined.
+ */
+export const parseParameters = (raw: unknown): DeployParameters => {
+  let input: unknown = raw ?? {};
+  if (typeof input === 'string') {
+    try {
+      input = JSON.parse(input) as unknown;
+    } catch (error) {
+      throw new ParametersError(
+        `Invalid deploy parameters (context "${PARAMETERS_CONTEXT_KEY}"): not valid JSON (${(error as Error).message})`,
+      );
+    }
+  }
+  const result = parametersSchema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ParametersError(
+      [`Invalid deploy parameters (context "${PARAMETERS_CONTEXT_KEY}"), ${problems.length} problem(s):`, ...problems].join('\n'),
+    );
+  }
+  return result.data;
+};
+
+/** Reads and validates the parameters from an App's (or any construct's) context. */
+export const readParameters = (scope: { node: { tryGetContext(key: string): unknown } }): DeployParameters =>
+  parseParameters(scope.node.tryGetContext(PARAMETERS_CONTEXT_KEY));

@@ -1,0 +1,65 @@
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Cache } from '../constructs/cache';
+import { GatewayHandlers } from '../constructs/handlers';
+import { Network } from '../constructs/network';
+import type { GatewayTableSet } from '../constructs/tables';
+import { ChatWebSocketApi } from '../constructs/websocket-api';
+import { resolveModelCatalog, type DeployParameters } from '../parameters';
+
+export interface GatewayStackProps extends StackProps {
+  readonly parameters: DeployParameters;
+  /** From the data stack: the gateway only reads their names and is granted access. */
+  readonly tables: GatewayTableSet;
+}
+
+/** The stateless half: network, cache, functions and the WebSocket API. Safe to replace wholesale. */
+export class GatewayStack extends Stack {
+  readonly network: Network;
+  readonly cache: Cache;
+  readonly handlers: GatewayHandlers;
+  readonly webSocket: ChatWebSocketApi;
+
+  constructor(scope: Construct, id: string, props: GatewayStackProps) {
+    super(scope, id, props);
+    const { parameters } = props;
+
+    this.network = new Network(this, 'Network', {
+      natGateways: parameters.natGateways,
+      logRetention: parameters.logRetentionDays,
+    });
+    this.cache = new Cache(this, 'Cache', {
+      vpc: this.network.vpc,
+      subnets: this.network.privateSubnets,
+      nodeType: parameters.cacheNodeType,
+    });
+    this.handlers = new GatewayHandlers(this, 'Handlers', {
+      tables: props.tables,
+      catalog: resolveModelCatalog(parameters),
+      dailyBudgetUsd: parameters.dailyBudgetUsd,
+      logRetention: parameters.logRetentionDays,
+      network: this.network,
+      cache: this.cache,
+    });
+    this.webSocket = new ChatWebSocketApi(this, 'WebSocket', {
+      handlers: this.handlers.functions,
+      stageName: parameters.stageName,
+      logRetention: parameters.logRetentionDays,
+    });
+    this.handlers.grantConnectionManagement(this.webSocket.stage);
+
+    new CfnOutput(this, 'WebSocketUrl', { value: this.webSocket.url, description: 'wss:// URL for chat clients' });
+    new CfnOutput(this, 'ConnectionsUrl', {
+      value: this.webSocket.stage.callbackUrl,
+      description: 'Management API (@connections) endpoint of the stage',
+    });
+  }
+
+  /**
+   * Two AZs by position (Fn::GetAZs) even when the account is known: an account-specific stack would otherwise
+   * look the AZ names up through the CLI, and `cdk synth` must work offline without credentials.
+   */
+  override get availabilityZones(): string[] {
+    return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
+  }
+}

@@ -1,0 +1,491 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { ENV, type HandlerName } from '../../lambdas/runtime/env-names';
+import { CACHE_PORT } from '../../lib/constructs/cache';
+import { BEDROCK_STATEMENT_SID, HANDLER_NAMES } from '../../lib/constructs/handlers';
+import { ROUTE_KEYS } from '../../lib/constructs/websocket-api';
+import {
+  actionsOf,
+  assertHasResourceProperties,
+  assertResourceCount,
+  logicalIdOf, makeParams, resourcesOf, statementsOfRole, synthesizeApp, type Statement, type SynthesizedApp } from './fixture';
+
+type Resource = { Type: string; Properties: Record<string, unknown> & { [key: string]: unknown } };
+
+describe('gateway stack', () => {
+  let synth: SynthesizedApp;
+  let template: Template;
+
+  beforeAll(() => {
+    synth = synthesizeApp(makeParams());
+    template = synth.gatewayTemplate;
+  });
+
+  const fnOf = (name: HandlerName) => synth.gateway.handlers.functions[name];
+  const functionResource = (name: HandlerName): Resource =>
+    template.toJSON().Resources[logicalIdOf(fnOf(name))] as Resource;
+  const statementsOf = (name: HandlerName): Statement[] => statementsOfRole(template, fnOf(name).role!);
+  const tableArnOutput = (table: 'sessions' | 'routingConfig' | 'orders'): string =>
+    // The weak cross-stack reference reads the data stack's output named after the table's Arn attribute.
+    logicalIdOf(synth.data.tables[table]);
+  const statementsOnTable = (name: HandlerName, table: 'sessions' | 'routingConfig' | 'orders'): Statement[] =>
+    statementsOf(name).filter((statement) => JSON.stringify(resourcesOf(statement)).includes(`${tableArnOutput(table)}Arn`));
+
+  describe('WebSocket API', () => {
+    it('selects routes on the frame action', () => {
+      // Assess
+      assertHasResourceProperties(template, 'AWS::ApiGatewayV2::Api', {
+        ProtocolType: 'WEBSOCKET',
+        RouteSelectionExpression: '$request.body.action',
+      });
+    });
+
+    it('has exactly the five route keys', () => {
+      // Act
+      const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+        (route) => (route as Resource).Properties.RouteKey,
+      );
+
+      // Assess
+      expect(keys.sort()).toEqual(['$connect', '$default', '$disconnect', 'invoke', 'route']);
+    });
+
+    it.each(HANDLER_NAMES)('integrates the %s route with its own function', (name) => {
+      // Prepare
+      const functionId = logicalIdOf(fnOf(name));
+      const routes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: ROUTE_KEYS[name] } });
+      const [route] = Object.values(routes) as Resource[];
+      const target = JSON.stringify(route?.Properties.Target);
+      const integrationId = /"Ref":"([A-Za-z0-9]+)"/.exec(target)?.[1];
+
+      // Act
+      const integration = template.toJSON().Resources[integrationId ?? 'missing'] as Resource | undefined;
+
+      // Assess
+      expect(Object.keys(routes)).toHaveLength(1);
+      expect(integration?.Type).toBe('AWS::ApiGatewayV2::Integration');
+      expect(integration?.Properties.IntegrationType).toBe('AWS_PROXY');
+      expect(JSON.stringify(integration?.Properties.IntegrationUri)).toContain(`"Fn::GetAtt":["${functionId}","Arn"]`);
+    });
+
+    it('deploys one stage automatically, throttled, with JSON access logs to a retained log group', () => {
+      // Prepare
+      const logGroupId = logicalIdOf(synth.gateway.webSocket.node.findChild('AccessLogs'));
+
+      // Assess
+      assertResourceCount(template, 'AWS::ApiGatewayV2::Stage', 1);
+      assertHasResourceProperties(template, 'AWS::ApiGatewayV2::Stage', {
+        StageName: 'prod',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+          Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+        },
+      });
+      expect(template.toJSON().Resources[logGroupId]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 30 },
+        DeletionPolicy: 'Retain',
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it.each(HANDLER_NAMES)('runs %s on Node 22, ARM64, traced, logging to its own log group with retention', (name) => {
+      // Prepare
+      const properties = functionResource(name).Properties;
+      const logGroupRef = (properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+
+      // Act
+      const logGroup = template.toJSON().Resources[logGroupRef] as Resource;
+
+      // Assess
+      expect(properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toBe(30);
+    });
+
+    it.each(HANDLER_NAMES)('gives %s the Powertools and source-map environment', (name) => {
+      // Act
+      const variables = (functionResource(name).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+      // Assess
+      expect(variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'mangaassist-gateway',
+        POWERTOOLS_METRICS_NAMESPACE: 'MangaAssist',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it('sizes invoke at 1024 MB / 60 s and the others at 256 MB / 10 s', () => {
+      // Act
+      const sizing = Object.fromEntries(
+        HANDLER_NAMES.map((name) => [name, [functionResource(name).Properties.MemorySize, functionResource(name).Properties.Timeout]]),
+      );
+
+      // Assess
+      expect(sizing).toEqual({
+        connect: [256, 10],
+        disconnect: [256, 10],
+        default: [256, 10],
+        route: [256, 10],
+        invoke: [1024, 60],
+      });
+    });
+
+    it('passes invoke the resolved catalog, the budget and a TLS URL of the cache primary endpoint', () => {
+      // Prepare
+      const cacheId = logicalIdOf(synth.gateway.cache.replicationGroup);
+
+      // Act
+      const variables = (functionResource('invoke').Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+      // Assess
+      expect(JSON.parse(variables[ENV.modelCatalog] as string)).toEqual(MODEL_CATALOGS.current);
+      expect(variables[ENV.dailyBudgetUsd]).toBe('2500');
+      expect(variables[ENV.redisUrl]).toEqual({
+        'Fn::Join': [
+          '',
+          ['rediss://', { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Address'] }, ':', { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] }],
+        ],
+      });
+      expect(Object.keys(variables)).toEqual(
+        expect.arrayContaining([ENV.sessionsTable, ENV.routingTable, ENV.ordersTable]),
+      );
+    });
+
+    it('gives each other function only the variables it reads', () => {
+      // Act
+      const appKeys = (name: HandlerName): string[] =>
+        Object.keys((functionResource(name).Properties.Environment as { Variables: Record<string, unknown> }).Variables)
+          .filter((key) => !key.startsWith('POWERTOOLS_') && key !== 'NODE_OPTIONS')
+          .sort();
+
+      // Assess
+      expect(appKeys('connect')).toEqual([ENV.sessionsTable]);
+      expect(appKeys('disconnect')).toEqual([ENV.sessionsTable]);
+      expect(appKeys('default')).toEqual([]);
+      expect(appKeys('route')).toEqual([ENV.modelCatalog, ENV.routingTable].sort());
+    });
+
+    it('puts only invoke in the VPC, in the private subnets, wearing the cache client group', () => {
+      // Prepare
+      const clientGroupId = logicalIdOf(synth.gateway.cache.clientSecurityGroup);
+      const privateSubnetIds = synth.gateway.network.vpc.privateSubnets.map((subnet) => logicalIdOf(subnet));
+
+      // Act
+      const vpcConfig = functionResource('invoke').Properties.VpcConfig as { SecurityGroupIds: unknown[]; SubnetIds: { Ref: string }[] };
+
+      // Assess
+      expect(vpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [clientGroupId, 'GroupId'] }]);
+      expect(vpcConfig.SubnetIds.map((subnet) => subnet.Ref).sort()).toEqual(privateSubnetIds.sort());
+      for (const name of HANDLER_NAMES.filter((handler) => handler !== 'invoke')) {
+        expect(functionResource(name).Properties.VpcConfig).toBeUndefined();
+      }
+    });
+  });
+
+  describe('IAM', () => {
+    const expectedBedrockArns = [
+      'arn:aws:bedrock:ap-northeast-1:123456789012:inference-profile/jp.anthropic.claude-haiku-4-5-20251001-v1:0',
+      'arn:aws:bedrock:ap-northeast-1:123456789012:inference-profile/jp.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:aws:bedrock:ap-northeast-3::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+      'arn:aws:bedrock:ap-northeast-3::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ];
+
+    it("allows invoke exactly the catalog's inference profiles and foundation models, with the two invoke actions", () => {
+      // Act
+      const bedrock = statementsOf('invoke').filter((statement) => actionsOf(statement).some((action) => action.startsWith('bedrock:')));
+
+      // Assess
+      expect(bedrock).toHaveLength(1);
+      expect(bedrock[0]?.Sid).toBe(BEDROCK_STATEMENT_SID);
+      expect(bedrock[0]?.Effect).toBe('Allow');
+      expect(actionsOf(bedrock[0]!).sort()).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
+      expect((resourcesOf(bedrock[0]!) as string[]).sort()).toEqual(expectedBedrockArns);
+    });
+
+    it('has no Bedrock wildcard anywhere in the stack', () => {
+      // Act
+      const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+
+      // Assess
+      expect(policies).toContain('bedrock:InvokeModel');
+      expect(policies).not.toMatch(/"bedrock:\*"|"bedrock:[A-Za-z]*\*"/);
+      expect(policies).not.toMatch(/arn:aws:bedrock:[^"]*\*/);
+    });
+
+    it.each(['connect', 'disconnect', 'route', 'default'] as const)('gives %s no Bedrock access', (name) => {
+      // Act
+      const actions = statementsOf(name).flatMap(actionsOf);
+
+      // Assess
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions.filter((action) => action.startsWith('bedrock:'))).toEqual([]);
+    });
+
+    it.each(['route', 'invoke', 'default'] as const)('lets %s manage connections of this stage only', (name) => {
+      // Prepare
+      const apiId = logicalIdOf(synth.gateway.webSocket.api);
+
+      // Act
+      const manage = statementsOf(name).filter((statement) => actionsOf(statement).includes('execute-api:ManageConnections'));
+
+      // Assess
+      expect(manage).toHaveLength(1);
+      expect(actionsOf(manage[0]!)).toEqual(['execute-api:ManageConnections']);
+      expect(resourcesOf(manage[0]!)).toEqual([
+        {
+          'Fn::Join': ['', ['arn:aws:execute-api:ap-northeast-1:123456789012:', { Ref: apiId }, '/prod/*/@connections/*']],
+        },
+      ]);
+    });
+
+    it.each(['connect', 'disconnect'] as const)('does not let %s post to connections', (name) => {
+      // Assess
+      expect(statementsOf(name).flatMap(actionsOf)).not.toContain('execute-api:ManageConnections');
+    });
+
+    it('gives connect read/write on Sessions and nothing on Orders or RoutingConfig', () => {
+      // Assess
+      expect(statementsOnTable('connect', 'sessions').flatMap(actionsOf)).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']),
+      );
+      expect(statementsOnTable('connect', 'orders')).toEqual([]);
+      expect(statementsOnTable('connect', 'routingConfig')).toEqual([]);
+    });
+
+    it('gives disconnect write-only access to Sessions', () => {
+      // Act
+      const actions = statementsOnTable('disconnect', 'sessions').flatMap(actionsOf);
+
+      // Assess
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:PutItem']));
+      expect(actions).not.toContain('dynamodb:GetItem');
+      expect(actions).not.toContain('dynamodb:Query');
+    });
+
+    it('gives route read-only access to RoutingConfig and nothing else on tables', () => {
+      // Act
+      const actions = statementsOnTable('route', 'routingConfig').flatMap(actionsOf);
+
+      // Assess
+      expect(actions).toContain('dynamodb:GetItem');
+      expect(actions).not.toContain('dynamodb:PutItem');
+      expect(statementsOnTable('route', 'sessions')).toEqual([]);
+      expect(statementsOnTable('route', 'orders')).toEqual([]);
+    });
+
+    it('gives invoke read/write on Sessions and read-only on RoutingConfig and Orders', () => {
+      // Assess
+      expect(statementsOnTable('invoke', 'sessions').flatMap(actionsOf)).toContain('dynamodb:PutItem');
+      for (const table of ['routingConfig', 'orders'] as const) {
+        const actions = statementsOnTable('invoke', table).flatMap(actionsOf);
+        expect(actions).toContain('dynamodb:GetItem');
+        expect(actions).not.toContain('dynamodb:PutItem');
+      }
+    });
+
+    it('gives default no table access at all', () => {
+      // Assess
+      expect(statementsOf('default').flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    });
+
+    it('lets each function write logs to its own log group only, without the basic-execution managed policy', () => {
+      for (const name of HANDLER_NAMES) {
+        // Prepare
+        const logGroupId = (functionResource(name).Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+        const role = template.toJSON().Resources[logicalIdOf(fnOf(name).role!)] as Resource;
+
+        // Act
+        const logs = statementsOf(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('logs:')));
+
+        // Assess
+        expect(logs).toHaveLength(1);
+        expect(resourcesOf(logs[0]!)).toEqual([{ 'Fn::GetAtt': [logGroupId, 'Arn'] }]);
+        expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain('AWSLambdaBasicExecutionRole');
+      }
+    });
+  });
+
+  describe('network', () => {
+    it('spans two AZs with public and private subnets, the configured NAT gateways and flow logs', () => {
+      // Assess
+      assertResourceCount(template, 'AWS::EC2::Subnet', 4);
+      assertResourceCount(template, 'AWS::EC2::NatGateway', 1);
+      assertHasResourceProperties(template, 'AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL' });
+    });
+
+    it('routes DynamoDB through a gateway endpoint and Bedrock Runtime through a private-DNS interface endpoint', () => {
+      // Assess
+      assertHasResourceProperties(template, 'AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Gateway',
+        ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] },
+      });
+      assertHasResourceProperties(template, 'AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        ServiceName: 'com.amazonaws.ap-northeast-1.bedrock-runtime',
+        PrivateDnsEnabled: true,
+      });
+    });
+
+    it('has no execute-api interface endpoint (it would break postToConnection from the VPC)', () => {
+      // Act
+      const services = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) =>
+        JSON.stringify((endpoint as Resource).Properties.ServiceName),
+      );
+
+      // Assess
+      expect(services).toHaveLength(2);
+      expect(services.filter((service) => service.includes('execute-api'))).toEqual([]);
+    });
+
+    it('admits only the invoke function to the Bedrock endpoint', () => {
+      // Prepare
+      const endpointGroupId = logicalIdOf(synth.gateway.network.bedrockEndpoint.connections.securityGroups[0]!);
+      const clientGroupId = logicalIdOf(synth.gateway.cache.clientSecurityGroup);
+
+      // Act
+      const ingress = Object.values(
+        template.findResources('AWS::EC2::SecurityGroupIngress', {
+          Properties: { GroupId: { 'Fn::GetAtt': [endpointGroupId, 'GroupId'] } },
+        }),
+      ).map((rule) => (rule as Resource).Properties);
+
+      // Assess
+      expect(ingress).toEqual([
+        expect.objectContaining({ FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [clientGroupId, 'GroupId'] } }),
+      ]);
+    });
+  });
+
+  it('needs no context lookups, so synth stays offline even with a known account', () => {
+    // Act
+    const assembly = synth.app.synth();
+
+    // Assess
+    expect(synth.gateway.account).toBe('123456789012');
+    expect(assembly.manifest.missing ?? []).toEqual([]);
+  });
+
+  describe('cache', () => {
+    it('runs Valkey on two nodes across AZs with failover, encrypted at rest and in transit, on a non-default port', () => {
+      // Assess
+      assertHasResourceProperties(template, 'AWS::ElastiCache::ReplicationGroup', {
+        Engine: 'valkey',
+        EngineVersion: Match.stringLikeRegexp('^[89]\\.'),
+        CacheNodeType: 'cache.t4g.small',
+        NumCacheClusters: 2,
+        MultiAZEnabled: true,
+        AutomaticFailoverEnabled: true,
+        AtRestEncryptionEnabled: true,
+        TransitEncryptionEnabled: true,
+        TransitEncryptionMode: 'required',
+        Port: CACHE_PORT,
+      });
+      expect(CACHE_PORT).not.toBe(6379);
+    });
+
+    it('admits only the invoke function security group, on the cache port', () => {
+      // Prepare
+      const cacheGroupId = logicalIdOf(synth.gateway.cache.securityGroup);
+      const clientGroupId = logicalIdOf(synth.gateway.cache.clientSecurityGroup);
+      const invokeGroups = (functionResource('invoke').Properties.VpcConfig as { SecurityGroupIds: unknown[] }).SecurityGroupIds;
+
+      // Act
+      const ingress = Object.values(
+        template.findResources('AWS::EC2::SecurityGroupIngress', {
+          Properties: { GroupId: { 'Fn::GetAtt': [cacheGroupId, 'GroupId'] } },
+        }),
+      ).map((rule) => (rule as Resource).Properties);
+      const group = template.toJSON().Resources[cacheGroupId] as Resource;
+
+      // Assess
+      expect(ingress).toEqual([
+        expect.objectContaining({
+          IpProtocol: 'tcp',
+          FromPort: CACHE_PORT,
+          ToPort: CACHE_PORT,
+          SourceSecurityGroupId: { 'Fn::GetAtt': [clientGroupId, 'GroupId'] },
+        }),
+      ]);
+      expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+      expect(invokeGroups).toEqual([{ 'Fn::GetAtt': [clientGroupId, 'GroupId'] }]);
+    });
+
+    it('places the cache in the private subnets', () => {
+      // Prepare
+      const privateSubnetIds = synth.gateway.network.vpc.privateSubnets.map((subnet) => ({ Ref: logicalIdOf(subnet) }));
+
+      // Assess
+      assertHasResourceProperties(template, 'AWS::ElastiCache::SubnetGroup', { SubnetIds: privateSubnetIds });
+    });
+  });
+});
+
+describe('gateway stack with non-default parameters', () => {
+  let synth: SynthesizedApp;
+  let template: Template;
+
+  beforeAll(() => {
+    synth = synthesizeApp(
+      makeParams({ stageName: 'dev', natGateways: 2, logRetentionDays: 7, modelCatalogProfile: 'seed', cacheNodeType: 'cache.r7g.large' }),
+    );
+    template = synth.gatewayTemplate;
+  });
+
+  it('allows invoke only the seed foundation models, in the stack region', () => {
+    // Act
+    const [bedrock] = statementsOfRole(template, synth.gateway.handlers.functions.invoke.role!).filter(
+      (statement) => statement.Sid === BEDROCK_STATEMENT_SID,
+    );
+
+    // Assess
+    expect((resourcesOf(bedrock!) as string[]).sort()).toEqual([
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0',
+    ]);
+  });
+
+  it('passes the seed catalog to the functions', () => {
+    // Act
+    const properties = template.toJSON().Resources[logicalIdOf(synth.gateway.handlers.functions.route)].Properties as {
+      Environment: { Variables: Record<string, string> };
+    };
+
+    // Assess
+    expect(JSON.parse(properties.Environment.Variables[ENV.modelCatalog]!)).toEqual(MODEL_CATALOGS.seed);
+  });
+
+  it('names the stage, scopes connection management to it and sizes NAT and cache from the parameters', () => {
+    // Act
+    const manage = statementsOfRole(template, synth.gateway.handlers.functions.default.role!).filter((statement) =>
+      actionsOf(statement).includes('execute-api:ManageConnections'),
+    );
+
+    // Assess
+    assertHasResourceProperties(template, 'AWS::ApiGatewayV2::Stage', { StageName: 'dev' });
+    expect(JSON.stringify(resourcesOf(manage[0]!))).toContain('/dev/*/@connections/*');
+    assertResourceCount(template, 'AWS::EC2::NatGateway', 2);
+    assertHasResourceProperties(template, 'AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.r7g.large' });
+  });
+
+  it('applies the log retention to every log group', () => {
+    // Act
+    const retentions = Object.values(template.findResources('AWS::Logs::LogGroup')).map(
+      (group) => (group as Resource).Properties.RetentionInDays,
+    );
+
+    // Assess
+    expect(retentions.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(retentions)).toEqual(new Set([7]));
+  });
+});

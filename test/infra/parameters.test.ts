@@ -1,0 +1,201 @@
+import { App } from 'aws-cdk-lib';
+import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { bedrockInvokeResources } from '../../lib/bedrock-iam';
+import { ParametersError, parseParameters, readParameters, resolveModelCatalog } from '../../lib/parameters';
+import { makeParams } from './fixture';
+
+const parseError = (raw: unknown): string => {
+  try {
+    parseParameters(raw);
+  } catch (error) {
+    if (error instanceof ParametersError) return error.message;
+    throw error;
+  }
+  throw new Error('expected the parameters to be rejected');
+};
+
+describe('deploy parameters', () => {
+  it('fills every default when the context is absent', () => {
+    // Act
+    const params = parseParameters(undefined);
+
+    // Assess
+    expect(params).toEqual({
+      stageName: 'prod',
+      region: 'ap-northeast-1',
+      modelCatalogProfile: 'current',
+      dailyBudgetUsd: 2500,
+      logRetentionDays: 30,
+      natGateways: 1,
+      cacheNodeType: 'cache.t4g.small',
+      tableRemovalPolicy: 'retain',
+    });
+  });
+
+  it('accepts the JSON string that `-c mangaassist=...` passes', () => {
+    // Act
+    const params = parseParameters('{"stageName":"dev","natGateways":2,"tableRemovalPolicy":"destroy"}');
+
+    // Assess
+    expect(params).toMatchObject({ stageName: 'dev', natGateways: 2, tableRemovalPolicy: 'destroy', region: 'ap-northeast-1' });
+  });
+
+  it('reads the parameters from the app context key', () => {
+    // Prepare
+    const app = new App({ context: { mangaassist: { stageName: 'staging', logRetentionDays: 90 } } });
+
+    // Act
+    const params = readParameters(app);
+
+    // Assess
+    expect(params).toMatchObject({ stageName: 'staging', logRetentionDays: 90 });
+  });
+
+  it('lists every bad field, by name, in one error', () => {
+    // Act
+    const message = parseError({
+      stageName: 'bad stage!',
+      region: 'tokyo',
+      account: '42',
+      modelCatalogProfile: 'cheapest',
+      dailyBudgetUsd: 0,
+      logRetentionDays: 2,
+      natGateways: 4,
+      tableRemovalPolicy: 'snapshot',
+      stagename: 'typo',
+    });
+
+    // Assess
+    expect(message).toMatch(/^Invalid deploy parameters \(context "mangaassist"\), 9 problem\(s\):/);
+    for (const field of [
+      'stageName',
+      'region',
+      'account',
+      'modelCatalogProfile',
+      'dailyBudgetUsd',
+      'logRetentionDays',
+      'natGateways',
+      'tableRemovalPolicy',
+    ]) {
+      expect(message).toMatch(new RegExp(`^  - ${field}: `, 'm'));
+    }
+    expect(message).toMatch(/Unrecognized key: "stagename"/);
+    expect(message).toMatch(/logRetentionDays: must be one of the CloudWatch Logs retention periods: 1, 3, 5, 7, 14, 30/);
+  });
+
+  it('reports malformed JSON as such rather than as missing fields', () => {
+    // Act
+    const message = parseError('{"stageName":');
+
+    // Assess
+    expect(message).toMatch(/context "mangaassist"\): not valid JSON/);
+  });
+
+  it('rejects zero NAT gateways with the reason: postToConnection needs the NAT', () => {
+    // Act
+    const message = parseError({ natGateways: 0 });
+
+    // Assess
+    expect(message).toMatch(/natGateways: 0 leaves the invoke function .* no route to the public WebSocket management API/);
+  });
+
+  it('rejects a region the catalog inference profiles cannot be called from', () => {
+    // Act
+    const message = parseError({ region: 'us-east-1' });
+
+    // Assess
+    expect(message).toMatch(/region: us-east-1 cannot call the haiku inference profile "jp\.anthropic\.claude-haiku/);
+    expect(message).toMatch(/region: us-east-1 cannot call the sonnet inference profile/);
+  });
+
+  it('rejects an override tier that is not a model tier, and unknown spec fields', () => {
+    // Act
+    const message = parseError({ modelOverrides: { template: {}, haiku: { modelID: 'x' } } });
+
+    // Assess
+    expect(message).toMatch(/modelOverrides: Unrecognized key: "template"/);
+    expect(message).toMatch(/modelOverrides\.haiku: Unrecognized key: "modelID"/);
+  });
+});
+
+describe('resolveModelCatalog', () => {
+  it('gives the current catalog by default', () => {
+    // Act
+    const catalog = resolveModelCatalog(makeParams());
+
+    // Assess
+    expect(catalog).toEqual(MODEL_CATALOGS.current);
+  });
+
+  it('gives the seed model ids and prices for the seed profile', () => {
+    // Act
+    const catalog = resolveModelCatalog(makeParams({ modelCatalogProfile: 'seed' }));
+
+    // Assess
+    expect(catalog.haiku).toMatchObject({
+      modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+      inputUsdPerMTok: 0.25,
+      outputUsdPerMTok: 1.25,
+      profileRegions: [],
+    });
+    expect(catalog.sonnet).toMatchObject({ modelId: 'anthropic.claude-3-sonnet-20240229-v1:0', inputUsdPerMTok: 3, outputUsdPerMTok: 15 });
+  });
+
+  it('merges a partial override over the profile, field by field', () => {
+    // Act
+    const catalog = resolveModelCatalog(makeParams({ modelOverrides: { sonnet: { outputUsdPerMTok: 12, maxOutputTokens: 800 } } }));
+
+    // Assess
+    expect(catalog.sonnet).toEqual({ ...MODEL_CATALOGS.current.sonnet, outputUsdPerMTok: 12, maxOutputTokens: 800 });
+    expect(catalog.haiku).toEqual(MODEL_CATALOGS.current.haiku);
+  });
+
+  it('rejects an override that names a non-foundation model id without profile regions', () => {
+    // Act
+    const message = parseError({ modelOverrides: { haiku: { profileRegions: [] } } });
+
+    // Assess
+    expect(message).toMatch(/modelOverrides\.haiku: modelId "jp\.anthropic\.claude-haiku-4-5-20251001-v1:0" is not the foundation model/);
+  });
+});
+
+describe('bedrockInvokeResources', () => {
+  const at = { partition: 'aws', region: 'ap-northeast-1', account: '123456789012' };
+
+  it('allows a bare foundation model in the calling region only, for the seed catalog', () => {
+    // Act
+    const arns = bedrockInvokeResources(MODEL_CATALOGS.seed, at);
+
+    // Assess
+    expect(arns.sort()).toEqual([
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0',
+    ]);
+  });
+
+  it('allows the profile in the calling region and its foundation model in every destination region', () => {
+    // Act
+    const arns = bedrockInvokeResources(MODEL_CATALOGS.current, at);
+
+    // Assess
+    expect(arns.sort()).toEqual([
+      'arn:aws:bedrock:ap-northeast-1:123456789012:inference-profile/jp.anthropic.claude-haiku-4-5-20251001-v1:0',
+      'arn:aws:bedrock:ap-northeast-1:123456789012:inference-profile/jp.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:aws:bedrock:ap-northeast-3::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+      'arn:aws:bedrock:ap-northeast-3::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ]);
+  });
+
+  it('lists a model shared by two tiers once', () => {
+    // Prepare
+    const catalog = { haiku: MODEL_CATALOGS.seed.sonnet, sonnet: MODEL_CATALOGS.seed.sonnet };
+
+    // Act
+    const arns = bedrockInvokeResources(catalog, at);
+
+    // Assess
+    expect(arns).toEqual(['arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0']);
+  });
+});
