@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The parts of an API Gateway WebSocket Lambda event the handlers use. Validated, not trusted. */
 const websocketEvent = z.object({
