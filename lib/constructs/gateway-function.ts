@@ -68,7 +68,8 @@ export class GatewayFunction extends NodejsFunction {
       timeout: props.timeout,
       logGroup,
       role,
-      // X-Ray traces of each invocation and its DynamoDB / Bedrock / management API calls: where the 3 s p99 goes.
+      // X-Ray segments per invocation (init and handler time). Subsegments per DynamoDB / Bedrock / management API
+      // call would need the SDK clients wrapped by a tracer, which the handlers do not do yet.
       tracing: Tracing.ACTIVE,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
