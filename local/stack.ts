@@ -33,6 +33,8 @@ export interface LocalStackOptions {
   /** Socket idle limit of the Bedrock client and the stream watchdog (ms). */
   readonly bedrockTimeoutMs?: number;
   readonly answer?: Partial<AnswerOptions>;
+  /** How long a read of the routing table is reused (ms); the deployed default is 30 s. */
+  readonly routingCacheTtlMs?: number;
   readonly log: Log;
   readonly clock?: Clock;
 }
@@ -45,6 +47,8 @@ export interface LocalStack {
   readonly metrics: RecordingMetrics;
   readonly store: MemoryStore | RedisStore;
   readonly catalog: ModelCatalog;
+  /** Table names in dynalite by logical name (Sessions, RoutingConfig, Orders). */
+  readonly tables: { readonly sessions: string; readonly routing: string; readonly orders: string };
   close(): Promise<void>;
 }
 
@@ -96,6 +100,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     closers.push(async () => bedrockClient.destroy());
     const routingConfig = new DynamoRoutingConfigStore(documents, tables.routing);
     const sessions = new DynamoSessionStore(documents, tables.sessions);
+    const routerWiring = {
+      routingConfig,
+      catalog,
+      clock,
+      log,
+      metrics,
+      ...(options.routingCacheTtlMs !== undefined && { routingCacheTtlMs: options.routingCacheTtlMs }),
+    };
 
     // The management endpoint is only known once the emulator listens; messengers resolve it lazily.
     const frameDeps = {
@@ -111,15 +123,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         $disconnect: makeDisconnectHandler({ sessions, log }),
         $default: makeDefaultHandler(frameDeps),
         routes: {
-          route: makeRouteHandler({ ...frameDeps, route: wireRouter({ routingConfig, catalog, clock, log, metrics }) }),
+          route: makeRouteHandler({ ...frameDeps, route: wireRouter({ ...routerWiring }) }),
           invoke: makeInvokeHandler({
             ...frameDeps,
             answer: wireAnswer({
-              routingConfig,
-              catalog,
-              clock,
-              log,
-              metrics,
+              ...routerWiring,
               orders: new DynamoOrderStore(documents, tables.orders),
               model: new BedrockModelClient(bedrockClient, { streamIdleTimeoutMs: timeoutMs }),
               store,
@@ -132,7 +140,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     await emulator.start();
     closers.push(() => emulator.close());
-    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, close: closeAll };
+    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, tables, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

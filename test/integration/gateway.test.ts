@@ -3,6 +3,9 @@ import { startTestRedis, type TestRedis } from '../support/redis-server';
 import { TestClient, textOf } from '../support/ws-client';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import type { DoneReply, ErrorReply } from '../../lambdas/core/protocol';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
+import { LOCAL_CREDENTIALS } from '../../local/dynamo';
 
 /**
  * The offline stack end to end: real WebSocket clients, the emulated API Gateway, dynalite, the local Bedrock
@@ -21,6 +24,7 @@ describe('gateway over a real WebSocket', () => {
       log: silentLog,
       bedrockTimeoutMs: 1500,
       bedrock: { seed: 7, latencyScale: 0.05 },
+      routingCacheTtlMs: 0,
     });
   });
 
@@ -77,6 +81,25 @@ describe('gateway over a real WebSocket', () => {
     expect(reply.type === 'route' && reply.reasons.length).toBeGreaterThan(0);
     expect(stack.bedrock.stats().requests.total).toBe(modelCallsBefore);
     expect(await stack.store.total(todayJst())).toBe(spentBefore);
+  });
+
+  it('applies an operator routing change from the DynamoDB routing table and ignores an invalid row', async () => {
+    const documents = createDocumentClient({ region: 'ap-northeast-1', endpoint: stack.dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
+    await documents.send(new PutCommand({ TableName: stack.tables.routing, Item: { intent: 'comparison', tier: 'haiku', updatedBy: 'oncall' } }));
+    await documents.send(new PutCommand({ TableName: stack.tables.routing, Item: { intent: 'manga_qa', tier: 'opus' } }));
+    try {
+      client.send({ action: 'route', message: 'Compare the Viz and Kodansha editions of Akira', requestId: 'ops-1' });
+      client.send({ action: 'route', message: 'Who is the author of Berserk and why did the story change after the eclipse?', requestId: 'ops-2' });
+
+      const [changed, untouched] = await Promise.all([client.waitFor((f) => f.requestId === 'ops-1'), client.waitFor((f) => f.requestId === 'ops-2')]);
+
+      expect(changed).toMatchObject({ type: 'route', intent: 'comparison', tier: 'haiku' });
+      expect(untouched).toMatchObject({ type: 'route', intent: 'manga_qa', tier: 'sonnet' });
+    } finally {
+      await documents.send(new DeleteCommand({ TableName: stack.tables.routing, Key: { intent: 'comparison' } }));
+      await documents.send(new DeleteCommand({ TableName: stack.tables.routing, Key: { intent: 'manga_qa' } }));
+      documents.destroy();
+    }
   });
 
   it('answers malformed frames with error frames and keeps the connection usable', async () => {
@@ -163,6 +186,16 @@ describe('gateway under Bedrock faults', () => {
 
     expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'recommendation', tier: 'haiku', model: faulty.catalog.haiku.modelId });
     expect(faulty.bedrock.stats().faults.throttle).toBeGreaterThanOrEqual(3);
+  });
+
+  it('falls back to the cheaper tier when the strong tier keeps answering 5xx', async () => {
+    faulty.bedrock.setFaults({ serverErrorNext: 3 });
+    faultyClient.send({ action: 'invoke', message: 'Recommend a sports manga like Slam Dunk for a beginner', requestId: 'srv-1' });
+
+    const frames = await faultyClient.finish('srv-1');
+
+    expect(frames.at(-1)).toMatchObject({ type: 'done', tier: 'haiku' });
+    expect(faulty.bedrock.stats().faults.serverError).toBe(3);
   });
 
   it('ends a stream that breaks midway with an error frame, not a silently truncated answer', async () => {
