@@ -1,18 +1,21 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../runtime/validation';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** The parts of an API Gateway WebSocket Lambda event the handlers use. Validated, not trusted. */
 const websocketEvent = z.object({
   requestContext: z.object({
-    connectionId: z.string().min(1),
+    connectionId: nonEmpty(),
     routeKey: z.string(),
-    domainName: z.string().min(1),
-    stage: z.string().min(1),
-    requestId: z.string().min(1),
-    requestTimeEpoch: z.number().optional(),
+    domainName: nonEmpty(),
+    stage: nonEmpty(),
+    requestId: nonEmpty(),
+    requestTimeEpoch: z.optional(z.number()),
   }),
-  body: z.string().nullish(),
-  isBase64Encoded: z.boolean().optional(),
-  queryStringParameters: z.record(z.string(), z.string()).nullish(),
+  body: z.nullish(z.string()),
+  isBase64Encoded: z.optional(z.boolean()),
+  queryStringParameters: z.nullish(z.record(z.string(), z.string())),
 });
 
 export type WebSocketEvent = z.infer<typeof websocketEvent>;

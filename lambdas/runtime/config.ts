@@ -1,29 +1,36 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './validation';
 import type { ModelCatalog } from '../core/catalog';
 import { ENV } from './env-names';
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+const nonNegative = () => z.number().check(z.gte(0));
+
 const modelSpec = z.object({
-  modelId: z.string().min(1),
-  foundationModelId: z.string().min(1),
+  modelId: nonEmpty(),
+  foundationModelId: nonEmpty(),
   profileRegions: z.array(z.string()),
-  inputUsdPerMTok: z.number().nonnegative(),
-  outputUsdPerMTok: z.number().nonnegative(),
-  maxOutputTokens: z.number().int().positive(),
+  inputUsdPerMTok: nonNegative(),
+  outputUsdPerMTok: nonNegative(),
+  maxOutputTokens: z.int().check(z.positive()),
 });
 
-const catalogJson = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object({ haiku: modelSpec, sonnet: modelSpec }));
+const catalogJson = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({ code: 'custom', message: 'must be JSON', input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  z.object({ haiku: modelSpec, sonnet: modelSpec }),
+);
 
-const tableName = z.string().min(3).max(255);
+const tableName = z.string().check(z.minLength(3), z.maxLength(255));
 
 /** Every variable any handler reads; each handler's config picks the ones it needs. */
 const environment = z.object({
@@ -31,12 +38,12 @@ const environment = z.object({
   [ENV.routingTable]: tableName,
   [ENV.ordersTable]: tableName,
   [ENV.modelCatalog]: catalogJson,
-  [ENV.redisUrl]: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
-  [ENV.dailyBudgetUsd]: z.coerce.number().positive(),
-  [ENV.connectionsEndpoint]: z.url().optional(),
-  [ENV.bedrockEndpoint]: z.url().optional(),
-  [ENV.bedrockRequestTimeoutMs]: z.coerce.number().int().positive().default(10_000),
-  AWS_REGION: z.string().min(1).default('ap-northeast-1'),
+  [ENV.redisUrl]: z.string().check(z.regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
+  [ENV.dailyBudgetUsd]: z.coerce.number().check(z.positive()),
+  [ENV.connectionsEndpoint]: z.optional(z.url()),
+  [ENV.bedrockEndpoint]: z.optional(z.url()),
+  [ENV.bedrockRequestTimeoutMs]: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),
+  AWS_REGION: z._default(nonEmpty(), 'ap-northeast-1'),
 });
 
 export type Environment = z.infer<typeof environment>;
@@ -55,7 +62,7 @@ export const loadConfig = <K extends keyof Environment>(
 ): Pick<Environment, K> => {
   // zod's pick() cannot be typed from a generic key list; the cast is checked by the Pick<> return type below.
   const mask = Object.fromEntries(keys.map((key) => [key, true])) as Record<keyof Environment, true>;
-  const result = environment.pick(mask).safeParse(source);
+  const result = z.pick(environment, mask).safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new ConfigError(`invalid Lambda environment: ${problems}`);
