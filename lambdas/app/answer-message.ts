@@ -210,16 +210,19 @@ class ModelAttempt {
   private streamedText = '';
   private inputTokens: number;
   private readonly spec;
+  private readonly system: string;
 
   constructor(
     private readonly deps: AnswerDeps,
     private readonly request: AnswerRequest,
-    private readonly decision: RouteDecision,
+    decision: RouteDecision,
     private readonly tier: ModelTier,
-    private readonly language: Language,
+    language: Language,
   ) {
     this.spec = deps.catalog[tier];
-    this.inputTokens = estimateTokens(systemPrompt(decision.intent, language) + request.message);
+    this.system = systemPrompt(decision.intent, language);
+    // An estimate until the stream's usage metadata replaces it; what an interrupted call is charged by.
+    this.inputTokens = estimateTokens(this.system + request.message);
   }
 
   spentSoFar(): number {
@@ -237,7 +240,7 @@ class ModelAttempt {
     try {
       const stream = this.deps.model.stream({
         modelId: this.spec.modelId,
-        system: systemPrompt(this.decision.intent, this.language),
+        system: this.system,
         messages: [{ role: 'user', text: this.request.message }],
         maxTokens: this.spec.maxOutputTokens,
         signal,
