@@ -216,7 +216,7 @@ class ModelAttempt {
     private readonly deps: AnswerDeps,
     private readonly request: AnswerRequest,
     decision: RouteDecision,
-    private readonly tier: ModelTier,
+    tier: ModelTier,
     language: Language,
   ) {
     this.spec = deps.catalog[tier];
