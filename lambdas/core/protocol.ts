@@ -1,4 +1,5 @@
 import { InvalidFrameError, type ErrorCode } from './errors';
+import type { RouteDecision } from './routing';
 import type { Intent, Tier } from './vocabulary';
 
 /** API Gateway's WebSocket message limit; frames above it never reach a handler in AWS. */
@@ -93,15 +94,10 @@ export const parseClientFrame = (body: string | undefined, limits: FrameLimits =
   return { action: 'invoke', message, ...(requestId && { requestId }), ...(sessionId && { sessionId }) };
 };
 
-export interface RouteReply {
+/** The routing decision as the `route` frame carries it. */
+export interface RouteReply extends RouteDecision {
   readonly type: 'route';
   readonly requestId: string;
-  readonly intent: Intent;
-  readonly tier: Tier;
-  readonly model: string | null;
-  readonly complexity: number;
-  readonly confidence: number;
-  readonly reasons: readonly string[];
 }
 
 export interface ChunkReply {
