@@ -165,7 +165,8 @@ const answerFromModel = async (
       const spec = deps.catalog[tier];
       const cost = costUsd(spec, result);
       await chargeSpend(deps, tier, cost);
-      if (isCacheable(decision.intent) && result.stopReason === 'end_turn') {
+      // Only complete answers of the routed tier are cached: a fallback answer must not stand in for the strong tier.
+      if (isCacheable(decision.intent) && result.stopReason === 'end_turn' && tier === routedTier) {
         await deps.cache.set(cacheKey(routedTier, decision, request.message), result.text, deps.options.cacheTtlSeconds).catch((error: unknown) => {
           deps.log.warn('response cache write failed', { error });
         });
@@ -231,9 +232,9 @@ class ModelAttempt {
   }
 
   async run(): Promise<StreamResult> {
-    const clientGone = new AbortController();
+    const stopStream = new AbortController();
     const deadline = AbortSignal.timeout(this.deps.options.deadlineMs);
-    const signal = AbortSignal.any([clientGone.signal, deadline]);
+    const signal = AbortSignal.any([stopStream.signal, deadline]);
     const coalescer = new ChunkCoalescer(this.deps.options.coalescer);
     let usage: { inputTokens: number; outputTokens: number } | undefined;
     let stopReason: string | undefined;
@@ -251,7 +252,7 @@ class ModelAttempt {
           case 'text': {
             this.streamedText += event.text;
             const chunk = coalescer.push(event.text, this.deps.clock.now());
-            if (chunk !== undefined) await this.post(chunk, clientGone);
+            if (chunk !== undefined) await this.post(chunk, stopStream);
             break;
           }
           case 'usage':
@@ -272,7 +273,7 @@ class ModelAttempt {
       throw new ModelStreamInterruptedError('model stream ended without a stop event');
     }
     const rest = coalescer.flush();
-    if (rest !== undefined) await this.post(rest, clientGone);
+    if (rest !== undefined) await this.post(rest, stopStream);
     if (usage) this.inputTokens = usage.inputTokens;
     return {
       text: this.streamedText,
@@ -282,13 +283,14 @@ class ModelAttempt {
     };
   }
 
-  private async post(text: string, clientGone: AbortController): Promise<void> {
+  private async post(text: string, stopStream: AbortController): Promise<void> {
     try {
       await this.deps.messenger.send(this.request.connectionId, { type: 'chunk', requestId: this.request.requestId, text });
       this.sentText += text.length;
     } catch (error) {
-      // The client left: abort the model stream so generation (and spend) stops now.
-      if (error instanceof ConnectionGoneError) clientGone.abort(error);
+      // The answer cannot reach the client (it left, or posting fails): abort the model stream so generation
+      // and spend stop now.
+      stopStream.abort(error);
       throw error;
     }
   }

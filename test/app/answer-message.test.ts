@@ -174,6 +174,31 @@ describe('answerMessage', () => {
     expect(model.requests).toHaveLength(1);
   });
 
+  it('does not cache an answer that came from the fallback tier', async () => {
+    const { deps, request, model } = setup({
+      intent: 'comparison',
+      scripts: {
+        [SONNET]: [{ type: 'fail', error: new ModelThrottledError('throttled') }],
+        [HAIKU]: textScript('Both editions are great.'),
+      },
+    });
+
+    await answerMessage(deps, request);
+    await answerMessage(deps, { ...request, requestId: 'r-2' });
+
+    expect(model.requests.map((r) => r.modelId)).toEqual([SONNET, HAIKU, SONNET, HAIKU]);
+  });
+
+  it('aborts the model stream when posting a chunk fails for any reason', async () => {
+    const long = Array.from({ length: 50 }, (_, i) => `word${i} `).join('');
+    const { deps, request, model } = setup({ intent: 'recommendation', scripts: { [SONNET]: textScript(long) } });
+    const failing = { ...deps, messenger: { send: () => Promise.reject(new Error('API Gateway 500')) } };
+
+    await expect(answerMessage(failing, request)).rejects.toThrow('API Gateway 500');
+
+    expect(model.requests[0]?.signal.aborted).toBe(true);
+  });
+
   it('still answers from the model when the cache is down', async () => {
     const { deps, request, messenger } = setup({ intent: 'shipping_info', scripts: { [HAIKU]: textScript('Ships in 2 days.') } });
     const broken = { ...deps, cache: { get: () => Promise.reject(new Error('down')), set: () => Promise.reject(new Error('down')) } };
