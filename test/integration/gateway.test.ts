@@ -3,7 +3,7 @@ import { startTestRedis, type TestRedis } from '../support/redis-server';
 import { TestClient, textOf } from '../support/ws-client';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import type { DoneReply, ErrorReply } from '../../lambdas/core/protocol';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
 import { LOCAL_CREDENTIALS } from '../../local/dynamo';
 
@@ -98,6 +98,29 @@ describe('gateway over a real WebSocket', () => {
     } finally {
       await documents.send(new DeleteCommand({ TableName: stack.tables.routing, Key: { intent: 'comparison' } }));
       await documents.send(new DeleteCommand({ TableName: stack.tables.routing, Key: { intent: 'manga_qa' } }));
+      documents.destroy();
+    }
+  });
+
+  it('registers a connection and its session on $connect and removes the connection on $disconnect', async () => {
+    const documents = createDocumentClient({ region: 'ap-northeast-1', endpoint: stack.dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
+    const items = async (prefix: string) =>
+      ((await documents.send(new ScanCommand({ TableName: stack.tables.sessions }))).Items ?? []).filter((item) => String(item['pk']).startsWith(prefix));
+    try {
+      const before = await items('CONNECTION#');
+      const extra = await TestClient.connect(`${stack.url}/?sessionId=resumed-session-0001`);
+      const during = await items('CONNECTION#');
+      const sessions = await items('SESSION#resumed-session-0001');
+
+      await extra.close();
+      await eventually(async () => (await items('CONNECTION#')).length === before.length);
+      const after = await items('CONNECTION#');
+
+      expect(during).toHaveLength(before.length + 1);
+      expect(during.find((item) => item['sessionId'] === 'resumed-session-0001')).toMatchObject({ sk: 'META', expiresAt: expect.any(Number) });
+      expect(sessions).toHaveLength(1);
+      expect(after).toHaveLength(before.length);
+    } finally {
       documents.destroy();
     }
   });
@@ -223,9 +246,9 @@ describe('gateway under Bedrock faults', () => {
 });
 
 /** Polls a condition the system reaches asynchronously; fails after `timeoutMs` instead of hanging. */
-const eventually = async (condition: () => boolean, timeoutMs = 5000): Promise<void> => {
+const eventually = async (condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
