@@ -1,14 +1,12 @@
 import { BedrockModelClient } from '../adapters/bedrock-model-client';
 import { DynamoOrderStore, DynamoRoutingConfigStore } from '../adapters/dynamodb-stores';
-import { log, PowertoolsMetricsSink } from '../adapters/powertools';
 import { createRedisClient, RedisStore } from '../adapters/redis-store';
 import { makeInvokeHandler } from '../handlers/invoke';
-import { createMessengerFor } from '../runtime/clients/apigw';
 import { createBedrockRuntimeClient } from '../runtime/clients/bedrock';
 import { createDocumentClient } from '../runtime/clients/dynamodb';
 import { loadConfig } from '../runtime/config';
+import { lambdaFrameDeps } from '../runtime/frame-deps';
 import { instrument } from '../runtime/instrument';
-import { systemClock } from '../runtime/system';
 import { wireAnswer } from '../runtime/wiring';
 
 const config = loadConfig(process.env, [
@@ -27,23 +25,18 @@ const bedrock = createBedrockRuntimeClient({
   requestTimeoutMs: config.BEDROCK_REQUEST_TIMEOUT_MS,
   ...(config.BEDROCK_ENDPOINT && { endpoint: config.BEDROCK_ENDPOINT }),
 });
-const metrics = new PowertoolsMetricsSink();
+const frame = lambdaFrameDeps(config.AWS_REGION, config.CONNECTIONS_ENDPOINT);
 
 export const handler = instrument(
   makeInvokeHandler({
+    ...frame,
     answer: wireAnswer({
+      ...frame,
       routingConfig: new DynamoRoutingConfigStore(documents, config.ROUTING_TABLE),
       orders: new DynamoOrderStore(documents, config.ORDERS_TABLE),
       model: new BedrockModelClient(bedrock, { streamIdleTimeoutMs: config.BEDROCK_REQUEST_TIMEOUT_MS }),
       store: new RedisStore(createRedisClient(config.REDIS_URL)),
       catalog: config.MODEL_CATALOG,
-      clock: systemClock,
-      log,
-      metrics,
     }),
-    messengerFor: createMessengerFor({ region: config.AWS_REGION }, config.CONNECTIONS_ENDPOINT),
-    clock: systemClock,
-    log,
-    metrics,
   }),
 );
