@@ -109,3 +109,4 @@ export interface SpendLedger {
   add(entry: SpendEntry): Promise<void>;
   total(day: string): Promise<number>;
 }
+export * from './capacity';

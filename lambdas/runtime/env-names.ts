@@ -16,6 +16,14 @@ export const ENV = {
   /** Optional Bedrock runtime endpoint override (the offline stack points it at the local endpoint). */
   bedrockEndpoint: 'BEDROCK_ENDPOINT',
   bedrockRequestTimeoutMs: 'BEDROCK_REQUEST_TIMEOUT_MS',
+  /** The event calendar (lambdas/schema/tables.ts EVENT_CALENDAR_TABLE). */
+  calendarTable: 'CALENDAR_TABLE',
+  /** Routing targets per tier, mitigation and scale-ups (CAPACITY_STATE_TABLE). */
+  capacityTable: 'CAPACITY_TABLE',
+  /** Optional JSON of a CapacityConfig (lambdas/core/capacity/config.ts); the embedded default otherwise. */
+  capacityConfig: 'CAPACITY_CONFIG',
+  /** Optional Bedrock control-plane endpoint override (the offline stack points it at the local endpoint). */
+  bedrockControlEndpoint: 'BEDROCK_CONTROL_ENDPOINT',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -30,3 +38,11 @@ export const HANDLER_ENTRIES = {
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
+
+/** Entry files of the scheduled capacity functions (EventBridge Scheduler and the scale-up alarm invoke them). */
+export const SCHEDULED_ENTRIES = {
+  capacityReconcile: 'lambdas/entry/capacity-reconcile.ts',
+  capacityHealth: 'lambdas/entry/capacity-health.ts',
+} as const;
+
+export type ScheduledName = keyof typeof SCHEDULED_ENTRIES;

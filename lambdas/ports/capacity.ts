@@ -1,0 +1,79 @@
+/**
+ * Ports of the capacity scheduler: the Bedrock control plane, the capacity state (routing targets, mitigation,
+ * scale-ups) and the event calendar. Adapters: lambdas/adapters/bedrock-capacity-control.ts and
+ * lambdas/adapters/dynamodb-capacity.ts; tests use in-memory fakes.
+ */
+import type { CalendarEvent } from '../core/capacity/calendar';
+import type { MitigationState } from '../core/capacity/mitigation';
+import type { ScaleUp } from '../core/capacity/planner';
+import type { PendingChange, ProvisionedThroughput, ServingTarget, TierTarget } from '../core/capacity/reconcile';
+import type { ModelTier } from '../core/vocabulary';
+
+export interface CreateThroughputRequest {
+  readonly name: string;
+  /** Idempotency: the same token for the same change never creates a second throughput. */
+  readonly clientRequestToken: string;
+  /** Foundation model id (or ARN) to provision. */
+  readonly modelId: string;
+  readonly units: number;
+}
+
+/** Failures of the control plane, by kind; `operation` names the API call. */
+export const CAPACITY_CONTROL_FAILURES = ['access_denied', 'throttled', 'quota_exceeded', 'conflict', 'not_found', 'invalid', 'unavailable'] as const;
+export type CapacityControlFailure = (typeof CAPACITY_CONTROL_FAILURES)[number];
+
+export class CapacityControlError extends Error {
+  override readonly name = 'CapacityControlError';
+  constructor(
+    readonly failure: CapacityControlFailure,
+    readonly operation: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The Bedrock control plane for provisioned throughput. Failures are thrown as CapacityControlError. */
+export interface CapacityControl {
+  /** Every provisioned throughput of the account and region (all pages). */
+  list(): Promise<ProvisionedThroughput[]>;
+  get(arn: string): Promise<ProvisionedThroughput | undefined>;
+  /** Returns the ARN; repeating a request with the same token returns the same ARN. */
+  create(request: CreateThroughputRequest): Promise<string>;
+  /** Deleting a throughput that no longer exists is success. */
+  delete(arn: string): Promise<void>;
+}
+
+/** What the request path reads, in one read: where each tier's calls go, and whether mitigation is on. */
+export interface ServingState {
+  readonly targets: Readonly<Record<ModelTier, TierTarget>>;
+  readonly mitigation?: MitigationState;
+}
+
+export interface CapacityStateStore {
+  /** Tiers without a stored target are on-demand (version 0). */
+  readServingState(): Promise<ServingState>;
+  /**
+   * Points a tier at new serving targets if its version is still `expectedVersion`; false when another run switched
+   * it first (nothing is written then).
+   */
+  switchTarget(tier: ModelTier, expectedVersion: number, provisioned: readonly ServingTarget[], at: number): Promise<boolean>;
+  /** Records (or clears) the change in progress for a tier, without touching its targets or version. */
+  setPending(tier: ModelTier, pending: PendingChange | undefined): Promise<void>;
+  setMitigation(state: MitigationState): Promise<void>;
+  /** Starts mitigation only if none is active at `now`; false if one already was (automatic triggers race). */
+  startMitigationIfOff(state: MitigationState, now: number): Promise<boolean>;
+  clearMitigation(): Promise<void>;
+  /** Scale-ups still in force at `now`. */
+  listScaleUps(now: number): Promise<ScaleUp[]>;
+  addScaleUp(scaleUp: ScaleUp): Promise<void>;
+}
+
+export interface CalendarStore {
+  list(): Promise<CalendarEvent[]>;
+  /** Adds an event; throws CalendarError if the id exists (conditional write). */
+  add(event: CalendarEvent): Promise<void>;
+  /** False when there was no such event. */
+  remove(id: string): Promise<boolean>;
+}
