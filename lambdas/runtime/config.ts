@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import './validation';
 import type { ModelCatalog } from '../core/catalog';
+import { parseCapacityConfig } from './capacity-config';
 import { ENV } from './env-names';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
@@ -43,6 +44,20 @@ const environment = z.object({
   [ENV.connectionsEndpoint]: z.optional(z.url()),
   [ENV.bedrockEndpoint]: z.optional(z.url()),
   [ENV.bedrockRequestTimeoutMs]: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),
+  [ENV.calendarTable]: tableName,
+  [ENV.capacityTable]: tableName,
+  [ENV.capacityConfig]: z.pipe(
+    z.optional(z.string()),
+    z.transform((text: string | undefined, ctx) => {
+      try {
+        return parseCapacityConfig(text);
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  [ENV.bedrockControlEndpoint]: z.optional(z.url()),
   AWS_REGION: z._default(nonEmpty(), 'ap-northeast-1'),
 });
 

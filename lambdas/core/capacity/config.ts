@@ -66,6 +66,11 @@ export interface CapacityConfig {
   readonly namePrefix: string;
   readonly mitigation: MitigationConfig;
   readonly scaleUp: ScaleUpConfig;
+  /**
+   * Planned tokens (input + output) per request by intent (seed 003 scenario 5: a feature planned at 800 used
+   * 3,200). A request above its intent's plan is counted, so a planning miss shows the day it ships.
+   */
+  readonly tokenPlan: Readonly<Partial<Record<Intent, number>>>;
 }
 
 const MINUTE = 60_000;
@@ -101,4 +106,11 @@ export const DEFAULT_CAPACITY_CONFIG: CapacityConfig = {
     autoDurationMs: 30 * MINUTE,
   },
   scaleUp: { stepShare: 0.25, durationMs: 60 * MINUTE },
+  tokenPlan: { taste_profile: 800, recommendation: 1200, manga_qa: 1400, comparison: 1400, translation: 1400, complaint: 1200, summarization: 1400 },
+};
+
+/** Whether a request's tokens exceed its intent's plan; intents without a plan never do. */
+export const exceedsTokenPlan = (config: Pick<CapacityConfig, 'tokenPlan'>, intent: Intent, tokens: number): boolean => {
+  const plan = config.tokenPlan[intent];
+  return plan !== undefined && tokens > plan;
 };
