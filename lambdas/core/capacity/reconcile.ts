@@ -141,7 +141,8 @@ export const reconcileTier = (situation: TierSituation): CapacityAction[] => {
 
   // Drain, then delete what no target uses: never committed, never the current or next target, never the
   // throughput being waited for, never one still being created.
-  const keep = new Set([...target.provisioned, ...(switchTo ?? [])].map((t) => t.arn));
+  // (The use case stops at a switch that did not happen, so the old target is only deleted once it is not one.)
+  const keep = new Set((switching && switchTo ? switchTo : target.provisioned).map((t) => t.arn));
   if (wanted) keep.add(wanted.arn);
   const drainedAt = switching ? now : target.switchedAt;
   for (const t of flexible) {
