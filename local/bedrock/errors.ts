@@ -12,20 +12,35 @@ export const STREAM_EXCEPTION_TYPES = [
 ] as const;
 export type StreamExceptionType = (typeof STREAM_EXCEPTION_TYPES)[number];
 
+/**
+ * The runtime errors, plus those of the control plane (`@aws-sdk/client-bedrock`) and the two both APIs share
+ * for provisioned models (ResourceNotFoundException, AccessDeniedException).
+ */
 export type BedrockErrorType =
   | 'ValidationException'
   | 'ThrottlingException'
   | 'InternalServerException'
   | 'ServiceUnavailableException'
-  | 'ModelStreamErrorException';
+  | 'ModelStreamErrorException'
+  | 'AccessDeniedException'
+  | 'ResourceNotFoundException'
+  | 'ServiceQuotaExceededException'
+  | 'ConflictException';
 
-/** HTTP status of each error, as modelled in the Bedrock Runtime API (ModelStreamErrorException is 424). */
+/**
+ * HTTP status of each error, as modelled in the Bedrock Runtime and Bedrock APIs (ModelStreamErrorException is
+ * 424; ServiceQuotaExceededException and ConflictException are plain 400s told apart by `x-amzn-errortype`).
+ */
 const HTTP_STATUS: Readonly<Record<BedrockErrorType, number>> = {
   ValidationException: 400,
   ThrottlingException: 429,
   InternalServerException: 500,
   ServiceUnavailableException: 503,
   ModelStreamErrorException: 424,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  ServiceQuotaExceededException: 400,
+  ConflictException: 400,
 };
 
 const ERROR_TYPE_OF_STREAM_EXCEPTION: Readonly<Record<StreamExceptionType, BedrockErrorType>> = {
@@ -36,7 +51,8 @@ const ERROR_TYPE_OF_STREAM_EXCEPTION: Readonly<Record<StreamExceptionType, Bedro
   validationException: 'ValidationException',
 };
 
-const STREAM_EXCEPTION_OF_ERROR_TYPE: Readonly<Record<BedrockErrorType, StreamExceptionType>> = {
+/** `ConverseStreamOutput` has no member for the other errors: inside a stream they travel as internal errors. */
+const STREAM_EXCEPTION_OF_ERROR_TYPE: Readonly<Partial<Record<BedrockErrorType, StreamExceptionType>>> = {
   ModelStreamErrorException: 'modelStreamErrorException',
   ThrottlingException: 'throttlingException',
   InternalServerException: 'internalServerException',
@@ -60,7 +76,7 @@ export class BedrockError extends Error {
 
   /** The name of this error when it has to be sent inside a stream that already answered 200. */
   get streamExceptionType(): StreamExceptionType {
-    return STREAM_EXCEPTION_OF_ERROR_TYPE[this.errorType];
+    return STREAM_EXCEPTION_OF_ERROR_TYPE[this.errorType] ?? 'internalServerException';
   }
 
   static fromStreamExceptionType(type: StreamExceptionType, message: string): BedrockError {
@@ -78,3 +94,5 @@ export const asBedrockError = (error: unknown): BedrockError =>
 
 /** The message of each injected fault says so, so that nobody hunts a real bug in a log. */
 export const injected = (what: string): string => `${what} (injected by the local Bedrock endpoint)`;
+
+export const notFound = (message: string): BedrockError => new BedrockError('ResourceNotFoundException', message);

@@ -28,6 +28,7 @@ export class HttpExchange {
   private closed = false;
   private headSent = false;
   private readonly goneListeners: (() => void)[] = [];
+  private readonly closeListeners: (() => void)[] = [];
 
   constructor(
     private readonly req: ServerRequestLike,
@@ -36,8 +37,8 @@ export class HttpExchange {
     this.res = res as Response;
     this.res.once('close', () => {
       this.closed = true;
-      if (this.finished) return;
-      for (const listener of this.goneListeners.splice(0)) listener();
+      if (!this.finished) for (const listener of this.goneListeners.splice(0)) listener();
+      for (const listener of this.closeListeners.splice(0)) listener();
     });
     // A reset connection is an ordinary event for this server, not a crash.
     req.on('error', () => undefined);
@@ -52,9 +53,33 @@ export class HttpExchange {
     return (this.req.url ?? '/').split('?')[0] ?? '/';
   }
 
+  /** The decoded query parameters (the control plane's list filters). */
+  get query(): URLSearchParams {
+    const url = this.req.url ?? '/';
+    const at = url.indexOf('?');
+    return new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
+  }
+
+  /** A request header, lower-case name; the first value when repeated. */
+  header(name: string): string | undefined {
+    const value = this.req.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
   /** The connection closed before the response ended: the client gave up or was cut off. */
   get clientGone(): boolean {
     return this.closed && !this.finished;
+  }
+
+  /** This side ended the response (a body, an error, or the end of a stream). */
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  /** Runs `listener` once when the connection of this exchange closes, however it ends (at once if it has). */
+  onClosed(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
   }
 
   /** Runs `listener` once if the client leaves before the response ends (at once if it already has). */

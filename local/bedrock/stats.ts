@@ -1,4 +1,6 @@
+import { CONTROL_FAULT_KINDS, CONTROL_OPERATIONS, type ControlFaultKind, type ControlOperation } from './control-faults';
 import { FAULT_KINDS, type FaultKind } from './faults';
+import type { ThrottleCause, ThroughputStats } from './quotas';
 
 /** Counters for tests and `GET /_local/stats`: what the endpoint saw and did, since start or the last reset. */
 export type ModelRoute = 'converse' | 'converse-stream';
@@ -36,6 +38,18 @@ export interface LocalBedrockStats {
   readonly generating: number;
   /** The simulated plans, most recent last (bounded), so tests can compare model profiles without wall clocks. */
   readonly simulations: readonly SimulationRecord[];
+  /**
+   * Runtime throttles by cause: `injected` (the throttle fault before the stream, and mid-stream faults of type
+   * throttlingException) and `quota` (a tokens-per-minute reservation that did not fit).
+   */
+  readonly throttles: Readonly<Record<ThrottleCause, number>>;
+  /** Per modelId as sent (on-demand id or provisioned ARN): quota window, tokens served, tokens per second. */
+  readonly throughput: ThroughputStats;
+  /** Provisioned-throughput management calls by operation, and the faults injected into them. */
+  readonly controlPlane: {
+    readonly byOperation: Readonly<Record<ControlOperation, number>>;
+    readonly faults: Readonly<Record<ControlFaultKind, number>>;
+  };
 }
 
 const MAX_SIMULATIONS = 1000;
@@ -49,6 +63,18 @@ interface Waiter {
 
 const zeroFaults = (): Record<FaultKind, number> =>
   Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+const zeroOperations = (): Record<ControlOperation, number> =>
+  Object.fromEntries(CONTROL_OPERATIONS.map((operation) => [operation, 0])) as Record<ControlOperation, number>;
+const zeroControlFaults = (): Record<ControlFaultKind, number> =>
+  Object.fromEntries(CONTROL_FAULT_KINDS.map((kind) => [kind, 0])) as Record<ControlFaultKind, number>;
+
+const EMPTY_THROUGHPUT: ThroughputStats = { windowMs: 0, throttles: { injected: 0, quota: 0 }, byModel: {} };
+
+/** Where the throughput part of a snapshot comes from (the quota meter), and how its counters are reset. */
+export interface ThroughputSource {
+  snapshot(): ThroughputStats;
+  resetCounters(): void;
+}
 
 export class StatsRecorder {
   private total = 0;
@@ -60,10 +86,15 @@ export class StatsRecorder {
   private streams = { started: 0, completed: 0, failed: 0, aborted: 0 };
   private simulations: SimulationRecord[] = [];
   private generating = 0;
+  private controlOperations = zeroOperations();
+  private controlFaults = zeroControlFaults();
   private readonly abortWaiters = new Set<Waiter>();
+
+  constructor(private readonly throughput?: ThroughputSource) {}
 
   snapshot(): LocalBedrockStats {
     const { started, completed, failed, aborted } = this.streams;
+    const throughput = this.throughput?.snapshot() ?? EMPTY_THROUGHPUT;
     return {
       requests: { total: this.total, rejected: this.rejected, byRoute: { ...this.byRoute }, byModel: { ...this.byModel } },
       forwarded: this.forwarded,
@@ -71,10 +102,16 @@ export class StatsRecorder {
       streams: { started, completed, failed, aborted, active: started - completed - failed - aborted },
       generating: this.generating,
       simulations: [...this.simulations],
+      throttles: throughput.throttles,
+      throughput,
+      controlPlane: { byOperation: { ...this.controlOperations }, faults: { ...this.controlFaults } },
     };
   }
 
-  /** Zeroes the counters (not the `generating` gauge). Streams still running keep counting from zero, so `active` may go negative briefly. */
+  /**
+   * Zeroes the counters (not the `generating` gauge, nor the quota windows: `servedLastMinute` still shows the
+   * last minute). Streams still running keep counting from zero, so `active` may go negative briefly.
+   */
   reset(): void {
     this.total = 0;
     this.rejected = 0;
@@ -84,6 +121,9 @@ export class StatsRecorder {
     this.faults = zeroFaults();
     this.streams = { started: 0, completed: 0, failed: 0, aborted: 0 };
     this.simulations = [];
+    this.controlOperations = zeroOperations();
+    this.controlFaults = zeroControlFaults();
+    this.throughput?.resetCounters();
   }
 
   request(): void {
@@ -105,6 +145,14 @@ export class StatsRecorder {
 
   fault(kind: FaultKind): void {
     this.faults[kind] += 1;
+  }
+
+  controlRequest(operation: ControlOperation): void {
+    this.controlOperations[operation] += 1;
+  }
+
+  controlFault(kind: ControlFaultKind): void {
+    this.controlFaults[kind] += 1;
   }
 
   simulation(record: SimulationRecord): void {
