@@ -166,7 +166,8 @@ const calendarCommand = async (deps: CapacityCliDeps, args: readonly string[]): 
   if (sub === 'list') {
     parse(rest, {});
     const { calendar } = await deps.stores();
-    for (const event of await calendar.list()) json(deps, describeEvent(event));
+    const stored = await calendar.list();
+    for (const event of calendarOrDefault(stored)) json(deps, { ...describeEvent(event), source: stored.includes(event) ? 'table' : 'default' });
     return;
   }
   if (sub === 'add') {
@@ -183,7 +184,9 @@ const calendarCommand = async (deps: CapacityCliDeps, args: readonly string[]): 
     });
     const event = eventFromFlags(values);
     const { calendar } = await deps.stores();
-    validateNewEvent(await calendar.list(), event);
+    // An event may take the id of an embedded default (the weekly release) to replace it.
+    const stored = await calendar.list();
+    validateNewEvent(calendarOrDefault(stored).filter((e) => e.id !== event.id || stored.includes(e)), event);
     await calendar.add(event);
     json(deps, { added: describeEvent(event) });
     return;

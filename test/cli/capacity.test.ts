@@ -70,6 +70,16 @@ describe('capacity calendar', () => {
     expect(calendar.events).toHaveLength(1);
   });
 
+  it('lets an event replace the embedded weekly release by taking its id', async () => {
+    const { deps, calendar, lines } = setup();
+    calendar.events = [];
+    await runCapacity(['calendar', 'list'], deps);
+    expect(lines()).toEqual([expect.objectContaining({ id: 'weekly-release', source: 'default', multiplier: 4 })]);
+    await runCapacity(['calendar', 'add', '--id', 'weekly-release', '--name', 'Release', '--multiplier', '3', '--weekly', 'monday', '--at', '00:00', '--duration', '3h', '--lead', '2h'], deps);
+    await runCapacity(['calendar', 'list'], deps);
+    expect(lines().at(-1)).toEqual(expect.objectContaining({ id: 'weekly-release', source: 'table', multiplier: 3 }));
+  });
+
   it('refuses a bad weekday, a bad date and a missing event on remove', async () => {
     const { deps } = setup();
     await expect(runCapacity(['calendar', 'add', '--id', 'w', '--name', 'x', '--multiplier', '2', '--weekly', 'funday', '--at', '10:00', '--duration', '1h'], deps)).rejects.toThrow(/--weekly must be one of/);

@@ -13,12 +13,20 @@ export interface PlanSources {
 }
 
 /**
- * Everything the planner needs, read once per run: the calendar table (an empty table means the embedded default
- * calendar: the weekly release is never forgotten by a fresh deployment) and the scale-ups in force.
+ * Everything the planner needs, read once per run: the calendar (the table's events plus the embedded defaults it
+ * does not override) and the scale-ups in force.
  */
 export const loadPlanInputs = async (sources: PlanSources): Promise<PlanInputs> => {
   const [stored, scaleUps] = await Promise.all([sources.calendar.list(), sources.state.listScaleUps(sources.clock.now())]);
   return { config: sources.config, catalog: sources.catalog, events: calendarOrDefault(stored), scaleUps };
 };
 
-export const calendarOrDefault = (stored: readonly CalendarEvent[]): readonly CalendarEvent[] => (stored.length > 0 ? stored : DEFAULT_CALENDAR);
+/**
+ * The calendar in force: the table's events, plus each embedded default (the weekly release) whose id the table does
+ * not use. A fresh deployment so never forgets the weekly release; an operator changes it by adding an event with its
+ * id (`weekly-release`), and silences it with multiplier 1.
+ */
+export const calendarOrDefault = (stored: readonly CalendarEvent[]): readonly CalendarEvent[] => [
+  ...stored,
+  ...DEFAULT_CALENDAR.filter((event) => !stored.some((s) => s.id === event.id)),
+];
