@@ -34,4 +34,33 @@ export const ORDERS_TABLE: TableDefinition = {
   partitionKey: 'orderId',
 };
 
-export const ALL_TABLES: readonly TableDefinition[] = [SESSIONS_TABLE, ROUTING_CONFIG_TABLE, ORDERS_TABLE];
+/**
+ * The event calendar (lambdas/adapters/dynamodb-capacity.ts DynamoCalendarStore), one item per event; operators
+ * edit it, so the reader validates every row and skips (and reports) the ones it cannot plan from:
+ * - common: `id` (1-64 lowercase letters, digits, hyphens), `kind` (`once` | `weekly`), `name`, `multiplier`
+ *   (above 0, at most 20), `leadMinutes` (0-1440), `updatedAt` (ISO 8601, informational);
+ * - `once`: `start`, `end`: ISO 8601 instants WITH an offset (`2026-12-24T18:00:00+09:00`; a bare date is JST
+ *   midnight);
+ * - `weekly`: `weekday` (`sunday`..`saturday`), `at` (`HH:MM` JST), `durationMinutes`.
+ */
+export const EVENT_CALENDAR_TABLE: TableDefinition = {
+  logicalName: 'EventCalendar',
+  partitionKey: 'id',
+};
+
+/**
+ * The capacity scheduler's state (lambdas/adapters/dynamodb-capacity.ts DynamoCapacityStateStore), a handful of
+ * items keyed by `pk`; numbers are epoch ms unless named otherwise:
+ * - `TARGET#<tier>`: `tier`, `version` (integer, +1 per switch), `provisioned` (list of `{arn, units}`; empty =
+ *   on-demand), `switchedAt`, optional `pending` (`{units, name, requestedAt}`). Absent = on-demand, version 0.
+ * - `MITIGATION`: `until`, `reason`, `setBy`, `startedAt`. Absent = off; kept after `until` (it is simply inactive).
+ * - `SCALEUP#<tier>#<until>#<extraUnits>`: `tier`, `extraUnits`, `until`, `expiresAt` (epoch SECONDS, a day after
+ *   `until`: DynamoDB TTL removes spent scale-ups).
+ */
+export const CAPACITY_STATE_TABLE: TableDefinition = {
+  logicalName: 'CapacityState',
+  partitionKey: 'pk',
+  ttlAttribute: 'expiresAt',
+};
+
+export const ALL_TABLES: readonly TableDefinition[] = [SESSIONS_TABLE, ROUTING_CONFIG_TABLE, ORDERS_TABLE, EVENT_CALENDAR_TABLE, CAPACITY_STATE_TABLE];
