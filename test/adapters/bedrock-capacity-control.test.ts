@@ -13,9 +13,11 @@ import {
   ValidationException,
   type ProvisionedModelSummary,
 } from '@aws-sdk/client-bedrock';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { BedrockCapacityControl, CONTROL_OPERATIONS } from '../../lambdas/adapters/bedrock-capacity-control';
 import { CapacityControlError } from '../../lambdas/ports';
+import { createBedrockControlClient } from '../../lambdas/runtime/clients/bedrock-control';
+import { startLocalBedrock, type LocalBedrock } from '../../local/bedrock/server';
 
 const NOW = Date.parse('2026-12-07T00:00:00Z');
 const DAY = 24 * 60 * 60 * 1000;
@@ -37,23 +39,30 @@ const summary = (id: string, overrides: Partial<ProvisionedModelSummary> = {}): 
   ...overrides,
 });
 
-describe('BedrockCapacityControl', () => {
-  const bedrock = mockClient(BedrockClient);
+/** The CapacityControlError a call failed with. */
+const failureOf = async (call: Promise<unknown>): Promise<CapacityControlError> => {
+  const error: unknown = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof CapacityControlError)) throw new Error(`expected a CapacityControlError, got ${String(error)}`);
+  return error;
+};
+
+describe('BedrockCapacityControl over a mocked BedrockClient', () => {
+  // Mocked for this block only: the block below talks to the local endpoint with the real client.
+  let bedrock: AwsClientStub<BedrockClient>;
   const control = () => new BedrockCapacityControl(new BedrockClient({ region: 'ap-northeast-1' }), { now: () => NOW }, 2);
 
+  beforeAll(() => {
+    bedrock = mockClient(BedrockClient);
+  });
+  afterAll(() => {
+    bedrock.restore();
+  });
   beforeEach(() => {
     bedrock.reset();
   });
-
-  /** The CapacityControlError a call failed with. */
-  const failureOf = async (call: Promise<unknown>): Promise<CapacityControlError> => {
-    const error: unknown = await call.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(error instanceof CapacityControlError)) throw new Error(`expected a CapacityControlError, got ${String(error)}`);
-    return error;
-  };
 
   describe('list', () => {
     it('reads every page and maps each summary', async () => {
@@ -207,5 +216,98 @@ describe('BedrockCapacityControl', () => {
 
       await expect(control().delete(arnOf('gone'))).resolves.toBeUndefined();
     });
+  });
+});
+
+describe('BedrockCapacityControl against the local Bedrock control plane', () => {
+  const REGION = 'ap-northeast-1';
+  const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+  const HAIKU_ARN = `arn:aws:bedrock:${REGION}::foundation-model/${HAIKU}`;
+  const CREATION_MS = 10 * 60_000;
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const request = { name: 'mangaassist-haiku-1u-20261207T0000', clientRequestToken: 'mangaassist-haiku-1u-20261207T0000', modelId: HAIKU, units: 1 };
+
+  let server: LocalBedrock;
+  let client: BedrockClient;
+  let time: number;
+  const clock = { now: () => time };
+
+  beforeEach(async () => {
+    time = NOW;
+    server = await startLocalBedrock({ latencyScale: 0, creationDelayMs: CREATION_MS, now: clock.now });
+    client = createBedrockControlClient({ region: REGION, endpoint: server.url, credentials });
+  });
+  afterEach(async () => {
+    client.destroy();
+    await server.close();
+  });
+
+  it('creates (idempotently by token), sees Creating then InService, and deletes', async () => {
+    const control = new BedrockCapacityControl(client, clock);
+
+    const arn = await control.create(request);
+    const retried = await control.create(request);
+    const creating = await control.list();
+    time += CREATION_MS;
+    const inService = await control.list();
+    const got = await control.get(arn);
+    await control.delete(arn);
+    await control.delete(arn);
+
+    expect(retried).toBe(arn);
+    expect(creating).toEqual([{ arn, name: request.name, modelArn: HAIKU_ARN, units: 1, status: 'Creating', committed: false }]);
+    expect(inService).toEqual([{ arn, name: request.name, modelArn: HAIKU_ARN, units: 1, status: 'InService', committed: false }]);
+    expect(got).toEqual(inService[0]);
+    expect(await control.list()).toEqual([]);
+    expect(await control.get(arn)).toBeUndefined();
+  });
+
+  it('reads every page of a long list', async () => {
+    const control = new BedrockCapacityControl(client, clock, 1);
+    await control.create(request);
+    await control.create({ ...request, name: 'mangaassist-haiku-1u-20261207T0100', clientRequestToken: 'mangaassist-haiku-1u-20261207T0100' });
+
+    const names = (await control.list()).map((t) => t.name);
+
+    expect(names.sort()).toEqual(['mangaassist-haiku-1u-20261207T0000', 'mangaassist-haiku-1u-20261207T0100']);
+    expect(server.stats().controlPlane.byOperation.ListProvisionedModelThroughputs).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reads a throughput bought with a commitment as committed', async () => {
+    const control = new BedrockCapacityControl(client, clock);
+    await client.send(new CreateProvisionedModelThroughputCommand({ provisionedModelName: 'haiku-floor', modelId: HAIKU, modelUnits: 1, commitmentDuration: 'OneMonth' }));
+
+    const [floor] = await control.list();
+
+    expect(floor).toMatchObject({ name: 'haiku-floor', committed: true });
+  });
+
+  it('maps the errors of the wire protocol to failure kinds', async () => {
+    const control = new BedrockCapacityControl(client, clock);
+    const arn = await control.create(request);
+
+    const deleteWhileCreating = await failureOf(control.delete(arn));
+    const overQuota = await failureOf(control.create({ ...request, name: 'too-many', clientRequestToken: 'too-many', units: 2 }));
+    server.setControlFaults({ accessDeniedNext: 1 });
+    const denied = await failureOf(control.list());
+    server.setControlFaults({ serverErrorNext: 3 });
+    const serverError = await failureOf(control.get(arn));
+
+    expect([deleteWhileCreating.failure, deleteWhileCreating.operation]).toEqual(['conflict', 'DeleteProvisionedModelThroughput']);
+    expect([overQuota.failure, overQuota.operation]).toEqual(['quota_exceeded', 'CreateProvisionedModelThroughput']);
+    expect([denied.failure, denied.operation]).toEqual(['access_denied', 'ListProvisionedModelThroughputs']);
+    expect([serverError.failure, serverError.operation]).toEqual(['unavailable', 'GetProvisionedModelThroughput']);
+  });
+
+  it('reports an unreachable endpoint as unavailable', async () => {
+    const url = server.url;
+    await server.close();
+    server = await startLocalBedrock({ latencyScale: 0 });
+    const unreachable = createBedrockControlClient({ region: REGION, endpoint: url, credentials });
+
+    const error = await failureOf(new BedrockCapacityControl(unreachable, clock).list());
+    unreachable.destroy();
+
+    expect(error.failure).toBe('unavailable');
   });
 });
