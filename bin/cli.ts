@@ -4,7 +4,10 @@
  * local/cli so it can be tested without a process.
  */
 import { KeywordClassifier } from '../lambdas/core/classifier';
+import { CAPACITY_USAGE, CliUsageError, runCapacity } from '../local/cli/capacity';
+import { capacityCliDeps } from '../local/cli/capacity-env';
 import { runClassify } from '../local/cli/classify';
+import { CalendarError } from '../lambdas/core/capacity/calendar';
 
 const USAGE = `usage: mangaassist <command>
 
@@ -12,6 +15,7 @@ commands:
   classify   read JSON lines {"text": "..."} on stdin; write one JSON line per input line on stdout:
              {"text","intent","tier","complexity","confidence"}, or {"error":{"code","message"},"line"}
              for a line that is not JSON or has no string "text". Blank lines are skipped.
+  capacity   provisioned-throughput planning and operations: "capacity --help" lists its commands.
 
 options:
   -h, --help show this help
@@ -28,6 +32,21 @@ const main = async (argv: readonly string[]): Promise<number> => {
     process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
     await runClassify(process.stdin, process.stdout, new KeywordClassifier());
     return 0;
+  }
+  if (command === 'capacity') {
+    if (rest.length === 0 || rest[0] === '-h' || rest[0] === '--help' || rest[0] === 'help') {
+      process.stderr.write(`${CAPACITY_USAGE}\n`);
+      return rest.length === 0 ? 2 : 0;
+    }
+    try {
+      return await runCapacity(rest, capacityCliDeps(process.env, (line) => process.stdout.write(line)));
+    } catch (error) {
+      if (error instanceof CliUsageError || error instanceof CalendarError) {
+        process.stderr.write(`mangaassist capacity: ${error.message}\n`);
+        return 2;
+      }
+      throw error;
+    }
   }
   if (command === 'classify' && (rest.includes('-h') || rest.includes('--help'))) {
     process.stderr.write(USAGE);

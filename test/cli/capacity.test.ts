@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { WEEKLY_RELEASE } from '../../lambdas/core/capacity/calendar';
 import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
@@ -6,6 +8,8 @@ import { CliUsageError, runCapacity, type CapacityCliDeps } from '../../local/cl
 import { RecordingMetrics } from '../../local/console-log';
 import { FakeCapacityControl, MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
 import { ManualClock, silentLog } from '../support/fakes';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
 
 const setup = () => {
   const output: string[] = [];
@@ -114,5 +118,30 @@ describe('capacity mitigate, status and reconcile', () => {
     const { deps, lines } = setup();
     await runCapacity(['status'], deps);
     expect(lines()[1]).toEqual(expect.objectContaining({ tier: 'sonnet', desiredUnits: 15, servingUnits: 0, target: 'on_demand', pending: null }));
+  });
+});
+
+describe('the capacity command line', () => {
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolvePromise) => {
+      const child = spawn(process.execPath, [resolve(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(REPO_ROOT, 'bin/cli.ts'), 'capacity', ...args], {
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    });
+
+  it('prints the plan on embedded defaults and exits 0; a bad date exits 2 with one line on stderr and no output', async () => {
+    const ok = await run(['plan', '--from', '2026-12-06T19:00+09:00', '--to', '2026-12-06T21:00+09:00', '--tier', 'sonnet']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { units: number }).units)).toEqual([15, 30]);
+    const bad = await run(['plan', '--from', '2026-13-01', '--to', '2026-12-08']);
+    expect(bad).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^mangaassist capacity: --from "2026-13-01" is not a date/) });
+    const unconfigured = await run(['status']);
+    expect(unconfigured.code).toBe(2);
+    expect(unconfigured.stderr).toMatch(/set CAPACITY_TABLE and CALENDAR_TABLE/);
   });
 });
