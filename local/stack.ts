@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { BedrockModelClient } from '../lambdas/adapters/bedrock-model-client';
+import { DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
 import { MemoryStore } from '../lambdas/adapters/memory-store';
 import { createRedisClient, RedisStore } from '../lambdas/adapters/redis-store';
 import type { AnswerOptions } from '../lambdas/app/answer-message';
+import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../lambdas/core/capacity/config';
 import { MODEL_CATALOGS, type CatalogProfile, type ModelCatalog } from '../lambdas/core/catalog';
 import { makeConnectHandler } from '../lambdas/handlers/connect';
 import { makeDefaultHandler } from '../lambdas/handlers/default';
@@ -17,7 +19,7 @@ import { createBedrockRuntimeClient } from '../lambdas/runtime/clients/bedrock';
 import { createDocumentClient } from '../lambdas/runtime/clients/dynamodb';
 import { systemClock } from '../lambdas/runtime/system';
 import { wireAnswer, wireRouter } from '../lambdas/runtime/wiring';
-import { ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
+import { CAPACITY_STATE_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
 import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from './bedrock/server';
 import { RecordingMetrics } from './console-log';
 import { LOCAL_CREDENTIALS, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
@@ -35,6 +37,10 @@ export interface LocalStackOptions {
   readonly answer?: Partial<AnswerOptions>;
   /** How long a read of the routing table is reused (ms); the deployed default is 30 s. */
   readonly routingCacheTtlMs?: number;
+  /** How long a read of the capacity table's serving state (targets, mitigation) is reused (ms); default 30 s. */
+  readonly servingCacheTtlMs?: number;
+  /** Mitigation, unit capacities and token plans of the request path; the embedded default otherwise. */
+  readonly capacityConfig?: CapacityConfig;
   readonly log: Log;
   readonly clock?: Clock;
 }
@@ -47,8 +53,10 @@ export interface LocalStack {
   readonly metrics: RecordingMetrics;
   readonly store: MemoryStore | RedisStore;
   readonly catalog: ModelCatalog;
-  /** Table names in dynalite by logical name (Sessions, RoutingConfig, Orders). */
-  readonly tables: { readonly sessions: string; readonly routing: string; readonly orders: string };
+  /** The capacity table the request path reads its routing targets and mitigation from. */
+  readonly capacityState: DynamoCapacityStateStore;
+  /** Table names in dynalite by logical name (Sessions, RoutingConfig, Orders, CapacityState). */
+  readonly tables: { readonly sessions: string; readonly routing: string; readonly orders: string; readonly capacity: string };
   close(): Promise<void>;
 }
 
@@ -81,6 +89,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       sessions: dynamo.tableNames[SESSIONS_TABLE.logicalName] ?? '',
       routing: dynamo.tableNames[ROUTING_CONFIG_TABLE.logicalName] ?? '',
       orders: dynamo.tableNames[ORDERS_TABLE.logicalName] ?? '',
+      capacity: dynamo.tableNames[CAPACITY_STATE_TABLE.logicalName] ?? '',
     };
     await seedOrders(documents, tables.orders);
 
@@ -100,13 +109,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     closers.push(async () => bedrockClient.destroy());
     const routingConfig = new DynamoRoutingConfigStore(documents, tables.routing);
     const sessions = new DynamoSessionStore(documents, tables.sessions);
+    const capacityState = new DynamoCapacityStateStore(documents, tables.capacity);
     const routerWiring = {
       routingConfig,
+      capacityState,
+      capacityConfig: options.capacityConfig ?? DEFAULT_CAPACITY_CONFIG,
       catalog,
       clock,
       log,
       metrics,
       ...(options.routingCacheTtlMs !== undefined && { routingCacheTtlMs: options.routingCacheTtlMs }),
+      ...(options.servingCacheTtlMs !== undefined && { servingCacheTtlMs: options.servingCacheTtlMs }),
     };
 
     // The management endpoint is only known once the emulator listens; messengers resolve it lazily.
@@ -140,7 +153,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     await emulator.start();
     closers.push(() => emulator.close());
-    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, tables, close: closeAll };
+    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, capacityState, tables, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

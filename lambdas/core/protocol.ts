@@ -106,12 +106,20 @@ export interface ChunkReply {
   readonly text: string;
 }
 
+export const SERVING_TARGET_KINDS = ['provisioned', 'on_demand'] as const;
+export type ServingTargetKind = (typeof SERVING_TARGET_KINDS)[number];
+
 export interface DoneReply {
   readonly type: 'done';
   readonly requestId: string;
   readonly intent: Intent;
   readonly tier: Tier;
   readonly model: string | null;
+  /**
+   * Where the model call that answered went: provisioned throughput or on-demand (the catalog's profile); null when
+   * no model was called for this answer (template tier, cache hit).
+   */
+  readonly target: ServingTargetKind | null;
   readonly escalated: boolean;
   readonly cacheHit: boolean;
   readonly inputTokens: number;

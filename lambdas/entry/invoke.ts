@@ -1,4 +1,5 @@
 import { BedrockModelClient } from '../adapters/bedrock-model-client';
+import { DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
 import { DynamoOrderStore, DynamoRoutingConfigStore } from '../adapters/dynamodb-stores';
 import { createRedisClient, RedisStore } from '../adapters/redis-store';
 import { makeInvokeHandler } from '../handlers/invoke';
@@ -12,6 +13,8 @@ import { wireAnswer } from '../runtime/wiring';
 const config = loadConfig(process.env, [
   'ROUTING_TABLE',
   'ORDERS_TABLE',
+  'CAPACITY_TABLE',
+  'CAPACITY_CONFIG',
   'MODEL_CATALOG',
   'REDIS_URL',
   'AWS_REGION',
@@ -33,6 +36,8 @@ export const handler = instrument(
     answer: wireAnswer({
       ...frame,
       routingConfig: new DynamoRoutingConfigStore(documents, config.ROUTING_TABLE),
+      capacityState: new DynamoCapacityStateStore(documents, config.CAPACITY_TABLE),
+      capacityConfig: config.CAPACITY_CONFIG,
       orders: new DynamoOrderStore(documents, config.ORDERS_TABLE),
       model: new BedrockModelClient(bedrock, { streamIdleTimeoutMs: config.BEDROCK_REQUEST_TIMEOUT_MS }),
       store: new RedisStore(createRedisClient(config.REDIS_URL)),

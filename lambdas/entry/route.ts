@@ -1,3 +1,4 @@
+import { DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
 import { DynamoRoutingConfigStore } from '../adapters/dynamodb-stores';
 import { makeRouteHandler } from '../handlers/route';
 import { createDocumentClient } from '../runtime/clients/dynamodb';
@@ -6,13 +7,19 @@ import { lambdaFrameDeps } from '../runtime/frame-deps';
 import { instrument } from '../runtime/instrument';
 import { wireRouter } from '../runtime/wiring';
 
-const config = loadConfig(process.env, ['ROUTING_TABLE', 'MODEL_CATALOG', 'AWS_REGION', 'CONNECTIONS_ENDPOINT']);
+const config = loadConfig(process.env, ['ROUTING_TABLE', 'CAPACITY_TABLE', 'CAPACITY_CONFIG', 'MODEL_CATALOG', 'AWS_REGION', 'CONNECTIONS_ENDPOINT']);
 const documents = createDocumentClient({ region: config.AWS_REGION });
 const frame = lambdaFrameDeps(config.AWS_REGION, config.CONNECTIONS_ENDPOINT);
 
 export const handler = instrument(
   makeRouteHandler({
     ...frame,
-    route: wireRouter({ ...frame, routingConfig: new DynamoRoutingConfigStore(documents, config.ROUTING_TABLE), catalog: config.MODEL_CATALOG }),
+    route: wireRouter({
+      ...frame,
+      routingConfig: new DynamoRoutingConfigStore(documents, config.ROUTING_TABLE),
+      capacityState: new DynamoCapacityStateStore(documents, config.CAPACITY_TABLE),
+      capacityConfig: config.CAPACITY_CONFIG,
+      catalog: config.MODEL_CATALOG,
+    }),
   }),
 );

@@ -38,12 +38,17 @@ const paint = (code: string, text: string, style: RenderStyle): string => (style
 /** A full line, first ending any streamed text that is still open. */
 const line = (text: string, state: RenderState): string => `${state.midLine ? '\n' : ''}${text}\n`;
 
-/** `[intent=order_status tier=template model=- cost=$0.000000 tokens=0/0 412 ms cache=miss]` */
+/**
+ * `[intent=order_status tier=template model=- cost=$0.000000 tokens=0/0 412 ms cache=miss]`; a model answer also
+ * shows where its call went (`target=provisioned` or `target=on_demand`) after the model.
+ */
 export const formatDone = (frame: Record<string, unknown>): string => {
+  const target = typeof frame['target'] === 'string' && frame['target'] !== '' ? [`target=${frame['target']}`] : [];
   const parts = [
     `intent=${str(frame['intent'])}`,
     `tier=${str(frame['tier'])}`,
     `model=${str(frame['model'])}`,
+    ...target,
     `cost=$${num(frame['costUsd']).toFixed(6)}`,
     `tokens=${num(frame['inputTokens'])}/${num(frame['outputTokens'])}`,
     `${Math.round(num(frame['latencyMs']))} ms`,

@@ -1,4 +1,5 @@
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { ModelThrottledError } from '../../lambdas/core/errors';
 import { makeDefaultHandler } from '../../lambdas/handlers/default';
 import { makeInvokeHandler } from '../../lambdas/handlers/invoke';
@@ -6,7 +7,8 @@ import { makeRouteHandler } from '../../lambdas/handlers/route';
 import { MemoryStore } from '../../lambdas/adapters/memory-store';
 import { wireAnswer, wireRouter } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingMessenger, ScriptedModel, silentLog } from '../support/fakes';
+import { MemoryCapacityState } from '../support/capacity-fakes';
+import { ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingMessenger, ScriptedModel, silentLog, textScript } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.current;
 
@@ -15,6 +17,9 @@ const wsEvent = (routeKey: string, body: string | undefined) => ({
   body,
   isBase64Encoded: false,
 });
+
+/** Capacity state with every tier on-demand and no mitigation, unless the test changes it. */
+const capacity = (state = new MemoryCapacityState()) => ({ capacityState: state, capacityConfig: DEFAULT_CAPACITY_CONFIG });
 
 const frameDeps = () => {
   const messenger = new RecordingMessenger();
@@ -58,7 +63,7 @@ describe('route handler', () => {
   it('replies with the routing decision and calls no model', async () => {
     const { deps, messenger, clock, metrics } = frameDeps();
     const routing = new MemoryRoutingConfig();
-    const handler = makeRouteHandler({ ...deps, route: wireRouter({ routingConfig: routing, catalog, clock, log: silentLog, metrics }) });
+    const handler = makeRouteHandler({ ...deps, route: wireRouter({ ...capacity(), routingConfig: routing, catalog, clock, log: silentLog, metrics }) });
 
     await handler(wsEvent('route', '{"action":"route","message":"where is my order 12345","requestId":"r-7"}'));
 
@@ -69,7 +74,7 @@ describe('route handler', () => {
 
   it('uses the API Gateway request id when the client sent none', async () => {
     const { deps, messenger, clock, metrics } = frameDeps();
-    const handler = makeRouteHandler({ ...deps, route: wireRouter({ routingConfig: new MemoryRoutingConfig(), catalog, clock, log: silentLog, metrics }) });
+    const handler = makeRouteHandler({ ...deps, route: wireRouter({ ...capacity(), routingConfig: new MemoryRoutingConfig(), catalog, clock, log: silentLog, metrics }) });
 
     await handler(wsEvent('route', '{"action":"route","message":"hello"}'));
 
@@ -79,7 +84,7 @@ describe('route handler', () => {
   it('applies an operator override from the routing table', async () => {
     const { deps, messenger, clock, metrics } = frameDeps();
     const routing = new MemoryRoutingConfig([{ intent: 'recommendation', tier: 'haiku' }]);
-    const handler = makeRouteHandler({ ...deps, route: wireRouter({ routingConfig: routing, catalog, clock, log: silentLog, metrics }) });
+    const handler = makeRouteHandler({ ...deps, route: wireRouter({ ...capacity(), routingConfig: routing, catalog, clock, log: silentLog, metrics }) });
 
     await handler(wsEvent('route', '{"action":"route","message":"recommend me manga like Berserk but less dark"}'));
 
@@ -90,12 +95,47 @@ describe('route handler', () => {
     const { deps, messenger, clock, metrics } = frameDeps();
     const handler = makeRouteHandler({
       ...deps,
-      route: wireRouter({ routingConfig: new MemoryRoutingConfig([], true), catalog, clock, log: silentLog, metrics }),
+      route: wireRouter({ ...capacity(), routingConfig: new MemoryRoutingConfig([], true), catalog, clock, log: silentLog, metrics }),
     });
 
     await handler(wsEvent('route', '{"action":"route","message":"recommend me manga like Berserk but less dark"}'));
 
     expect(messenger.frames[0]).toMatchObject({ type: 'route', tier: 'sonnet' });
+  });
+});
+
+describe('route and invoke under capacity state', () => {
+  const PROVISIONED_ARN = 'arn:aws:bedrock:ap-northeast-1:111122223333:provisioned-model/p1';
+
+  it('shows mitigation demoting a demotable strong-tier intent in the route frame', async () => {
+    const { deps, messenger, clock, metrics } = frameDeps();
+    const state = new MemoryCapacityState();
+    state.mitigation = { until: clock.now() + 60_000, reason: 'operator', setBy: 'operator:oncall', startedAt: clock.now() };
+    const routing = new MemoryRoutingConfig([{ intent: 'shipping_info', tier: 'sonnet' }]);
+    const handler = makeRouteHandler({ ...deps, route: wireRouter({ ...capacity(state), routingConfig: routing, catalog, clock, log: silentLog, metrics }) });
+
+    await handler(wsEvent('route', '{"action":"route","message":"how much is shipping to Osaka?"}'));
+
+    expect(messenger.frames[0]).toMatchObject({ type: 'route', intent: 'shipping_info', tier: 'haiku', model: catalog.haiku.modelId });
+    expect(messenger.frames[0]?.type === 'route' && messenger.frames[0].reasons).toContain('mitigation:demoted_to_haiku');
+  });
+
+  it('answers through the tier\'s provisioned throughput and says so in the done frame', async () => {
+    const { deps, messenger, clock, metrics } = frameDeps();
+    const state = new MemoryCapacityState();
+    await state.switchTarget('sonnet', 0, [{ arn: PROVISIONED_ARN, units: 2 }], clock.now());
+    const model = new ScriptedModel({ [PROVISIONED_ARN]: textScript('Try Vinland Saga.') });
+    const handler = makeInvokeHandler({
+      ...deps,
+      answer: wireAnswer({ ...capacity(state), routingConfig: new MemoryRoutingConfig(), catalog, clock, log: silentLog, metrics, orders: new MemoryOrders([]), model, store: new MemoryStore(clock) }),
+    });
+
+    await handler(wsEvent('invoke', '{"action":"invoke","message":"recommend me manga like Berserk but less dark","requestId":"r-2"}'));
+
+    expect(model.requests.map((r) => r.modelId)).toEqual([PROVISIONED_ARN]);
+    expect(messenger.frames.filter((f) => f.type === 'done' || f.type === 'error')).toEqual([
+      expect.objectContaining({ type: 'done', requestId: 'r-2', tier: 'sonnet', model: catalog.sonnet.modelId, target: 'provisioned' }),
+    ]);
   });
 });
 
@@ -106,6 +146,7 @@ describe('invoke handler', () => {
     const handler = makeInvokeHandler({
       ...deps,
       answer: wireAnswer({
+        ...capacity(),
         routingConfig: new MemoryRoutingConfig(),
         catalog,
         clock,
@@ -128,7 +169,7 @@ describe('invoke handler', () => {
     const model = new ScriptedModel({});
     const handler = makeInvokeHandler({
       ...deps,
-      answer: wireAnswer({ routingConfig: new MemoryRoutingConfig(), catalog, clock, log: silentLog, metrics, orders: new MemoryOrders([]), model, store: new MemoryStore(clock) }),
+      answer: wireAnswer({ ...capacity(), routingConfig: new MemoryRoutingConfig(), catalog, clock, log: silentLog, metrics, orders: new MemoryOrders([]), model, store: new MemoryStore(clock) }),
     });
 
     await handler(wsEvent('invoke', JSON.stringify({ action: 'invoke', message: 'x'.repeat(5000) })));

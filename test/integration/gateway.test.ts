@@ -47,7 +47,7 @@ describe('gateway over a real WebSocket', () => {
     const frames = await client.finish('rec-1');
 
     const done = frames.at(-1) as DoneReply;
-    expect(done).toMatchObject({ type: 'done', intent: 'recommendation', tier: 'sonnet', model: stack.catalog.sonnet.modelId, escalated: false, cacheHit: false });
+    expect(done).toMatchObject({ type: 'done', intent: 'recommendation', tier: 'sonnet', model: stack.catalog.sonnet.modelId, target: 'on_demand', escalated: false, cacheHit: false });
     expect(frames.filter((f) => f.type === 'chunk').length).toBeGreaterThanOrEqual(1);
     expect(textOf(frames).length).toBeGreaterThan(20);
     expect(done.outputTokens).toBeGreaterThan(0);
@@ -64,7 +64,7 @@ describe('gateway over a real WebSocket', () => {
 
     const frames = await client.finish('order-1');
 
-    expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'order_status', tier: 'template', model: null, costUsd: 0, inputTokens: 0, outputTokens: 0 });
+    expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'order_status', tier: 'template', model: null, target: null, costUsd: 0, inputTokens: 0, outputTokens: 0 });
     expect(textOf(frames)).toContain('12345');
     expect(textOf(frames)).toContain(status);
     expect(stack.bedrock.stats().requests.total).toBe(modelCallsBefore);

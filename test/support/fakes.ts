@@ -26,6 +26,26 @@ export class ManualClock implements Clock {
 
 export const silentLog: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** A Log that keeps its entries, so a test can check what was reported. */
+export class RecordingLog implements Log {
+  readonly entries: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly extra?: Record<string, unknown> }[] = [];
+  debug(message: string, extra?: Record<string, unknown>): void {
+    this.entries.push({ level: 'debug', message, ...(extra && { extra }) });
+  }
+  info(message: string, extra?: Record<string, unknown>): void {
+    this.entries.push({ level: 'info', message, ...(extra && { extra }) });
+  }
+  warn(message: string, extra?: Record<string, unknown>): void {
+    this.entries.push({ level: 'warn', message, ...(extra && { extra }) });
+  }
+  error(message: string, extra?: Record<string, unknown>): void {
+    this.entries.push({ level: 'error', message, ...(extra && { extra }) });
+  }
+  messages(level: 'debug' | 'info' | 'warn' | 'error'): string[] {
+    return this.entries.filter((entry) => entry.level === level).map((entry) => entry.message);
+  }
+}
+
 /** Records the frames sent per connection; can simulate the client leaving after N frames. */
 export class RecordingMessenger implements Messenger {
   readonly frames: ServerFrame[] = [];

@@ -1,0 +1,36 @@
+import type { DoneReply } from '../../core/protocol';
+import type { RouteDecision } from '../../core/routing';
+import type { MitigationEffects } from './mitigation';
+import type { Answer, AnswerDeps, AnswerOutcome, AnswerRequest } from './types';
+
+/** Ends an answer: its text when it was not streamed, then the one `done` frame, then the request's metrics. */
+export const reply = async (
+  deps: Pick<AnswerDeps, 'messenger' | 'clock' | 'metrics'>,
+  request: AnswerRequest,
+  decision: RouteDecision,
+  mitigation: MitigationEffects,
+  answer: Answer,
+): Promise<AnswerOutcome> => {
+  if (answer.chunk !== undefined) {
+    await deps.messenger.send(request.connectionId, { type: 'chunk', requestId: request.requestId, text: answer.chunk });
+  }
+  const done: DoneReply = {
+    type: 'done',
+    requestId: request.requestId,
+    intent: decision.intent,
+    tier: answer.tier,
+    model: answer.model,
+    target: answer.target,
+    escalated: false,
+    cacheHit: answer.cacheHit,
+    inputTokens: answer.inputTokens,
+    outputTokens: answer.outputTokens,
+    costUsd: answer.costUsd,
+    latencyMs: Math.max(0, deps.clock.now() - request.receivedAt),
+  };
+  await deps.messenger.send(request.connectionId, done);
+  deps.metrics.record('RequestLatency', done.latencyMs, 'Milliseconds', { Tier: done.tier });
+  deps.metrics.record('Requests', 1, 'Count', { Intent: done.intent, Tier: done.tier });
+  if (mitigation.active) deps.metrics.record('MitigationMode', 1, 'None');
+  return { kind: 'answered', done };
+};

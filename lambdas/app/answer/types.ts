@@ -1,0 +1,62 @@
+import type { ModelCatalog } from '../../core/catalog';
+import type { CapacityConfig } from '../../core/capacity/config';
+import type { CoalescerOptions } from '../../core/coalescer';
+import type { ModelError } from '../../core/errors';
+import type { DoneReply } from '../../core/protocol';
+import type { ModelTier, Tier } from '../../core/vocabulary';
+import type { Clock, Log, Messenger, MetricsSink, ModelClient, OrderStore, ResponseCache, SpendLedger } from '../../ports';
+import type { RoutedMessage } from '../router';
+
+export interface AnswerOptions {
+  readonly coalescer: CoalescerOptions;
+  /** The answer cache's TTL outside mitigation (mitigation raises it to the capacity config's value). */
+  readonly cacheTtlSeconds: number;
+  /**
+   * Deadline of all model calls of one answer, fallbacks included; below API Gateway's 29 s integration timeout so
+   * the client hears why.
+   */
+  readonly deadlineMs: number;
+}
+
+/** Watches model calls for throttling and starts mitigation when they cross the threshold (one per container). */
+export interface ThrottleDefence {
+  /** Never throws: a failure to start mitigation is logged, never fails the answer. */
+  recordCall(throttled: boolean): Promise<void>;
+}
+
+export interface AnswerDeps {
+  /** Classify, route and apply mitigation (lambdas/app/router.ts). */
+  readonly route: (text: string) => Promise<RoutedMessage>;
+  readonly catalog: ModelCatalog;
+  readonly capacity: CapacityConfig;
+  readonly orders: OrderStore;
+  readonly model: ModelClient;
+  readonly cache: ResponseCache;
+  readonly spend: SpendLedger;
+  readonly messenger: Messenger;
+  readonly throttleDefence: ThrottleDefence;
+  readonly clock: Clock;
+  /** In [0, 1): picks a provisioned throughput by units. */
+  readonly random: () => number;
+  readonly metrics: MetricsSink;
+  readonly log: Log;
+  readonly options: AnswerOptions;
+}
+
+export interface AnswerRequest {
+  readonly connectionId: string;
+  readonly requestId: string;
+  readonly message: string;
+  /** When the gateway received the frame (epoch ms): latency and queue wait are measured from here. */
+  readonly receivedAt: number;
+}
+
+export type AnswerOutcome =
+  | { readonly kind: 'answered'; readonly done: DoneReply }
+  | { readonly kind: 'failed'; readonly error: ModelError; readonly tier: ModelTier }
+  | { readonly kind: 'client_gone'; readonly tier: Tier };
+
+/** What answered, as the `done` frame reports it; `chunk` is the whole text when it was not streamed. */
+export type Answer = Pick<DoneReply, 'tier' | 'model' | 'target' | 'cacheHit' | 'inputTokens' | 'outputTokens' | 'costUsd'> & {
+  readonly chunk?: string;
+};
