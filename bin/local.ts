@@ -8,9 +8,16 @@
  *   LOCAL_BEDROCK_FORWARD_MODEL  the model name to ask that server for
  *   LOCAL_BEDROCK_FAULTS      JSON fault config, e.g. {"throttleRate":0.1,"midStreamErrorRate":0.05}
  *   LOCAL_BEDROCK_SEED        seed of the simulated models (default 42)
+ *   LOCAL_BEDROCK_QUOTAS      JSON tokens-per-minute quotas by model id substring, e.g. {"sonnet":200000}
+ *   CAPACITY_CONFIG           JSON capacity configuration over the embedded defaults (schedule, units, mitigation)
+ *   LOCAL_CAPACITY_CLOCK      real (default) | fast (an hour every 10 s) | a speed factor: the capacity scheduler's clock
+ *   LOCAL_CAPACITY_START      where the scheduler's clock starts, e.g. 2026-12-06T16:00+09:00 (default: now)
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
  */
 import { CATALOG_PROFILES, type CatalogProfile } from '../lambdas/core/catalog';
+import { parseInstant } from '../lambdas/core/capacity/jst';
+import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
+import { parseCapacityClock } from '../local/capacity-scheduler';
 import { consoleLog, isLogLevel } from '../local/console-log';
 import { startLocalStack } from '../local/stack';
 
@@ -25,7 +32,7 @@ const parsePort = (value: string | undefined): number => {
   return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : fail(`PORT must be an integer 0-65535, got "${value}"`);
 };
 
-const parseFaults = (value: string | undefined): Record<string, unknown> | undefined => {
+const parseJsonObject = (name: string, value: string | undefined): Record<string, unknown> | undefined => {
   if (!value) return undefined;
   try {
     const parsed: unknown = JSON.parse(value);
@@ -33,7 +40,16 @@ const parseFaults = (value: string | undefined): Record<string, unknown> | undef
   } catch {
     // reported below
   }
-  return fail(`LOCAL_BEDROCK_FAULTS must be a JSON object, got "${value}"`);
+  return fail(`${name} must be a JSON object, got "${value}"`);
+};
+
+const parseQuotas = (value: string | undefined): Record<string, number> | undefined => {
+  const quotas = parseJsonObject('LOCAL_BEDROCK_QUOTAS', value);
+  if (quotas === undefined) return undefined;
+  for (const [model, limit] of Object.entries(quotas)) {
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit <= 0) fail(`LOCAL_BEDROCK_QUOTAS.${model} must be a positive integer (tokens per minute)`);
+  }
+  return quotas as Record<string, number>;
 };
 
 const main = async (): Promise<void> => {
@@ -45,7 +61,17 @@ const main = async (): Promise<void> => {
   const seed = Number(env['LOCAL_BEDROCK_SEED'] ?? 42);
   if (!Number.isFinite(seed)) fail('LOCAL_BEDROCK_SEED must be a number');
   const forwardUrl = env['LOCAL_BEDROCK_FORWARD_URL'];
-  const faults = parseFaults(env['LOCAL_BEDROCK_FAULTS']);
+  const faults = parseJsonObject('LOCAL_BEDROCK_FAULTS', env['LOCAL_BEDROCK_FAULTS']);
+  const quotas = parseQuotas(env['LOCAL_BEDROCK_QUOTAS']);
+  const speed = parseCapacityClock(env['LOCAL_CAPACITY_CLOCK']) ?? fail('LOCAL_CAPACITY_CLOCK must be real, fast or a speed factor from 1 to 10000');
+  const startText = env['LOCAL_CAPACITY_START'];
+  const startAt = startText ? (parseInstant(startText) ?? fail(`LOCAL_CAPACITY_START must be a date or an ISO time with an offset, got "${startText}"`)) : undefined;
+  let capacityConfig;
+  try {
+    capacityConfig = parseCapacityConfig(env['CAPACITY_CONFIG']);
+  } catch (error) {
+    fail(error instanceof CapacityConfigError ? `CAPACITY_CONFIG: ${error.message}` : String(error));
+  }
 
   const log = consoleLog(isLogLevel(level) ? level : 'info');
   const stack = await startLocalStack({
@@ -58,7 +84,10 @@ const main = async (): Promise<void> => {
       latencyScale: 1,
       ...(forwardUrl && { forward: { baseUrl: forwardUrl, ...(env['LOCAL_BEDROCK_FORWARD_MODEL'] && { model: env['LOCAL_BEDROCK_FORWARD_MODEL'] }) } }),
       ...(faults && { faults }),
+      ...(quotas && { quotas }),
     },
+    ...(capacityConfig && { capacityConfig }),
+    capacityScheduler: { speed, ...(startAt !== undefined && { startAt }) },
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     return fail(code === 'EADDRINUSE' ? `port ${env['PORT'] ?? 3001} is in use; set PORT to another one (or 0)` : `could not start: ${String(error)}`);
@@ -69,6 +98,8 @@ const main = async (): Promise<void> => {
       `MangaAssist gateway (offline) listening on ${stack.url}`,
       `  Bedrock Runtime (local): ${stack.bedrock.url}${forwardUrl ? ` -> forwarding to ${forwardUrl}` : ' (simulated models)'}`,
       `  DynamoDB (dynalite): ${stack.dynamo.endpoint}; cache and spend: ${env['REDIS_URL'] ? 'Redis' : 'in-process store'}`,
+      `  capacity scheduler: every 15 min of a ${speed === 1 ? 'real-time' : `${speed}x`} clock against the local control plane`,
+      `  capacity CLI: export AWS_REGION=ap-northeast-1 DYNAMODB_ENDPOINT=${stack.dynamo.endpoint} BEDROCK_CONTROL_ENDPOINT=${stack.bedrock.url} CAPACITY_TABLE=${stack.tables.capacity} CALENDAR_TABLE=${stack.tables.calendar}`,
       `  try: npm run chat -- ${stack.url}`,
       '',
     ].join('\n'),

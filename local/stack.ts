@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { BedrockModelClient } from '../lambdas/adapters/bedrock-model-client';
-import { DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
+import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-control';
+import { DynamoCalendarStore, DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
 import { MemoryStore } from '../lambdas/adapters/memory-store';
 import { createRedisClient, RedisStore } from '../lambdas/adapters/redis-store';
@@ -16,11 +17,13 @@ import { makeRouteHandler } from '../lambdas/handlers/route';
 import type { Clock, Log } from '../lambdas/ports';
 import { createMessengerFor } from '../lambdas/runtime/clients/apigw';
 import { createBedrockRuntimeClient } from '../lambdas/runtime/clients/bedrock';
+import { createBedrockControlClient } from '../lambdas/runtime/clients/bedrock-control';
 import { createDocumentClient } from '../lambdas/runtime/clients/dynamodb';
 import { systemClock } from '../lambdas/runtime/system';
 import { wireAnswer, wireRouter } from '../lambdas/runtime/wiring';
-import { CAPACITY_STATE_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
+import { CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
 import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from './bedrock/server';
+import { FastClock, startLocalScheduler, type LocalScheduler } from './capacity-scheduler';
 import { RecordingMetrics } from './console-log';
 import { LOCAL_CREDENTIALS, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
 import { WebSocketEmulator } from './websocket-emulator';
@@ -41,6 +44,11 @@ export interface LocalStackOptions {
   readonly servingCacheTtlMs?: number;
   /** Mitigation, unit capacities and token plans of the request path; the embedded default otherwise. */
   readonly capacityConfig?: CapacityConfig;
+  /**
+   * Runs the capacity scheduler (reconcile + health every 15 minutes of its clock) against the local control plane.
+   * `speed` > 1 runs its clock (and the control plane's) that many times faster, starting now.
+   */
+  readonly capacityScheduler?: { readonly speed: number; readonly autoStart?: boolean; readonly startAt?: number };
   readonly log: Log;
   readonly clock?: Clock;
 }
@@ -55,8 +63,10 @@ export interface LocalStack {
   readonly catalog: ModelCatalog;
   /** The capacity table the request path reads its routing targets and mitigation from. */
   readonly capacityState: DynamoCapacityStateStore;
-  /** Table names in dynalite by logical name (Sessions, RoutingConfig, Orders, CapacityState). */
-  readonly tables: { readonly sessions: string; readonly routing: string; readonly orders: string; readonly capacity: string };
+  /** Present when `capacityScheduler` was asked for. */
+  readonly scheduler?: LocalScheduler;
+  /** Table names in dynalite by logical name (Sessions, RoutingConfig, Orders, CapacityState, EventCalendar). */
+  readonly tables: { readonly sessions: string; readonly routing: string; readonly orders: string; readonly capacity: string; readonly calendar: string };
   close(): Promise<void>;
 }
 
@@ -79,7 +89,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   try {
     const dynamo = await startLocalDynamo();
     closers.push(() => dynamo.close());
-    const bedrock = await startLocalBedrock(options.bedrock);
+    const capacityConfig = options.capacityConfig ?? DEFAULT_CAPACITY_CONFIG;
+    const speed = options.capacityScheduler?.speed ?? 1;
+    // The scheduler and the control plane share one clock, so a fast day still sees provisioning take its time.
+    const startAt = options.capacityScheduler?.startAt;
+    const capacityClock = speed > 1 || startAt !== undefined ? new FastClock(startAt ?? clock.now(), speed, clock) : clock;
+    const bedrock = await startLocalBedrock({
+      // A make-before-break change holds the old and the new throughput at once: room for twice the maximum.
+      maxNoCommitmentUnitsPerModel: 2 * Math.max(capacityConfig.tiers.haiku.maxUnits, capacityConfig.tiers.sonnet.maxUnits),
+      ...(capacityClock !== clock && { now: () => capacityClock.now(), creationDelayMs: 10 * 60_000 }),
+      ...options.bedrock,
+    });
     closers.push(() => bedrock.close());
 
     const clientOptions = { region: REGION, credentials: LOCAL_CREDENTIALS };
@@ -90,6 +110,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       routing: dynamo.tableNames[ROUTING_CONFIG_TABLE.logicalName] ?? '',
       orders: dynamo.tableNames[ORDERS_TABLE.logicalName] ?? '',
       capacity: dynamo.tableNames[CAPACITY_STATE_TABLE.logicalName] ?? '',
+      calendar: dynamo.tableNames[EVENT_CALENDAR_TABLE.logicalName] ?? '',
     };
     await seedOrders(documents, tables.orders);
 
@@ -113,7 +134,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const routerWiring = {
       routingConfig,
       capacityState,
-      capacityConfig: options.capacityConfig ?? DEFAULT_CAPACITY_CONFIG,
+      capacityConfig,
       catalog,
       clock,
       log,
@@ -153,7 +174,28 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     await emulator.start();
     closers.push(() => emulator.close());
-    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, capacityState, tables, close: closeAll };
+
+    let scheduler: LocalScheduler | undefined;
+    if (options.capacityScheduler) {
+      const controlClient = createBedrockControlClient({ ...clientOptions, endpoint: bedrock.url });
+      closers.push(async () => controlClient.destroy());
+      const runner = startLocalScheduler(
+        {
+          control: new BedrockCapacityControl(controlClient, capacityClock),
+          state: capacityState,
+          calendar: new DynamoCalendarStore(documents, tables.calendar, clock),
+          catalog,
+          config: capacityConfig,
+          clock: capacityClock,
+          log,
+          metrics,
+        },
+        options.capacityScheduler,
+      );
+      closers.push(() => runner.stop());
+      scheduler = runner;
+    }
+    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, capacityState, ...(scheduler && { scheduler }), tables, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

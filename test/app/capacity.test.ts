@@ -148,3 +148,14 @@ describe('checkCapacityHealth', () => {
     expect(metrics.records.some((r) => r.name === 'MitigationMode')).toBe(true);
   });
 });
+
+describe('checkCapacityHealth ahead of a busier period', () => {
+  it('does not count capacity provisioned a lead ahead of an event as a surplus', async () => {
+    const { deps, clock, calendar, metrics } = setup('2026-12-06T19:35:00+09:00');
+    await calendar.add({ id: 'weekly-release', name: 'Release', kind: 'weekly', weekday: 'monday', at: '00:00', durationMs: 3 * 3600_000, multiplier: 4, leadMs: 4 * 3600_000 });
+    await settle(deps, clock, 60_000);
+    const report = await checkCapacityHealth(deps);
+    expect(report.tiers.find((t) => t.tier === 'sonnet')).toEqual(expect.objectContaining({ actualUnits: 30, mismatchUnits: 0 }));
+    expect(metrics.records.filter((r) => r.name === 'CapacityMismatch').at(-1)?.value).toBe(0);
+  });
+});

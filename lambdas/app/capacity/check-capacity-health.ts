@@ -1,6 +1,7 @@
 import { tierHealth, type TierHealth } from '../../core/capacity/health';
+import { formatJst } from '../../core/capacity/jst';
 import { isMitigationActive } from '../../core/capacity/mitigation';
-import { desiredUnitsAt, MODEL_TIERS } from '../../core/capacity/planner';
+import { desiredUnitsAt, MODEL_TIERS, reconcileGoal } from '../../core/capacity/planner';
 import type { CapacityControl, Log, MetricsSink } from '../../ports';
 import { loadPlanInputs, type PlanSources } from './inputs';
 
@@ -50,13 +51,16 @@ export const checkCapacityHealth = async (deps: HealthDeps): Promise<HealthRepor
   const inService = new Set(throughputs.filter((t) => t.status === 'InService').map((t) => t.arn));
   const tiers = MODEL_TIERS.map((tier): TierHealthReport => {
     const plan = desiredUnitsAt(inputs, tier, now);
+    // Capacity for a busier period is put in place a lead ahead: up to the reconciler's goal is not a surplus.
+    const ceiling = reconcileGoal(inputs, tier, now).units;
     const actual = serving.targets[tier].provisioned.filter((t) => inService.has(t.arn)).reduce((sum, t) => sum + t.units, 0);
-    const health = tierHealth(tier, plan.units, actual, deps.config.tiers[tier]);
+    const expected = Math.min(Math.max(actual, plan.units), ceiling);
+    const health = tierHealth(tier, expected, actual, deps.config.tiers[tier]);
     const checked = now - plan.since >= deps.config.provisioningLeadMs;
     deps.metrics.record('ProvisionedCapacityTps', health.provisionedTps, 'None', { Tier: tier });
     deps.metrics.record('CapacityMismatch', checked ? Math.abs(health.mismatchUnits) : 0, 'Count', { Tier: tier });
     if (checked && health.mismatchUnits !== 0) {
-      deps.log.warn('provisioned capacity does not match the plan', { tier, expected: plan.units, actual, reasons: plan.reasons });
+      deps.log.warn('provisioned capacity does not match the plan', { at: formatJst(now), tier, expected, actual, reasons: plan.reasons });
     }
     return { ...health, checked, reasons: plan.reasons };
   });

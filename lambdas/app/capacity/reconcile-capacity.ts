@@ -1,3 +1,4 @@
+import { formatJst } from '../../core/capacity/jst';
 import { MODEL_TIERS, reconcileGoal, type PlanInputs, type PlannedUnits } from '../../core/capacity/planner';
 import { reconcileTier, servingUnits, tierOfThroughput, type CapacityAction, type ProvisionedThroughput } from '../../core/capacity/reconcile';
 import type { ModelTier } from '../../core/vocabulary';
@@ -102,7 +103,7 @@ export const reconcileCapacity = async (deps: ReconcileDeps, request: ReconcileR
       await deps.state.setPending(tier, undefined).catch((error: unknown) => fail('state.setPending', error));
     }
     for (const { action, outcome } of results) {
-      if (action.kind !== 'wait') deps.log.info('capacity action', { tier, action: action.kind, outcome, detail: action });
+      if (action.kind !== 'wait') deps.log.info(`capacity ${action.kind}`, { at: formatJst(now), outcome, ...action });
     }
     tiers.push({ tier, desired, servingUnits: servingUnits(target), results });
   }
