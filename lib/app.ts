@@ -1,18 +1,21 @@
 import type { App } from 'aws-cdk-lib';
 import type { DeployParameters } from './parameters';
+import { CapacityStack } from './stacks/capacity-stack';
 import { DataStack } from './stacks/data-stack';
 import { GatewayStack } from './stacks/gateway-stack';
 
 export const DATA_STACK_NAME = 'MangaAssistData';
 export const GATEWAY_STACK_NAME = 'MangaAssistGateway';
+export const CAPACITY_STACK_NAME = 'MangaAssistCapacity';
 
 export interface MangaAssistStacks {
   readonly data: DataStack;
   readonly gateway: GatewayStack;
+  readonly capacity: CapacityStack;
 }
 
 /**
- * Both stacks from validated parameters: what `bin/app.ts` deploys and what the infrastructure tests synthesize.
+ * The three stacks from validated parameters: what `bin/app.ts` deploys and what the infrastructure tests synthesize.
  * Without an account in the parameters the stacks take the CLI's default account, or stay account-agnostic.
  */
 export const buildStacks = (app: App, parameters: DeployParameters, defaultAccount = process.env.CDK_DEFAULT_ACCOUNT): MangaAssistStacks => {
@@ -28,5 +31,11 @@ export const buildStacks = (app: App, parameters: DeployParameters, defaultAccou
     parameters,
     tables: data.tables,
   });
-  return { data, gateway };
+  const capacity = new CapacityStack(app, CAPACITY_STACK_NAME, {
+    env,
+    description: 'MangaAssist routing gateway: provisioned-throughput scheduler, its schedules and alarms (stateless)',
+    parameters,
+    tables: data.tables,
+  });
+  return { data, gateway, capacity };
 };

@@ -31,3 +31,31 @@ export const bedrockInvokeResources = (catalog: ModelCatalog, at: ArnContext): s
   }
   return [...arns];
 };
+
+/**
+ * The provisioned-throughput control-plane actions, split by what they may be scoped to. List supports no
+ * resource-level permission (Resource "*"). Get and Delete act on a `provisioned-model`. Create is authorized
+ * against the model it provisions: the Bedrock User Guide (identity-based policy examples for Provisioned
+ * Throughput) says it "can only be used on custom model and foundation model resources"; it is also allowed on
+ * `provisioned-model/*` in case the authorization also names the resource being created (an ARN IAM never
+ * matches costs nothing; a missing one is seed 003 scenario 4). Update is deliberately absent: it cannot change
+ * units (DESIGN section 7), so nothing here calls it.
+ */
+export const THROUGHPUT_LIST_ACTION = 'bedrock:ListProvisionedModelThroughputs';
+export const THROUGHPUT_GET_ACTION = 'bedrock:GetProvisionedModelThroughput';
+export const THROUGHPUT_CREATE_ACTION = 'bedrock:CreateProvisionedModelThroughput';
+export const THROUGHPUT_DELETE_ACTION = 'bedrock:DeleteProvisionedModelThroughput';
+
+/**
+ * Every provisioned model of the account in the stack region. Its ARN ends in an id Bedrock assigns at creation
+ * (not the name), so no narrower pattern can name the ones this deployment creates.
+ */
+export const provisionedModelArnPattern = (at: ArnContext): string => `arn:${at.partition}:bedrock:${at.region}:${at.account}:provisioned-model/*`;
+
+/**
+ * The foundation models the reconciler may buy throughput for: each tier's `foundationModelId` in the stack
+ * region (provisioned throughput is regional; the reconciler passes the foundation model id as `modelId`).
+ */
+export const provisionableModelArns = (catalog: ModelCatalog, at: ArnContext): string[] => [
+  ...new Set(MODEL_TIERS.map((tier) => `arn:${at.partition}:bedrock:${at.region}::foundation-model/${catalog[tier].foundationModelId}`)),
+];

@@ -1,4 +1,4 @@
-import { ENV, type EnvName, type HandlerName } from '../lambdas/runtime/env-names';
+import { ENV, type EnvName, type HandlerName, type ScheduledName } from '../lambdas/runtime/env-names';
 
 /**
  * What each Lambda handler needs, as data: sizing, which tables and how, and which other resources. The
@@ -17,7 +17,7 @@ export const RUNTIME_ENVIRONMENT: Readonly<Record<string, string>> = {
   NODE_OPTIONS: '--enable-source-maps',
 };
 
-export type TableKey = 'sessions' | 'routingConfig' | 'orders';
+export type TableKey = 'sessions' | 'routingConfig' | 'orders' | 'calendar' | 'capacityState';
 export type TableAccess = 'read' | 'write' | 'readWrite';
 
 export interface HandlerSpec {
@@ -30,51 +30,115 @@ export interface HandlerSpec {
   readonly answers: boolean;
   /** Reads the model catalog (MODEL_CATALOG) to name the model in its reply. */
   readonly readsCatalog: boolean;
+  /** Reads the capacity configuration (CAPACITY_CONFIG): mitigation, routing targets, token plan. */
+  readonly readsCapacityConfig: boolean;
 }
 
 const light = { memoryMb: 256, timeoutSeconds: 10 } as const;
 
 export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
-  connect: { ...light, tables: { sessions: 'readWrite' }, postsToConnections: false, answers: false, readsCatalog: false },
-  disconnect: { ...light, tables: { sessions: 'write' }, postsToConnections: false, answers: false, readsCatalog: false },
-  default: { ...light, tables: {}, postsToConnections: true, answers: false, readsCatalog: false },
-  route: { ...light, tables: { routingConfig: 'read' }, postsToConnections: true, answers: false, readsCatalog: true },
+  connect: { ...light, tables: { sessions: 'readWrite' }, postsToConnections: false, answers: false, readsCatalog: false, readsCapacityConfig: false },
+  disconnect: { ...light, tables: { sessions: 'write' }, postsToConnections: false, answers: false, readsCatalog: false, readsCapacityConfig: false },
+  default: { ...light, tables: {}, postsToConnections: true, answers: false, readsCatalog: false, readsCapacityConfig: false },
+  // The capacity state: mitigation demotes intents, which the routing decision shows.
+  route: {
+    ...light,
+    tables: { routingConfig: 'read', capacityState: 'read' },
+    postsToConnections: true,
+    answers: false,
+    readsCatalog: true,
+    readsCapacityConfig: true,
+  },
   // 1024 MB: more CPU for init and JSON/stream work (DESIGN section 7: 512-1024 MB); 60 s: a cascade of two
   // streamed answers can outlive API Gateway's 29 s integration timeout, and replies go out by postToConnection.
   invoke: {
     memoryMb: 1024,
     timeoutSeconds: 60,
-    tables: { sessions: 'readWrite', routingConfig: 'read', orders: 'read' },
+    // capacityState read/write: routing targets per tier are read; a throttle-rate breach switches mitigation on.
+    tables: { sessions: 'readWrite', routingConfig: 'read', orders: 'read', capacityState: 'readWrite' },
     postsToConnections: true,
     answers: true,
     readsCatalog: true,
+    readsCapacityConfig: true,
   },
+};
+
+/** How a scheduled capacity function may use the Bedrock control plane for provisioned throughput. */
+export type ThroughputAccess = 'observe' | 'manage';
+
+/** The scheduled functions (SCHEDULED_ENTRIES): sizing, tables and control-plane access, as data. */
+export interface ScheduledSpec {
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly tables: Readonly<Partial<Record<TableKey, TableAccess>>>;
+  /** `observe`: list and get; `manage`: also create and delete (never update: units cannot change in place). */
+  readonly throughput: ThroughputAccess;
+}
+
+// 60 s: a run is a handful of control-plane and DynamoDB calls, each cut after 10 s by the client, plus retries;
+// 256 MB: no model traffic, just JSON, and memory buys nothing else here.
+export const SCHEDULED_SPECS: Readonly<Record<ScheduledName, ScheduledSpec>> = {
+  capacityReconcile: { memoryMb: 256, timeoutSeconds: 60, tables: { capacityState: 'readWrite', calendar: 'read' }, throughput: 'manage' },
+  capacityHealth: { memoryMb: 256, timeoutSeconds: 60, tables: { capacityState: 'read', calendar: 'read' }, throughput: 'observe' },
 };
 
 export const TABLE_ENV = {
   sessions: ENV.sessionsTable,
   routingConfig: ENV.routingTable,
   orders: ENV.ordersTable,
+  calendar: ENV.calendarTable,
+  capacityState: ENV.capacityTable,
 } as const satisfies Readonly<Record<TableKey, EnvName>>;
 
 export interface EnvironmentValues {
-  readonly tableNames: Readonly<Record<TableKey, string>>;
+  /**
+   * Every table a function's spec names must be here (the stacks pass all of them); partial only so a caller
+   * that builds a subset of the functions (the cold-start benchmark) need not invent the others.
+   */
+  readonly tableNames: Readonly<Partial<Record<TableKey, string>>>;
   /** JSON of the resolved ModelCatalog. */
   readonly modelCatalogJson: string;
   /** `rediss://host:port` of the cache. */
   readonly redisUrl: string;
   readonly dailyBudgetUsd: number;
+  /** JSON of the resolved CapacityConfig; absent, the functions run on the embedded default. */
+  readonly capacityConfigJson?: string;
 }
+
+const tableEnvironment = (
+  name: string,
+  tables: Readonly<Partial<Record<TableKey, TableAccess>>>,
+  tableNames: EnvironmentValues['tableNames'],
+): Record<string, string> => {
+  const environment: Record<string, string> = {};
+  for (const table of Object.keys(tables) as TableKey[]) {
+    const tableName = tableNames[table];
+    if (tableName === undefined) throw new Error(`the ${name} function needs the ${table} table name (${TABLE_ENV[table]})`);
+    environment[TABLE_ENV[table]] = tableName;
+  }
+  return environment;
+};
 
 /** The application variables (names from ENV) a handler gets; the house construct adds the Powertools ones. */
 export const handlerEnvironment = (name: HandlerName, values: EnvironmentValues): Record<string, string> => {
   const spec = HANDLER_SPECS[name];
-  const environment: Record<string, string> = {};
-  for (const table of Object.keys(spec.tables) as TableKey[]) environment[TABLE_ENV[table]] = values.tableNames[table];
+  const environment = tableEnvironment(name, spec.tables, values.tableNames);
   if (spec.readsCatalog) environment[ENV.modelCatalog] = values.modelCatalogJson;
+  if (spec.readsCapacityConfig && values.capacityConfigJson !== undefined) environment[ENV.capacityConfig] = values.capacityConfigJson;
   if (spec.answers) {
     environment[ENV.redisUrl] = values.redisUrl;
     environment[ENV.dailyBudgetUsd] = String(values.dailyBudgetUsd);
   }
   return environment;
 };
+
+/** The application variables of a scheduled capacity function: its tables, the capacity config and the catalog. */
+export const scheduledEnvironment = (
+  name: ScheduledName,
+  values: Pick<EnvironmentValues, 'tableNames' | 'modelCatalogJson'> & { readonly capacityConfigJson: string },
+): Record<string, string> => ({
+  ...tableEnvironment(name, SCHEDULED_SPECS[name].tables, values.tableNames),
+  [ENV.capacityConfig]: values.capacityConfigJson,
+  // The planner prices on-demand from the catalog (break-even), and the reconciler creates from its foundation models.
+  [ENV.modelCatalog]: values.modelCatalogJson,
+});

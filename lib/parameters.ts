@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CATALOG_PROFILES, MODEL_CATALOGS, type ModelCatalog, type ModelSpec } from '../lambdas/core/catalog';
+import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../lambdas/core/capacity/config';
 import { TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
+import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
 
 /** The CDK context key the deploy parameters live under (cdk.json `context`, or `-c mangaassist='{...}'`). */
 export const PARAMETERS_CONTEXT_KEY = 'mangaassist';
@@ -69,6 +71,23 @@ const parametersSchema = z
       .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an ElastiCache node type such as cache.t4g.small')
       .default('cache.t4g.small'),
     tableRemovalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+    /**
+     * Fields of a CapacityConfig (lambdas/core/capacity/config.ts) merged over DEFAULT_CAPACITY_CONFIG exactly as
+     * the Lambdas merge CAPACITY_CONFIG (one level deep for `tiers`, `mitigation` and `scaleUp`), and checked by
+     * the same parser, so a configuration that deploys is one the functions accept. `namePrefix` defaults to
+     * `mangaassist-<stageName>`: two stages in one account never touch each other's throughput.
+     */
+    capacity: z
+      .record(z.string(), z.unknown())
+      .superRefine((patch, ctx) => {
+        for (const message of capacityProblems(patch)) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
+    /**
+     * false: the capacity functions and alarms are deployed but every schedule is DISABLED and the scale-up alarms
+     * invoke nothing, so nothing buys or deletes throughput by itself. Existing throughput is left as it is.
+     */
+    capacitySchedulerEnabled: z.boolean().default(true),
   })
   .superRefine((params, ctx) => {
     // The resolved catalog must be one IAM can express: a profile has destination regions including the calling
@@ -94,6 +113,17 @@ const parametersSchema = z
         });
       }
     }
+    // The patch itself was checked above; what remains is the stage-derived default name prefix.
+    if (params.capacity?.namePrefix === undefined && capacityProblems(params.capacity ?? {}).length === 0) {
+      const prefix = defaultNamePrefix(params.stageName);
+      for (const message of capacityProblems({ ...params.capacity, namePrefix: prefix })) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['capacity', 'namePrefix'],
+          message: `the default "${prefix}" (from stageName) is not usable (${message}); set capacity.namePrefix explicitly`,
+        });
+      }
+    }
   });
 
 export type DeployParameters = z.output<typeof parametersSchema>;
@@ -114,6 +144,52 @@ function mergeCatalog(profile: DeployParameters['modelCatalogProfile'], override
 
 const stripUndefined = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+
+const CAPACITY_PROBLEMS_PREFIX = 'invalid capacity configuration: ';
+
+/**
+ * What is wrong with a capacity patch, one sentence per problem: what parseCapacityConfig (the Lambdas' own
+ * parser) finds, which it reports in one message joined by "; " (split back here so each is its own line), and
+ * before that any misspelt key inside `tiers`, `mitigation`, `scaleUp` or `windows`, which that parser drops
+ * without a word (its nested objects strip unknown keys): a deploy parameter that silently does nothing is a
+ * mistake found in an incident.
+ */
+function capacityProblems(patch: Readonly<Record<string, unknown>>): string[] {
+  const unknown = (['tiers', 'mitigation', 'scaleUp', 'windows'] as const).flatMap((key) =>
+    patch[key] === undefined ? [] : unknownKeys(patch[key], DEFAULT_CAPACITY_CONFIG[key], key),
+  );
+  try {
+    parseCapacityConfig(JSON.stringify(patch));
+    return unknown;
+  } catch (error) {
+    if (!(error instanceof CapacityConfigError)) throw error;
+    const message = error.message.startsWith(CAPACITY_PROBLEMS_PREFIX) ? error.message.slice(CAPACITY_PROBLEMS_PREFIX.length) : error.message;
+    return [...unknown, ...message.split('; ')];
+  }
+}
+
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Keys of `value` that `template` (the defaults' shape) does not have, at any depth, as `path: Unrecognized key`. */
+function unknownKeys(value: unknown, template: unknown, path: string): string[] {
+  if (Array.isArray(value) && Array.isArray(template) && template.length > 0) {
+    return value.flatMap((item: unknown, index) => unknownKeys(item, template[0], `${path}.${index}`));
+  }
+  if (!isRecord(value) || !isRecord(template)) return [];
+  return Object.entries(value).flatMap(([key, field]) =>
+    key in template ? unknownKeys(field, template[key], `${path}.${key}`) : [`${path}: Unrecognized key: "${key}"`],
+  );
+}
+
+/** Per stage, so two stages in one account manage disjoint sets of provisioned throughput (and alarm names). */
+export const defaultNamePrefix = (stageName: string): string => `mangaassist-${stageName}`;
+
+/**
+ * The capacity configuration the functions receive (CAPACITY_CONFIG) and the schedules and alarms are derived
+ * from: DEFAULT_CAPACITY_CONFIG, the `capacity` parameter on top, `namePrefix` per stage unless given.
+ */
+export const resolveCapacityConfig = (params: Pick<DeployParameters, 'stageName' | 'capacity'>): CapacityConfig =>
+  parseCapacityConfig(JSON.stringify({ namePrefix: defaultNamePrefix(params.stageName), ...params.capacity }));
 
 /** The model catalog the functions receive (MODEL_CATALOG) and IAM is derived from: the profile, overrides on top. */
 export const resolveModelCatalog = (params: Pick<DeployParameters, 'modelCatalogProfile' | 'modelOverrides'>): ModelCatalog =>

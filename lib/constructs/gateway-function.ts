@@ -4,14 +4,25 @@ import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { HANDLER_ENTRIES, type HandlerName } from '../../lambdas/runtime/env-names';
+import { HANDLER_ENTRIES, SCHEDULED_ENTRIES, type HandlerName, type ScheduledName } from '../../lambdas/runtime/env-names';
 import { ESBUILD_OPTIONS, REPO_ROOT, entryPath } from '../bundling';
 import { RUNTIME_ENVIRONMENT } from '../handler-specs';
 
+/** A WebSocket route handler (HANDLER_ENTRIES) or a scheduled capacity function (SCHEDULED_ENTRIES). */
+export type GatewayFunctionName = HandlerName | ScheduledName;
+
+/** Every entry the house construct can bundle; the two sets of names are disjoint. */
+export const FUNCTION_ENTRIES: Readonly<Record<GatewayFunctionName, string>> = { ...HANDLER_ENTRIES, ...SCHEDULED_ENTRIES };
+
+/** Active tracing's X-Ray actions are why every house function's role holds Resource "*". */
+const XRAY_WILDCARD_REASON =
+  'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions and require Resource "*".';
+
 export interface GatewayFunctionProps {
-  /** Which entry of HANDLER_ENTRIES this function bundles. */
-  readonly handlerName: HandlerName;
+  /** Which entry of FUNCTION_ENTRIES this function bundles. */
+  readonly handlerName: GatewayFunctionName;
   readonly logRetention: RetentionDays;
   readonly memorySize: number;
   readonly timeout: Duration;
@@ -21,15 +32,28 @@ export interface GatewayFunctionProps {
   readonly vpc?: IVpc;
   readonly vpcSubnets?: SubnetSelection;
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * Asynchronous invocations only (EventBridge Scheduler, alarm actions): where an event goes once Lambda's own
+   * retries are spent, how many retries, and how old an event may get before it is dropped into the queue.
+   */
+  readonly deadLetterQueue?: IQueue;
+  readonly retryAttempts?: number;
+  readonly maxEventAge?: Duration;
+  /**
+   * Why statements the caller adds to the role need Resource "*" besides X-Ray (an action with no resource-level
+   * permission); appended to the one AwsSolutions-IAM5[Resource::*] acknowledgement of the role.
+   */
+  readonly anyResourceReason?: string;
 }
 
 /**
- * The house Lambda function: every gateway handler is one of these, so the defaults below live in one place.
+ * The house Lambda function: every WebSocket handler and every scheduled capacity function is one of these, so
+ * the defaults below live in one place.
  * The log group and the role are created next to the function (ids `<id>LogGroup`, `<id>ServiceRole`) because a
  * subclass cannot create children before `super()`.
  */
 export class GatewayFunction extends NodejsFunction {
-  readonly handlerName: HandlerName;
+  readonly handlerName: GatewayFunctionName;
 
   constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
     // An explicit log group: retention is set by CloudFormation, without the LogRetention custom resource, and
@@ -53,7 +77,7 @@ export class GatewayFunction extends NodejsFunction {
     }
 
     super(scope, id, {
-      entry: entryPath(HANDLER_ENTRIES[props.handlerName]),
+      entry: entryPath(FUNCTION_ENTRIES[props.handlerName]),
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: entryPath('package-lock.json'),
@@ -74,6 +98,9 @@ export class GatewayFunction extends NodejsFunction {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
+      deadLetterQueue: props.deadLetterQueue,
+      retryAttempts: props.retryAttempts,
+      maxEventAge: props.maxEventAge,
       // Powertools service name and metrics namespace, and NODE_OPTIONS=--enable-source-maps.
       environment: { ...props.environment, ...RUNTIME_ENVIRONMENT },
       bundling: {
@@ -102,7 +129,7 @@ export class GatewayFunction extends NodejsFunction {
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions and require Resource "*".',
+      reason: props.anyResourceReason === undefined ? XRAY_WILDCARD_REASON : `${XRAY_WILDCARD_REASON} ${props.anyResourceReason}`,
     });
     if (props.vpc) {
       Validations.of(role).acknowledge({

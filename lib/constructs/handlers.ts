@@ -1,28 +1,32 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { CapacityConfig } from '../../lambdas/core/capacity/config';
 import type { ModelCatalog } from '../../lambdas/core/catalog';
 import { HANDLER_ENTRIES, type HandlerName } from '../../lambdas/runtime/env-names';
-import { BEDROCK_INVOKE_ACTIONS, bedrockInvokeResources } from '../bedrock-iam';
-import { acknowledgeGrantWildcards } from '../compliance';
+import { BEDROCK_INVOKE_ACTIONS, bedrockInvokeResources, provisionedModelArnPattern } from '../bedrock-iam';
+import { acknowledgeGrantWildcards, acknowledgeStatementWildcards } from '../compliance';
 import { HANDLER_SPECS, handlerEnvironment, type TableAccess, type TableKey } from '../handler-specs';
 import type { Cache } from './cache';
 import { GatewayFunction } from './gateway-function';
 import type { Network } from './network';
-import type { GatewayTableSet } from './tables';
+import { grantTable, tableNamesOf, type GatewayTableSet } from './tables';
 
 export const HANDLER_NAMES = Object.keys(HANDLER_ENTRIES) as HandlerName[];
 
 /** The Sid of the invoke function's Bedrock statement (kept apart from merged statements, easy to audit). */
 export const BEDROCK_STATEMENT_SID = 'InvokeCatalogModels';
+/** The Sid of the invoke function's statement for the capacity scheduler's provisioned throughput. */
+export const PROVISIONED_STATEMENT_SID = 'InvokeProvisionedThroughput';
 
 export interface GatewayHandlersProps {
   readonly tables: GatewayTableSet;
   /** The resolved catalog: passed to the functions as MODEL_CATALOG and the source of the Bedrock grant. */
   readonly catalog: ModelCatalog;
+  /** The resolved capacity configuration: route and invoke read it as CAPACITY_CONFIG. */
+  readonly capacity: CapacityConfig;
   readonly dailyBudgetUsd: number;
   readonly logRetention: RetentionDays;
   /** The invoke function runs in this network's private subnets, next to the cache. */
@@ -33,19 +37,6 @@ export interface GatewayHandlersProps {
 /** `ConnectFunction`, ...: never a bare `Default`, which CDK treats as the parent's default child. */
 const constructId = (name: HandlerName): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}Function`;
 
-const grantTable = (table: ITable, access: TableAccess, fn: GatewayFunction): void => {
-  switch (access) {
-    case 'read':
-      table.grantReadData(fn);
-      return;
-    case 'write':
-      table.grantWriteData(fn);
-      return;
-    case 'readWrite':
-      table.grantReadWriteData(fn);
-      return;
-  }
-};
 
 /**
  * The five WebSocket handlers, shaped by HANDLER_SPECS: sizing, environment, the narrowest table grant each
@@ -58,12 +49,9 @@ export class GatewayHandlers extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const values = {
-      tableNames: {
-        sessions: props.tables.sessions.tableName,
-        routingConfig: props.tables.routingConfig.tableName,
-        orders: props.tables.orders.tableName,
-      },
+      tableNames: tableNamesOf(props.tables),
       modelCatalogJson: JSON.stringify(props.catalog),
+      capacityConfigJson: JSON.stringify(props.capacity),
       redisUrl: props.cache.url,
       dailyBudgetUsd: props.dailyBudgetUsd,
     };
@@ -98,6 +86,18 @@ export class GatewayHandlers extends Construct {
               account: stack.account,
             }),
           }),
+        );
+        // The capacity scheduler's routing target for a tier may be a provisioned throughput, called by its ARN.
+        const provisioned = new PolicyStatement({
+          sid: PROVISIONED_STATEMENT_SID,
+          actions: [...BEDROCK_INVOKE_ACTIONS],
+          resources: [provisionedModelArnPattern({ partition: stack.partition, region: stack.region, account: stack.account })],
+        });
+        fn.addToRolePolicy(provisioned);
+        acknowledgeStatementWildcards(
+          fn.role ?? fn,
+          [provisioned],
+          'The routing target of a tier may be a provisioned throughput the capacity scheduler created; its ARN ends in an id Bedrock assigns at creation, so only provisioned-model/* in this account and region can name it.',
         );
       }
       return fn;

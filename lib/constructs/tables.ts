@@ -1,16 +1,45 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE, type TableDefinition } from '../../lambdas/schema/tables';
-import type { TableKey } from '../handler-specs';
+import {
+  CAPACITY_STATE_TABLE,
+  EVENT_CALENDAR_TABLE,
+  ORDERS_TABLE,
+  ROUTING_CONFIG_TABLE,
+  SESSIONS_TABLE,
+  type TableDefinition,
+} from '../../lambdas/schema/tables';
+import type { TableAccess, TableKey } from '../handler-specs';
 
-/** The gateway's tables as the stateless stack sees them. */
+/** The gateway's and the capacity scheduler's tables as the stateless stacks see them. */
 export type GatewayTableSet = Readonly<Record<TableKey, ITable>>;
 
 export const TABLE_DEFINITIONS: Readonly<Record<TableKey, TableDefinition>> = {
   sessions: SESSIONS_TABLE,
   routingConfig: ROUTING_CONFIG_TABLE,
   orders: ORDERS_TABLE,
+  calendar: EVENT_CALENDAR_TABLE,
+  capacityState: CAPACITY_STATE_TABLE,
+};
+
+/** The names of some tables, for the functions' environment. */
+export const tableNamesOf = <K extends TableKey>(tables: Readonly<Record<K, ITable>>): Readonly<Record<K, string>> =>
+  Object.fromEntries((Object.entries(tables) as [K, ITable][]).map(([key, table]) => [key, table.tableName])) as Record<K, string>;
+
+/** The narrowest grant for an access level of HANDLER_SPECS / SCHEDULED_SPECS. */
+export const grantTable = (table: ITable, access: TableAccess, grantee: IGrantable): void => {
+  switch (access) {
+    case 'read':
+      table.grantReadData(grantee);
+      return;
+    case 'write':
+      table.grantWriteData(grantee);
+      return;
+    case 'readWrite':
+      table.grantReadWriteData(grantee);
+      return;
+  }
 };
 
 export interface GatewayTablesProps {
@@ -19,7 +48,7 @@ export interface GatewayTablesProps {
 }
 
 /**
- * The three DynamoDB tables, shaped by the shared definitions in lambdas/schema/tables.ts (the same ones the
+ * The DynamoDB tables, shaped by the shared definitions in lambdas/schema/tables.ts (the same ones the
  * offline stack creates in dynalite), so keys and TTL cannot drift between AWS and local.
  */
 export class GatewayTables extends Construct {
@@ -47,6 +76,10 @@ export class GatewayTables extends Construct {
       sessions: build(TABLE_DEFINITIONS.sessions),
       routingConfig: build(TABLE_DEFINITIONS.routingConfig),
       orders: build(TABLE_DEFINITIONS.orders),
+      // The event calendar is operator data (releases, one-off nights); the capacity state holds which throughput
+      // serves each tier, so losing either mid-day would strand paid throughput: both are retained like the rest.
+      calendar: build(TABLE_DEFINITIONS.calendar),
+      capacityState: build(TABLE_DEFINITIONS.capacityState),
     };
   }
 }

@@ -3,9 +3,11 @@ import type { Construct } from 'constructs';
 import { Cache } from '../constructs/cache';
 import { GatewayHandlers } from '../constructs/handlers';
 import { Network } from '../constructs/network';
+import { RunbookAlarms } from '../constructs/runbook-alarms';
 import type { GatewayTableSet } from '../constructs/tables';
 import { ChatWebSocketApi } from '../constructs/websocket-api';
-import { resolveModelCatalog, type DeployParameters } from '../parameters';
+import { resolveCapacityConfig, resolveModelCatalog, type DeployParameters } from '../parameters';
+import { servingAlarmRows } from '../runbook-alarm-rows';
 
 export interface GatewayStackProps extends StackProps {
   readonly parameters: DeployParameters;
@@ -13,16 +15,19 @@ export interface GatewayStackProps extends StackProps {
   readonly tables: GatewayTableSet;
 }
 
-/** The stateless half: network, cache, functions and the WebSocket API. Safe to replace wholesale. */
+/** The serving half: network, cache, functions, the WebSocket API and its alarms. Stateless, safe to replace wholesale. */
 export class GatewayStack extends Stack {
   readonly network: Network;
   readonly cache: Cache;
   readonly handlers: GatewayHandlers;
   readonly webSocket: ChatWebSocketApi;
+  readonly alarms: RunbookAlarms;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
     const { parameters } = props;
+    const catalog = resolveModelCatalog(parameters);
+    const capacity = resolveCapacityConfig(parameters);
 
     this.network = new Network(this, 'Network', {
       natGateways: parameters.natGateways,
@@ -35,7 +40,8 @@ export class GatewayStack extends Stack {
     });
     this.handlers = new GatewayHandlers(this, 'Handlers', {
       tables: props.tables,
-      catalog: resolveModelCatalog(parameters),
+      catalog,
+      capacity,
       dailyBudgetUsd: parameters.dailyBudgetUsd,
       logRetention: parameters.logRetentionDays,
       network: this.network,
@@ -47,6 +53,7 @@ export class GatewayStack extends Stack {
       logRetention: parameters.logRetentionDays,
     });
     this.handlers.grantConnectionManagement(this.webSocket.stage);
+    this.alarms = new RunbookAlarms(this, 'Alarms', { namePrefix: capacity.namePrefix, rows: servingAlarmRows({ catalog }) });
 
     new CfnOutput(this, 'WebSocketUrl', { value: this.webSocket.url, description: 'wss:// URL for chat clients' });
     new CfnOutput(this, 'ConnectionsUrl', {

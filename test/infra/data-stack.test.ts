@@ -45,7 +45,7 @@ describe('data stack', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
 
     // Assess
-    expect(tables).toHaveLength(3);
+    expect(tables).toHaveLength(ALL_TABLES.length);
     for (const table of tables) {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
@@ -74,7 +74,7 @@ describe('data stack', () => {
     const tables = Object.values(synthDataStack('destroy').findResources('AWS::DynamoDB::Table'));
 
     // Assess
-    expect(tables).toHaveLength(3);
+    expect(tables).toHaveLength(ALL_TABLES.length);
     for (const table of tables) {
       expect(table.DeletionPolicy).toBe('Delete');
       expect(table.Properties.DeletionProtectionEnabled).toBe(false);

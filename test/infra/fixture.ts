@@ -5,8 +5,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import type { AwsSolutionsChecks } from 'cdk-nag';
+import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { buildStacks, type MangaAssistStacks } from '../../lib/app';
 import { complianceChecks } from '../../lib/compliance';
+import { CapacityScheduler, type CapacitySchedulerProps } from '../../lib/constructs/capacity-scheduler';
+import { GatewayTables } from '../../lib/constructs/tables';
 import { PARAMETERS_CONTEXT_KEY, parseParameters, type DeployParameters, type DeployParametersInput } from '../../lib/parameters';
 
 export const TEST_ACCOUNT = '123456789012';
@@ -44,6 +48,7 @@ export interface SynthesizedApp extends MangaAssistStacks {
   readonly checks: AwsSolutionsChecks;
   readonly dataTemplate: Template;
   readonly gatewayTemplate: Template;
+  readonly capacityTemplate: Template;
 }
 
 /** Both stacks, built from `params` the way bin/app.ts builds them, and synthesized once. */
@@ -57,7 +62,41 @@ export const synthesizeApp = (params: DeployParameters = makeParams(), options: 
     checks,
     dataTemplate: Template.fromStack(stacks.data),
     gatewayTemplate: Template.fromStack(stacks.gateway),
+    capacityTemplate: Template.fromStack(stacks.capacity),
   };
+};
+
+/** The capacity scheduler's props in one place: defaults that synthesize, with any of them overridden. */
+export interface SchedulerPropsOverrides extends Partial<Omit<CapacitySchedulerProps, 'capacity'>> {
+  /** Fields of a CapacityConfig patch, resolved the way CAPACITY_CONFIG is (namePrefix `test` unless given). */
+  readonly capacity?: Readonly<Record<string, unknown>>;
+}
+
+export interface SynthesizedScheduler {
+  readonly stack: Stack;
+  readonly scheduler: CapacityScheduler;
+  readonly tables: GatewayTables;
+  readonly template: Template;
+}
+
+/**
+ * The CapacityScheduler construct alone, in a stack with a fixed account and its own tables: for what depends on
+ * the construct's props (windows, lead time, name prefix, enabled) rather than on the deploy parameters.
+ */
+export const synthesizeScheduler = (overrides: SchedulerPropsOverrides = {}): SynthesizedScheduler => {
+  const stack = new Stack(newApp(), 'SchedulerUnderTest', { env: { account: TEST_ACCOUNT, region: 'ap-northeast-1' } });
+  const tables = new GatewayTables(stack, 'Tables', { removalPolicy: 'destroy' });
+  const { capacity, ...rest } = overrides;
+  const props: CapacitySchedulerProps = {
+    tables: tables.tables,
+    catalog: MODEL_CATALOGS.current,
+    enabled: true,
+    logRetention: 30,
+    ...rest,
+    capacity: parseCapacityConfig(JSON.stringify({ namePrefix: 'test', ...capacity })),
+  };
+  const scheduler = new CapacityScheduler(stack, 'Scheduler', props);
+  return { stack, scheduler, tables, template: Template.fromStack(stack) };
 };
 
 /** The logical id of a construct's CloudFormation resource (the construct itself, or its default child). */

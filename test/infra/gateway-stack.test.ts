@@ -1,8 +1,10 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { ENV, type HandlerName } from '../../lambdas/runtime/env-names';
 import { CACHE_PORT } from '../../lib/constructs/cache';
-import { BEDROCK_STATEMENT_SID, HANDLER_NAMES } from '../../lib/constructs/handlers';
+import { BEDROCK_STATEMENT_SID, HANDLER_NAMES, PROVISIONED_STATEMENT_SID } from '../../lib/constructs/handlers';
 import { ROUTE_KEYS } from '../../lib/constructs/websocket-api';
 import {
   actionsOf,
@@ -25,10 +27,11 @@ describe('gateway stack', () => {
   const functionResource = (name: HandlerName): Resource =>
     template.toJSON().Resources[logicalIdOf(fnOf(name))] as Resource;
   const statementsOf = (name: HandlerName): Statement[] => statementsOfRole(template, fnOf(name).role!);
-  const tableArnOutput = (table: 'sessions' | 'routingConfig' | 'orders'): string =>
+  type Table = 'sessions' | 'routingConfig' | 'orders' | 'calendar' | 'capacityState';
+  const tableArnOutput = (table: Table): string =>
     // The weak cross-stack reference reads the data stack's output named after the table's Arn attribute.
     logicalIdOf(synth.data.tables[table]);
-  const statementsOnTable = (name: HandlerName, table: 'sessions' | 'routingConfig' | 'orders'): Statement[] =>
+  const statementsOnTable = (name: HandlerName, table: Table): Statement[] =>
     statementsOf(name).filter((statement) => JSON.stringify(resourcesOf(statement)).includes(`${tableArnOutput(table)}Arn`));
 
   describe('WebSocket API', () => {
@@ -156,8 +159,16 @@ describe('gateway stack', () => {
         ],
       });
       expect(Object.keys(variables)).toEqual(
-        expect.arrayContaining([ENV.sessionsTable, ENV.routingTable, ENV.ordersTable]),
+        expect.arrayContaining([ENV.sessionsTable, ENV.routingTable, ENV.ordersTable, ENV.capacityTable]),
       );
+    });
+
+    it.each(['route', 'invoke'] as const)('passes %s the resolved capacity configuration, named for the stage', (name) => {
+      // Act
+      const variables = (functionResource(name).Properties.Environment as { Variables: Record<string, string> }).Variables;
+
+      // Assess
+      expect(parseCapacityConfig(variables[ENV.capacityConfig])).toEqual({ ...DEFAULT_CAPACITY_CONFIG, namePrefix: 'mangaassist-prod' });
     });
 
     it('gives each other function only the variables it reads', () => {
@@ -171,7 +182,8 @@ describe('gateway stack', () => {
       expect(appKeys('connect')).toEqual([ENV.sessionsTable]);
       expect(appKeys('disconnect')).toEqual([ENV.sessionsTable]);
       expect(appKeys('default')).toEqual([]);
-      expect(appKeys('route')).toEqual([ENV.modelCatalog, ENV.routingTable].sort());
+      expect(appKeys('route')).toEqual([ENV.capacityConfig, ENV.capacityTable, ENV.modelCatalog, ENV.routingTable].sort());
+      expect(appKeys('invoke')).not.toContain(ENV.calendarTable);
     });
 
     it('puts only invoke in the VPC, in the private subnets, wearing the cache client group', () => {
@@ -204,23 +216,34 @@ describe('gateway stack', () => {
     it("allows invoke exactly the catalog's inference profiles and foundation models, with the two invoke actions", () => {
       // Act
       const bedrock = statementsOf('invoke').filter((statement) => actionsOf(statement).some((action) => action.startsWith('bedrock:')));
+      const catalog = bedrock.find((statement) => statement.Sid === BEDROCK_STATEMENT_SID);
 
       // Assess
-      expect(bedrock).toHaveLength(1);
-      expect(bedrock[0]?.Sid).toBe(BEDROCK_STATEMENT_SID);
-      expect(bedrock[0]?.Effect).toBe('Allow');
-      expect(actionsOf(bedrock[0]!).sort()).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
-      expect((resourcesOf(bedrock[0]!) as string[]).sort()).toEqual(expectedBedrockArns);
+      expect(bedrock.map((statement) => statement.Sid).sort()).toEqual([BEDROCK_STATEMENT_SID, PROVISIONED_STATEMENT_SID].sort());
+      expect(catalog?.Effect).toBe('Allow');
+      expect(actionsOf(catalog!).sort()).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
+      expect((resourcesOf(catalog!) as string[]).sort()).toEqual(expectedBedrockArns);
     });
 
-    it('has no Bedrock wildcard anywhere in the stack', () => {
+    it("allows invoke the same two actions on this account's provisioned throughput, the scheduler's routing targets", () => {
+      // Act
+      const [provisioned] = statementsOf('invoke').filter((statement) => statement.Sid === PROVISIONED_STATEMENT_SID);
+
+      // Assess
+      expect(provisioned?.Effect).toBe('Allow');
+      expect(actionsOf(provisioned!).sort()).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
+      expect(resourcesOf(provisioned!)).toEqual(['arn:aws:bedrock:ap-northeast-1:123456789012:provisioned-model/*']);
+    });
+
+    it('has no Bedrock wildcard anywhere in the stack but the provisioned-model ARNs of this account and region', () => {
       // Act
       const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
 
       // Assess
       expect(policies).toContain('bedrock:InvokeModel');
       expect(policies).not.toMatch(/"bedrock:\*"|"bedrock:[A-Za-z]*\*"/);
-      expect(policies).not.toMatch(/arn:aws:bedrock:[^"]*\*/);
+      // (The policy's cdk-nag acknowledgement names the same ARN.)
+      expect(new Set(policies.match(/arn:aws:bedrock:[^"\]]*\*/g))).toEqual(new Set(['arn:aws:bedrock:ap-northeast-1:123456789012:provisioned-model/*']));
     });
 
     it.each(['connect', 'disconnect', 'route', 'default'] as const)('gives %s no Bedrock access', (name) => {
@@ -273,7 +296,7 @@ describe('gateway stack', () => {
       expect(actions).not.toContain('dynamodb:Query');
     });
 
-    it('gives route read-only access to RoutingConfig and nothing else on tables', () => {
+    it('gives route read-only access to RoutingConfig and no access to Sessions, Orders or the calendar', () => {
       // Act
       const actions = statementsOnTable('route', 'routingConfig').flatMap(actionsOf);
 
@@ -282,6 +305,20 @@ describe('gateway stack', () => {
       expect(actions).not.toContain('dynamodb:PutItem');
       expect(statementsOnTable('route', 'sessions')).toEqual([]);
       expect(statementsOnTable('route', 'orders')).toEqual([]);
+      expect(statementsOnTable('route', 'calendar')).toEqual([]);
+    });
+
+    it('gives invoke read/write on the capacity state (mitigation) and route read-only, neither the calendar', () => {
+      // Act
+      const invoke = statementsOnTable('invoke', 'capacityState').flatMap(actionsOf);
+      const route = statementsOnTable('route', 'capacityState').flatMap(actionsOf);
+
+      // Assess
+      expect(invoke).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
+      expect(route).toContain('dynamodb:GetItem');
+      expect(route).not.toContain('dynamodb:PutItem');
+      for (const name of HANDLER_NAMES) expect(statementsOnTable(name, 'calendar')).toEqual([]);
+      for (const name of ['connect', 'disconnect', 'default'] as const) expect(statementsOnTable(name, 'capacityState')).toEqual([]);
     });
 
     it('gives invoke read/write on Sessions and read-only on RoutingConfig and Orders', () => {
@@ -313,6 +350,80 @@ describe('gateway stack', () => {
         expect(resourcesOf(logs[0]!)).toEqual([{ 'Fn::GetAtt': [logGroupId, 'Arn'] }]);
         expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain('AWSLambdaBasicExecutionRole');
       }
+    });
+  });
+
+  describe('alarms', () => {
+    type AlarmResource = { Properties: Record<string, unknown> };
+    const alarmNamed = (name: string): Record<string, unknown> => {
+      const found = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as AlarmResource[]).find(
+        (alarm) => alarm.Properties.AlarmName === name,
+      );
+      if (!found) throw new Error(`no alarm named ${name}`);
+      return found.Properties;
+    };
+
+    it('has exactly the serving rows: Bedrock throttles per tier, queue wait, token plan', () => {
+      // Act
+      const names = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as AlarmResource[]).map((alarm) => alarm.Properties.AlarmName);
+
+      // Assess
+      expect(names.sort()).toEqual([
+        'mangaassist-prod-bedrock-throttles-haiku',
+        'mangaassist-prod-bedrock-throttles-sonnet',
+        'mangaassist-prod-queue-wait',
+        'mangaassist-prod-token-plan-exceeded',
+      ]);
+    });
+
+    it.each(['haiku', 'sonnet'] as const)('alarms on any AWS/Bedrock InvocationThrottles of the %s model in one 1-minute period', (tier) => {
+      // Assess
+      expect(alarmNamed(`mangaassist-prod-bedrock-throttles-${tier}`)).toMatchObject({
+        Namespace: 'AWS/Bedrock',
+        MetricName: 'InvocationThrottles',
+        Dimensions: [{ Name: 'ModelId', Value: MODEL_CATALOGS.current[tier].modelId }],
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmDescription: expect.stringMatching(/ > 0 for 1 period of 1 min\. Runbook: docs\/runbooks\/bedrock-throttles\.md$/),
+      });
+    });
+
+    it('alarms on QueueWaitMs p99 above 300 ms for 3 of 3 minutes', () => {
+      // Assess
+      expect(alarmNamed('mangaassist-prod-queue-wait')).toMatchObject({
+        Namespace: 'MangaAssist',
+        MetricName: 'QueueWaitMs',
+        Dimensions: [{ Name: 'service', Value: 'mangaassist-gateway' }],
+        ExtendedStatistic: 'p99',
+        Period: 60,
+        Threshold: 300,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+        AlarmDescription: expect.stringMatching(/Runbook: docs\/runbooks\/queue-wait\.md$/),
+      });
+    });
+
+    it('alarms on any TokenPlanExceeded in a 5-minute period', () => {
+      // Assess
+      expect(alarmNamed('mangaassist-prod-token-plan-exceeded')).toMatchObject({
+        Namespace: 'MangaAssist',
+        MetricName: 'TokenPlanExceeded',
+        Dimensions: [{ Name: 'service', Value: 'mangaassist-gateway' }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        AlarmDescription: expect.stringMatching(/Runbook: docs\/runbooks\/token-plan\.md$/),
+      });
     });
   });
 

@@ -1,7 +1,9 @@
 import { App } from 'aws-cdk-lib';
+import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
-import { bedrockInvokeResources } from '../../lib/bedrock-iam';
-import { ParametersError, parseParameters, readParameters, resolveModelCatalog } from '../../lib/parameters';
+import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
+import { bedrockInvokeResources, provisionableModelArns } from '../../lib/bedrock-iam';
+import { ParametersError, parseParameters, readParameters, resolveCapacityConfig, resolveModelCatalog } from '../../lib/parameters';
 import { makeParams } from './fixture';
 
 const parseError = (raw: unknown): string => {
@@ -29,6 +31,7 @@ describe('deploy parameters', () => {
       natGateways: 1,
       cacheNodeType: 'cache.t4g.small',
       tableRemovalPolicy: 'retain',
+      capacitySchedulerEnabled: true,
     });
   });
 
@@ -156,6 +159,135 @@ describe('resolveModelCatalog', () => {
 
     // Assess
     expect(message).toMatch(/modelOverrides\.haiku: modelId "jp\.anthropic\.claude-haiku-4-5-20251001-v1:0" is not the foundation model/);
+  });
+});
+
+describe('capacity parameter', () => {
+  const goodWindows = [
+    { name: 'night', from: '00:00', to: '08:00', expectedTps: { haiku: 100, sonnet: 100 } },
+    { name: 'day', from: '08:00', to: '00:00', expectedTps: { haiku: 5000, sonnet: 9000 } },
+  ];
+
+  it('resolves to the embedded defaults with a per-stage name prefix when absent', () => {
+    // Act
+    const capacity = resolveCapacityConfig(makeParams({ stageName: 'staging' }));
+
+    // Assess
+    expect(capacity).toEqual({ ...DEFAULT_CAPACITY_CONFIG, namePrefix: 'mangaassist-staging' });
+  });
+
+  it('merges fields over the defaults exactly as the Lambdas merge CAPACITY_CONFIG', () => {
+    // Prepare
+    const patch = { windows: goodWindows, tiers: { sonnet: { maxUnits: 12 } }, mitigation: { cacheTtlSeconds: 600 }, namePrefix: 'shop-a' };
+
+    // Act
+    const capacity = resolveCapacityConfig(makeParams({ capacity: patch }));
+
+    // Assess
+    expect(capacity).toEqual(parseCapacityConfig(JSON.stringify(patch)));
+    expect(capacity.tiers.sonnet).toEqual({ ...DEFAULT_CAPACITY_CONFIG.tiers.sonnet, maxUnits: 12 });
+    expect(capacity.tiers.haiku).toEqual(DEFAULT_CAPACITY_CONFIG.tiers.haiku);
+    expect(capacity.mitigation).toEqual({ ...DEFAULT_CAPACITY_CONFIG.mitigation, cacheTtlSeconds: 600 });
+    expect(capacity.namePrefix).toBe('shop-a');
+  });
+
+  it('lists every problem of a bad window, each on its own line, with the other bad fields', () => {
+    // Act
+    const message = parseError({
+      stageName: 'bad stage!',
+      capacity: { windows: [{ name: 'evening', from: '25:00', to: '02:00', expectedTps: { haiku: 1, sonnet: 1 } }] },
+    });
+
+    // Assess
+    expect(message).toMatch(/3 problem\(s\):/);
+    expect(message).toMatch(/^ {2}- stageName: /m);
+    expect(message).toMatch(/^ {2}- capacity: window "evening": from and to must be HH:MM times$/m);
+    expect(message).toMatch(/^ {2}- capacity: no window covers 00:00 JST$/m);
+  });
+
+  it('rejects overlapping windows', () => {
+    // Act
+    const message = parseError({ capacity: { windows: [...goodWindows, { ...goodWindows[0]!, name: 'also-night' }] } });
+
+    // Assess
+    expect(message).toMatch(/^ {2}- capacity: windows "night" and "also-night" overlap$/m);
+  });
+
+  it('names an unknown intent in demoteIntents and every other bad field of the patch', () => {
+    // Act
+    const message = parseError({ capacity: { mitigation: { demoteIntents: ['greeting', 'faq'] }, provisioningLeadMs: -1, tiers: { opus: {} } } });
+
+    // Assess
+    expect(message).toMatch(/^ {2}- capacity: mitigation\.demoteIntents\.1: Invalid option: expected one of "greeting"/m);
+    expect(message).toMatch(/^ {2}- capacity: provisioningLeadMs: /m);
+    expect(message).toMatch(/^ {2}- capacity: tiers: Unrecognized key: "opus"$/m);
+  });
+
+  it('rejects misspelt keys inside tiers, mitigation, scaleUp and windows instead of ignoring them', () => {
+    // Act
+    const message = parseError({
+      capacity: {
+        windows: goodWindows.map((entry, index) => (index === 0 ? { ...entry, expectedTps: { ...entry.expectedTps, opus: 1 } } : entry)),
+        tiers: { haiku: { maxunits: 3 } },
+        mitigation: { cacheTTLSeconds: 600 },
+        scaleUp: { step: 1 },
+      },
+    });
+
+    // Assess
+    expect(message).toMatch(/4 problem\(s\):/);
+    expect(message).toMatch(/^ {2}- capacity: windows\.0\.expectedTps: Unrecognized key: "opus"$/m);
+    expect(message).toMatch(/^ {2}- capacity: tiers\.haiku: Unrecognized key: "maxunits"$/m);
+    expect(message).toMatch(/^ {2}- capacity: mitigation: Unrecognized key: "cacheTTLSeconds"$/m);
+    expect(message).toMatch(/^ {2}- capacity: scaleUp: Unrecognized key: "step"$/m);
+  });
+
+  it('rejects a capacity parameter that is not an object', () => {
+    // Act
+    const message = parseError({ capacity: ['windows'] });
+
+    // Assess
+    expect(message).toMatch(/^ {2}- capacity: /m);
+  });
+
+  it('rejects a stage whose default name prefix the control plane cannot use, and says how to fix it', () => {
+    // Act
+    const message = parseError({ stageName: 'release_candidate' });
+
+    // Assess
+    expect(message).toMatch(
+      /^ {2}- capacity\.namePrefix: the default "mangaassist-release_candidate" \(from stageName\) is not usable .*; set capacity\.namePrefix explicitly$/m,
+    );
+  });
+
+  it('accepts that stage with an explicit name prefix', () => {
+    // Act
+    const capacity = resolveCapacityConfig(makeParams({ stageName: 'release_candidate', capacity: { namePrefix: 'mangaassist-rc' } }));
+
+    // Assess
+    expect(capacity.namePrefix).toBe('mangaassist-rc');
+  });
+
+  it('turns the scheduler off only when asked', () => {
+    // Act
+    const params = parseParameters({ capacitySchedulerEnabled: false });
+
+    // Assess
+    expect(params.capacitySchedulerEnabled).toBe(false);
+    expect(parseError({ capacitySchedulerEnabled: 'no' })).toMatch(/^ {2}- capacitySchedulerEnabled: /m);
+  });
+});
+
+describe('provisionableModelArns', () => {
+  it("names each tier's foundation model in the stack region only, once", () => {
+    // Act
+    const arns = provisionableModelArns(MODEL_CATALOGS.current, { partition: 'aws', region: 'ap-northeast-1', account: '123456789012' });
+
+    // Assess
+    expect(arns.sort()).toEqual([
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+      'arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ]);
   });
 });
 

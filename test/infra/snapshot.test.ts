@@ -26,6 +26,15 @@ describe('stack snapshots', () => {
     expect(template).toMatchSnapshot();
   });
 
+  it('matches the capacity stack snapshot, asset hashes masked', () => {
+    // Prepare
+    const template = synth.capacityTemplate.toJSON();
+
+    // Assess
+    expect(JSON.stringify(template)).toMatch(ASSET_HASH);
+    expect(template).toMatchSnapshot();
+  });
+
   it('masks every asset hash in the template, including each Lambda code location', () => {
     // Prepare
     const hashed: string[] = [];
