@@ -1,7 +1,7 @@
 /**
  * Cold-start benchmark of the Lambda bundles (`npm run bench:coldstart`; BENCH_RUNS=n, default 7).
  *
- * For each handler of HANDLER_ENTRIES: bundle it with the very esbuild settings the stack deploys
+ * For each handler of HANDLER_ENTRIES and SCHEDULED_ENTRIES: bundle it with the very esbuild settings the stack deploys
  * (lib/bundling.ts), report the minified size and which AWS SDK clients it contains, then start a fresh
  * `node` process N times that requires the bundle with the environment a deployed function has, and time
  * the module init (the require) inside that process. Each run is done with and without
@@ -15,9 +15,10 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { HANDLER_ENTRIES, type HandlerName } from '../lambdas/runtime/env-names';
+import { HANDLER_ENTRIES, SCHEDULED_ENTRIES, type HandlerName, type ScheduledName } from '../lambdas/runtime/env-names';
 import { ESBUILD_OPTIONS, REPO_ROOT, entryPath } from '../lib/bundling';
-import { HANDLER_SPECS, RUNTIME_ENVIRONMENT, handlerEnvironment } from '../lib/handler-specs';
+import { DEFAULT_CAPACITY_CONFIG } from '../lambdas/core/capacity/config';
+import { HANDLER_SPECS, RUNTIME_ENVIRONMENT, SCHEDULED_SPECS, handlerEnvironment, scheduledEnvironment } from '../lib/handler-specs';
 import { parseParameters, resolveModelCatalog } from '../lib/parameters';
 
 const OUT_DIR = path.join(REPO_ROOT, '.bench', 'coldstart');
@@ -38,8 +39,12 @@ process.stdout.write(JSON.stringify({ initMs }));
 process.exit(0);
 `;
 
+type FunctionName = HandlerName | ScheduledName;
+const ENTRIES: Readonly<Record<FunctionName, string>> = { ...HANDLER_ENTRIES, ...SCHEDULED_ENTRIES };
+const isScheduled = (name: FunctionName): name is ScheduledName => name in SCHEDULED_ENTRIES;
+
 interface Bundle {
-  readonly name: HandlerName;
+  readonly name: FunctionName;
   readonly file: string;
   readonly sizeKb: number;
   readonly mapKb: number;
@@ -52,13 +57,13 @@ const packageOf = (input: string): string | undefined => {
   return match?.[1];
 };
 
-const bundle = async (name: HandlerName): Promise<Bundle> => {
+const bundle = async (name: FunctionName): Promise<Bundle> => {
   const file = path.join(OUT_DIR, name, 'index.js');
   const result = await build({
     ...ESBUILD_OPTIONS,
     mainFields: [...ESBUILD_OPTIONS.mainFields],
     external: [...ESBUILD_OPTIONS.external],
-    entryPoints: [entryPath(HANDLER_ENTRIES[name])],
+    entryPoints: [entryPath(ENTRIES[name])],
     outfile: file,
     bundle: true,
     metafile: true,
@@ -91,26 +96,28 @@ const bundle = async (name: HandlerName): Promise<Bundle> => {
 };
 
 /** The environment of the deployed function: fake table names, the default catalog, a cache nobody listens on. */
-const deployedEnvironment = (name: HandlerName, sourceMaps: boolean): NodeJS.ProcessEnv => {
+const deployedEnvironment = (name: FunctionName, sourceMaps: boolean): NodeJS.ProcessEnv => {
   const params = parseParameters(undefined);
   const { NODE_OPTIONS, ...runtime } = RUNTIME_ENVIRONMENT;
+  const values = {
+    tableNames: { sessions: 'bench-sessions', routingConfig: 'bench-routing-config', orders: 'bench-orders', calendar: 'bench-calendar', capacityState: 'bench-capacity' },
+    modelCatalogJson: JSON.stringify(resolveModelCatalog(params)),
+    // Port 1 on loopback: init must not connect (ioredis is lazy); a connect attempt would show as an error.
+    redisUrl: 'rediss://127.0.0.1:1',
+    dailyBudgetUsd: params.dailyBudgetUsd,
+    capacityConfigJson: JSON.stringify(DEFAULT_CAPACITY_CONFIG),
+  };
   return {
     PATH: process.env.PATH,
     AWS_REGION: params.region,
     AWS_DEFAULT_REGION: params.region,
     AWS_LAMBDA_FUNCTION_NAME: `mangaassist-${name}`,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(HANDLER_SPECS[name].memoryMb),
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(isScheduled(name) ? SCHEDULED_SPECS[name].memoryMb : HANDLER_SPECS[name].memoryMb),
     // Nothing at init may reach for credentials or the network; make sure IMDS is not even tried.
     AWS_EC2_METADATA_DISABLED: 'true',
     ...runtime,
     ...(sourceMaps && NODE_OPTIONS !== undefined && { NODE_OPTIONS }),
-    ...handlerEnvironment(name, {
-      tableNames: { sessions: 'bench-sessions', routingConfig: 'bench-routing-config', orders: 'bench-orders' },
-      modelCatalogJson: JSON.stringify(resolveModelCatalog(params)),
-      // Port 1 on loopback: init must not connect (ioredis is lazy); a connect attempt would show as an error.
-      redisUrl: 'rediss://127.0.0.1:1',
-      dailyBudgetUsd: params.dailyBudgetUsd,
-    }),
+    ...(isScheduled(name) ? scheduledEnvironment(name, values) : handlerEnvironment(name, values)),
   };
 };
 
@@ -146,7 +153,7 @@ const table = (header: readonly string[], rows: readonly (readonly string[])[], 
 const main = async (): Promise<void> => {
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
-  const names = Object.keys(HANDLER_ENTRIES) as HandlerName[];
+  const names = Object.keys(ENTRIES) as FunctionName[];
 
   console.log(`cold start: ${runs} fresh node processes per handler and mode; node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}`);
   console.log(`esbuild: ${JSON.stringify(ESBUILD_OPTIONS)}\n`);
