@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CATALOG_PROFILES, MODEL_CATALOGS, type ModelCatalog, type ModelSpec } from '../lambdas/core/catalog';
-import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../lambdas/core/capacity/config';
+import type { CapacityConfig } from '../lambdas/core/capacity/config';
 import { TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
 
@@ -148,37 +148,19 @@ const stripUndefined = <T extends object>(value: T): Partial<T> =>
 const CAPACITY_PROBLEMS_PREFIX = 'invalid capacity configuration: ';
 
 /**
- * What is wrong with a capacity patch, one sentence per problem: what parseCapacityConfig (the Lambdas' own
- * parser) finds, which it reports in one message joined by "; " (split back here so each is its own line), and
- * before that any misspelt key inside `tiers`, `mitigation`, `scaleUp` or `windows`, which that parser drops
- * without a word (its nested objects strip unknown keys): a deploy parameter that silently does nothing is a
- * mistake found in an incident.
+ * What is wrong with a capacity patch, one sentence per problem: what parseCapacityConfig (the Lambdas' own parser,
+ * strict about misspelt keys at every level) finds, reported in one message joined by "; " and split back here so
+ * each is its own line.
  */
 function capacityProblems(patch: Readonly<Record<string, unknown>>): string[] {
-  const unknown = (['tiers', 'mitigation', 'scaleUp', 'windows'] as const).flatMap((key) =>
-    patch[key] === undefined ? [] : unknownKeys(patch[key], DEFAULT_CAPACITY_CONFIG[key], key),
-  );
   try {
     parseCapacityConfig(JSON.stringify(patch));
-    return unknown;
+    return [];
   } catch (error) {
     if (!(error instanceof CapacityConfigError)) throw error;
     const message = error.message.startsWith(CAPACITY_PROBLEMS_PREFIX) ? error.message.slice(CAPACITY_PROBLEMS_PREFIX.length) : error.message;
-    return [...unknown, ...message.split('; ')];
+    return message.split('; ');
   }
-}
-
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Keys of `value` that `template` (the defaults' shape) does not have, at any depth, as `path: Unrecognized key`. */
-function unknownKeys(value: unknown, template: unknown, path: string): string[] {
-  if (Array.isArray(value) && Array.isArray(template) && template.length > 0) {
-    return value.flatMap((item: unknown, index) => unknownKeys(item, template[0], `${path}.${index}`));
-  }
-  if (!isRecord(value) || !isRecord(template)) return [];
-  return Object.entries(value).flatMap(([key, field]) =>
-    key in template ? unknownKeys(field, template[key], `${path}.${key}`) : [`${path}: Unrecognized key: "${key}"`],
-  );
 }
 
 /** Per stage, so two stages in one account manage disjoint sets of provisioned throughput (and alarm names). */

@@ -8,7 +8,7 @@ const nonNegative = () => z.number().check(z.gte(0));
 const share = () => z.number().check(z.gte(0), z.lte(1));
 const positiveInt = () => z.int().check(z.positive());
 
-const tierCapacity = z.object({
+const tierCapacity = z.strictObject({
   unitTokensPerSecond: z.number().check(z.positive()),
   unitHourlyUsd: nonNegative(),
   targetUtilization: z.number().check(z.gt(0), z.lte(1)),
@@ -19,18 +19,18 @@ const tierCapacity = z.object({
 
 const capacityConfig = z.object({
   windows: z.array(
-    z.object({
+    z.strictObject({
       name: z.string().check(z.minLength(1)),
       from: z.string(),
       to: z.string(),
-      expectedTps: z.object({ haiku: nonNegative(), sonnet: nonNegative() }),
+      expectedTps: z.strictObject({ haiku: nonNegative(), sonnet: nonNegative() }),
     }),
   ),
-  tiers: z.object({ haiku: tierCapacity, sonnet: tierCapacity }),
+  tiers: z.strictObject({ haiku: tierCapacity, sonnet: tierCapacity }),
   provisioningLeadMs: z.int().check(z.gte(0)),
   drainMs: z.int().check(z.gte(0)),
   namePrefix: z.string().check(z.regex(/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/, 'must be 1-32 letters, digits or single hyphens')),
-  mitigation: z.object({
+  mitigation: z.strictObject({
     cacheTtlSeconds: positiveInt(),
     demoteIntents: z.array(z.enum(INTENTS)),
     throttleRateThreshold: z.number().check(z.gt(0), z.lte(1)),
@@ -38,7 +38,7 @@ const capacityConfig = z.object({
     windowMs: positiveInt(),
     autoDurationMs: positiveInt(),
   }),
-  scaleUp: z.object({ stepShare: z.number().check(z.gt(0), z.lte(4)), durationMs: positiveInt() }),
+  scaleUp: z.strictObject({ stepShare: z.number().check(z.gt(0), z.lte(4)), durationMs: positiveInt() }),
   tokenPlan: z.partialRecord(z.enum(INTENTS), positiveInt()),
 });
 
@@ -64,7 +64,9 @@ export const parseCapacityConfig = (json: string | undefined): CapacityConfig =>
   const merged = {
     ...base,
     ...patch,
+    // Unknown tiers stay in, so the strict schema names them instead of dropping them.
     tiers: {
+      ...((patch.tiers as object | undefined) ?? {}),
       haiku: { ...base.tiers.haiku, ...((patch.tiers as { haiku?: object } | undefined)?.haiku ?? {}) },
       sonnet: { ...base.tiers.sonnet, ...((patch.tiers as { sonnet?: object } | undefined)?.sonnet ?? {}) },
     },

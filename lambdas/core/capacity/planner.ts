@@ -2,7 +2,7 @@ import type { ModelCatalog } from '../catalog';
 import { TIERS, isModelTier, type ModelTier } from '../vocabulary';
 import { activeOccurrences, occurrences, type CalendarEvent } from './calendar';
 import type { CapacityConfig, ScheduleWindow, TierCapacity } from './config';
-import { DAY_MS, MINUTE_MS, jstMidnight, jstMinuteOfDay, parseClockTime } from './jst';
+import { DAY_MS, MINUTE_MS, formatClockTime, jstMidnight, jstMinuteOfDay, parseClockTime } from './jst';
 
 export const MODEL_TIERS: readonly ModelTier[] = TIERS.filter(isModelTier);
 
@@ -51,20 +51,26 @@ export const scheduleProblems = (config: CapacityConfig): string[] => {
       problems.push(`window "${window.name}": from and to must be HH:MM times`);
       continue;
     }
-    for (let minute = from; minute !== to; minute = (minute + 1) % covered.length) {
+    const overlapping = new Set<string>();
+    // from === to is a whole day.
+    for (let minute = from, first = true; first || minute !== to; minute = (minute + 1) % covered.length, first = false) {
       const other = covered[minute];
-      if (other !== undefined && other !== window.name) {
-        problems.push(`windows "${other}" and "${window.name}" overlap`);
-        break;
-      }
-      covered[minute] = window.name;
+      if (other === undefined) covered[minute] = window.name;
+      else if (other !== window.name) overlapping.add(other);
     }
+    for (const other of overlapping) problems.push(`windows "${other}" and "${window.name}" overlap`);
     for (const tier of MODEL_TIERS) {
       if (!(window.expectedTps[tier] >= 0)) problems.push(`window "${window.name}": expectedTps.${tier} must be a number >= 0`);
     }
   }
-  const gap = covered.indexOf(undefined);
-  if (gap >= 0) problems.push(`no window covers ${String(Math.floor(gap / 60)).padStart(2, '0')}:${String(gap % 60).padStart(2, '0')} JST`);
+  const day = covered.length;
+  const gapStart = covered.findIndex((name, minute) => name === undefined && covered[(minute + day - 1) % day] !== undefined);
+  if (covered.every((name) => name === undefined)) problems.push('no window covers any time of the day');
+  else if (gapStart >= 0) {
+    let gapEnd = gapStart;
+    while (covered[gapEnd % day] === undefined) gapEnd += 1;
+    problems.push(`no window covers ${formatClockTime(gapStart)}-${formatClockTime(gapEnd % day)} JST`);
+  }
   for (const tier of MODEL_TIERS) {
     const t = config.tiers[tier];
     if (!(t.unitTokensPerSecond > 0)) problems.push(`${tier}.unitTokensPerSecond must be > 0`);

@@ -119,7 +119,7 @@ describe('schedule validation', () => {
       { name: 'evening', from: '17:00', to: '23:00', expectedTps: { haiku: 1, sonnet: 1 } },
     ];
     const problems = scheduleProblems({ ...DEFAULT_CAPACITY_CONFIG, windows });
-    expect(problems).toEqual(expect.arrayContaining(['windows "day" and "evening" overlap', 'no window covers 00:00 JST']));
+    expect(problems).toEqual(expect.arrayContaining(['windows "day" and "evening" overlap', 'no window covers 23:00-06:00 JST']));
   });
 
   it('accepts the default schedule', () => {
