@@ -20,13 +20,15 @@ describe('parseCapacityConfig', () => {
       mitigation: { demoteIntents: ['faq'] },
       windows: [{ name: 'day', from: '06:00', to: '18:00', expectedTps: { haiku: 1, sonnet: 1 } }],
     };
-    let message = '';
-    try {
-      parseCapacityConfig(JSON.stringify(bad));
-    } catch (error) {
-      expect(error).toBeInstanceOf(CapacityConfigError);
-      message = (error as Error).message;
-    }
+    const thrown = ((): unknown => {
+      try {
+        return parseCapacityConfig(JSON.stringify(bad));
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(CapacityConfigError);
+    const message = (thrown as Error).message;
     expect(message).toMatch(/drainMs/);
     expect(message).toMatch(/tiers\.sonnet.*maxUnit/);
     expect(message).toMatch(/mitigation\.demoteIntents\.0/);
