@@ -14,9 +14,6 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { makeReconcileHandler } from '../lambdas/handlers/capacity';
 import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../lambdas/core/capacity/config';
 import type { ServerFrame } from '../lambdas/core/protocol';
-import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-control';
-import { DynamoCalendarStore } from '../lambdas/adapters/dynamodb-capacity';
-import { createBedrockControlClient } from '../lambdas/runtime/clients/bedrock-control';
 import { createDocumentClient } from '../lambdas/runtime/clients/dynamodb';
 import { systemClock } from '../lambdas/runtime/system';
 import { consoleLog } from '../local/console-log';
@@ -118,16 +115,9 @@ const main = async (): Promise<void> => {
   const scheduler = stack.scheduler;
   if (!scheduler) throw new Error('the local stack started without its scheduler');
   const documents = createDocumentClient({ region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS, endpoint: stack.dynamo.endpoint });
-  const reconcile = makeReconcileHandler({
-    control: new BedrockCapacityControl(createBedrockControlClient({ region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS, endpoint: stack.bedrock.url })),
-    state: stack.capacityState,
-    calendar: new DynamoCalendarStore(documents, stack.tables.calendar),
-    catalog: stack.catalog,
-    config: BENCH_CAPACITY,
-    clock: systemClock,
-    log,
-    metrics: stack.metrics,
-  });
+  if (!stack.capacityDeps) throw new Error('the local stack started without its capacity dependencies');
+  // The utilisation alarm's action, as in AWS: the reconcile handler with a CloudWatch alarm event.
+  const reconcile = makeReconcileHandler({ ...stack.capacityDeps, clock: systemClock });
   try {
     // The seeds' setup: FAQ routed to Sonnet; one sonnet unit provisioned and serving before the night starts.
     await documents.send(new PutCommand({ TableName: stack.tables.routing, Item: { intent: 'shipping_info', tier: 'sonnet', locked: false } }));

@@ -15,7 +15,7 @@ export class FastClock implements Clock {
   private readonly realStart: number;
 
   constructor(
-    private readonly start: number,
+    private start: number,
     readonly speed: number,
     private readonly real: Clock,
   ) {
@@ -24,6 +24,11 @@ export class FastClock implements Clock {
 
   now(): number {
     return this.start + (this.real.now() - this.realStart) * this.speed;
+  }
+
+  /** Jumps ahead (tests: from the evening to the night without waiting for it). */
+  advance(ms: number): void {
+    this.start += ms;
   }
 }
 

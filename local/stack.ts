@@ -7,6 +7,7 @@ import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '
 import { MemoryStore } from '../lambdas/adapters/memory-store';
 import { createRedisClient, RedisStore } from '../lambdas/adapters/redis-store';
 import type { AnswerOptions } from '../lambdas/app/answer-message';
+import type { ReconcileDeps } from '../lambdas/app/capacity/reconcile-capacity';
 import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../lambdas/core/capacity/config';
 import { MODEL_CATALOGS, type CatalogProfile, type ModelCatalog } from '../lambdas/core/catalog';
 import { makeConnectHandler } from '../lambdas/handlers/connect';
@@ -65,6 +66,10 @@ export interface LocalStack {
   readonly capacityState: DynamoCapacityStateStore;
   /** Present when `capacityScheduler` was asked for. */
   readonly scheduler?: LocalScheduler;
+  /** What the scheduler runs the reconciler and health check with (present with `capacityScheduler`). */
+  readonly capacityDeps?: ReconcileDeps;
+  /** The scheduler's and the control plane's clock, when it is not the stack's own (a speed or a start was given). */
+  readonly capacityClock?: FastClock;
   /** Table names in dynalite by logical name (Sessions, RoutingConfig, Orders, CapacityState, EventCalendar). */
   readonly tables: { readonly sessions: string; readonly routing: string; readonly orders: string; readonly capacity: string; readonly calendar: string };
   close(): Promise<void>;
@@ -93,11 +98,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const speed = options.capacityScheduler?.speed ?? 1;
     // The scheduler and the control plane share one clock, so a fast day still sees provisioning take its time.
     const startAt = options.capacityScheduler?.startAt;
-    const capacityClock = speed > 1 || startAt !== undefined ? new FastClock(startAt ?? clock.now(), speed, clock) : clock;
+    const fastClock = speed > 1 || startAt !== undefined ? new FastClock(startAt ?? clock.now(), speed, clock) : undefined;
+    const capacityClock: Clock = fastClock ?? clock;
     const bedrock = await startLocalBedrock({
       // A make-before-break change holds the old and the new throughput at once: room for twice the maximum.
       maxNoCommitmentUnitsPerModel: 2 * Math.max(capacityConfig.tiers.haiku.maxUnits, capacityConfig.tiers.sonnet.maxUnits),
-      ...(capacityClock !== clock && { now: () => capacityClock.now(), creationDelayMs: 10 * 60_000 }),
+      ...(fastClock && { now: () => fastClock.now(), creationDelayMs: 10 * 60_000 }),
       ...options.bedrock,
     });
     closers.push(() => bedrock.close());
@@ -176,26 +182,25 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     closers.push(() => emulator.close());
 
     let scheduler: LocalScheduler | undefined;
+    let capacityDeps: ReconcileDeps | undefined;
     if (options.capacityScheduler) {
       const controlClient = createBedrockControlClient({ ...clientOptions, endpoint: bedrock.url });
       closers.push(async () => controlClient.destroy());
-      const runner = startLocalScheduler(
-        {
-          control: new BedrockCapacityControl(controlClient, capacityClock),
-          state: capacityState,
-          calendar: new DynamoCalendarStore(documents, tables.calendar, clock),
-          catalog,
-          config: capacityConfig,
-          clock: capacityClock,
-          log,
-          metrics,
-        },
-        options.capacityScheduler,
-      );
+      capacityDeps = {
+        control: new BedrockCapacityControl(controlClient, capacityClock),
+        state: capacityState,
+        calendar: new DynamoCalendarStore(documents, tables.calendar, clock),
+        catalog,
+        config: capacityConfig,
+        clock: capacityClock,
+        log,
+        metrics,
+      };
+      const runner = startLocalScheduler(capacityDeps, options.capacityScheduler);
       closers.push(() => runner.stop());
       scheduler = runner;
     }
-    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, capacityState, ...(scheduler && { scheduler }), tables, close: closeAll };
+    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
