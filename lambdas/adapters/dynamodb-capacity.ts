@@ -5,7 +5,7 @@ import type { MitigationState } from '../core/capacity/mitigation';
 import { MODEL_TIERS, type ScaleUp } from '../core/capacity/planner';
 import { onDemandTarget, type PendingChange, type ServingTarget, type TierTarget } from '../core/capacity/reconcile';
 import type { ModelTier } from '../core/vocabulary';
-import type { CalendarStore, CapacityStateStore, Clock, ServingState } from '../ports';
+import type { CalendarListing, CalendarStore, CapacityStateStore, Clock, RejectedCalendarRow, ServingState } from '../ports';
 
 /**
  * The capacity ports over DynamoDB (lib-dynamodb's DocumentClient). Item layouts are documented with the tables in
@@ -304,17 +304,12 @@ const mitigationItem = (state: MitigationState): Item => ({
 });
 
 /** A calendar row that cannot be planned from: skipped by `list()`, reported by `listWithProblems()`. */
-export interface RejectedCalendarRow {
-  /** The row's `id` as stored. */
-  readonly id: string;
-  readonly problems: readonly string[];
+export interface RejectedCalendarItem extends RejectedCalendarRow {
   readonly item: Readonly<Item>;
 }
 
-export interface CalendarListing {
-  /** The valid events, by id. */
-  readonly events: CalendarEvent[];
-  readonly rejected: RejectedCalendarRow[];
+export interface CalendarItemListing extends CalendarListing {
+  readonly rejected: RejectedCalendarItem[];
 }
 
 /** `2026-12-24T18:00:00+09:00`; milliseconds only when there are some, so the row reads back to the same instant. */
@@ -372,10 +367,10 @@ export class DynamoCalendarStore implements CalendarStore {
   }
 
   /** Every row, all pages: the valid ones as events, the others with the reasons they were rejected. */
-  async listWithProblems(): Promise<CalendarListing> {
+  async listWithProblems(): Promise<CalendarItemListing> {
     const items = await scanAll(this.documents, { TableName: this.tableName, ConsistentRead: true });
     const events: CalendarEvent[] = [];
-    const rejected: RejectedCalendarRow[] = [];
+    const rejected: RejectedCalendarItem[] = [];
     for (const item of items) {
       const parsed = parseCalendarItem(item);
       if ('event' in parsed) events.push(parsed.event);

@@ -70,8 +70,22 @@ export interface CapacityStateStore {
   addScaleUp(scaleUp: ScaleUp): Promise<void>;
 }
 
+/** A calendar row that cannot be planned from (operators edit the table): skipped, and reported. */
+export interface RejectedCalendarRow {
+  readonly id: string;
+  readonly problems: readonly string[];
+}
+
+export interface CalendarListing {
+  readonly events: CalendarEvent[];
+  readonly rejected: readonly RejectedCalendarRow[];
+}
+
 export interface CalendarStore {
+  /** The valid events. */
   list(): Promise<CalendarEvent[]>;
+  /** The valid events and every row that was skipped, with why. */
+  listWithProblems(): Promise<CalendarListing>;
   /** Adds an event; throws CalendarError if the id exists (conditional write). */
   add(event: CalendarEvent): Promise<void>;
   /** False when there was no such event. */

@@ -166,8 +166,9 @@ const calendarCommand = async (deps: CapacityCliDeps, args: readonly string[]): 
   if (sub === 'list') {
     parse(rest, {});
     const { calendar } = await deps.stores();
-    const stored = await calendar.list();
+    const { events: stored, rejected } = await calendar.listWithProblems();
     for (const event of calendarOrDefault(stored)) json(deps, { ...describeEvent(event), source: stored.includes(event) ? 'table' : 'default' });
+    for (const row of rejected) json(deps, { id: row.id, source: 'table', skipped: row.problems });
     return;
   }
   if (sub === 'add') {

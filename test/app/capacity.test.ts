@@ -6,7 +6,7 @@ import { parseInstant } from '../../lambdas/core/capacity/jst';
 import { makeReconcileHandler } from '../../lambdas/handlers/capacity';
 import { RecordingMetrics } from '../../local/console-log';
 import { FakeCapacityControl, MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { ManualClock, silentLog } from '../support/fakes';
+import { ManualClock, RecordingLog, silentLog } from '../support/fakes';
 
 const at = (iso: string): number => parseInstant(iso) ?? Number.NaN;
 
@@ -97,6 +97,15 @@ describe('reconcileCapacity', () => {
     const { deps, control } = setup();
     control.failNext('create', 'throttled');
     await expect(makeReconcileHandler(deps)({ kind: 'scheduled', trigger: 'every-15-minutes' })).rejects.toThrow(/1 failed call/);
+  });
+
+  it('plans on without a broken calendar row and logs it', async () => {
+    const { deps, calendar, control } = setup();
+    calendar.rejected = [{ id: 'typo', problems: ['multiplier must be above 0 and at most 20, got 100'] }];
+    const log = new RecordingLog();
+    await reconcileCapacity({ ...deps, log }, { kind: 'scheduled' });
+    expect(log.entries).toContainEqual({ level: 'warn', message: 'calendar row skipped', extra: { id: 'typo', problems: calendar.rejected[0]?.problems } });
+    expect(control.throughputs.size).toBe(2);
   });
 
   it('a dry run decides but changes nothing', async () => {

@@ -67,6 +67,13 @@ describe('capacity calendar', () => {
     expect(lines().at(-1)).toEqual(expect.objectContaining({ id: 'final-chapter', start: '2026-12-11T21:00:00+09:00', multiplier: 5, leadMinutes: 240 }));
   });
 
+  it('lists a row it cannot plan from as skipped, with why', async () => {
+    const { deps, calendar, lines } = setup();
+    calendar.rejected = [{ id: 'typo', problems: ['at must be an HH:MM time, got "25:00"'] }];
+    await runCapacity(['calendar', 'list'], deps);
+    expect(lines().at(-1)).toEqual({ id: 'typo', source: 'table', skipped: ['at must be an HH:MM time, got "25:00"'] });
+  });
+
   it('refuses an overlapping event and changes nothing', async () => {
     const { deps, calendar } = setup();
     const argv = ['calendar', 'add', '--id', 'sunday-late', '--name', 'x', '--multiplier', '2', '--start', '2026-12-06T23:00+09:00', '--end', '2026-12-07T01:00+09:00'];

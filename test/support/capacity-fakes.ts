@@ -64,8 +64,15 @@ export class MemoryCapacityState implements CapacityStateStore {
 export class MemoryCalendar implements CalendarStore {
   constructor(public events: CalendarEvent[] = []) {}
 
+  /** Rows an operator broke: listed as rejected, never planned from. */
+  rejected: { id: string; problems: string[] }[] = [];
+
   async list(): Promise<CalendarEvent[]> {
     return [...this.events];
+  }
+
+  async listWithProblems(): Promise<{ events: CalendarEvent[]; rejected: { id: string; problems: string[] }[] }> {
+    return { events: [...this.events], rejected: [...this.rejected] };
   }
 
   async add(event: CalendarEvent): Promise<void> {

@@ -2,7 +2,7 @@ import type { ModelCatalog } from '../../core/catalog';
 import { DEFAULT_CALENDAR, type CalendarEvent } from '../../core/capacity/calendar';
 import type { CapacityConfig } from '../../core/capacity/config';
 import type { PlanInputs } from '../../core/capacity/planner';
-import type { CalendarStore, CapacityStateStore, Clock } from '../../ports';
+import type { CalendarStore, CapacityStateStore, Clock, Log } from '../../ports';
 
 export interface PlanSources {
   readonly calendar: CalendarStore;
@@ -10,6 +10,7 @@ export interface PlanSources {
   readonly catalog: ModelCatalog;
   readonly config: CapacityConfig;
   readonly clock: Clock;
+  readonly log: Log;
 }
 
 /**
@@ -17,8 +18,10 @@ export interface PlanSources {
  * does not override) and the scale-ups in force.
  */
 export const loadPlanInputs = async (sources: PlanSources): Promise<PlanInputs> => {
-  const [stored, scaleUps] = await Promise.all([sources.calendar.list(), sources.state.listScaleUps(sources.clock.now())]);
-  return { config: sources.config, catalog: sources.catalog, events: calendarOrDefault(stored), scaleUps };
+  const [listing, scaleUps] = await Promise.all([sources.calendar.listWithProblems(), sources.state.listScaleUps(sources.clock.now())]);
+  // An operator's broken row must not stop the plan, nor go unnoticed.
+  for (const row of listing.rejected) sources.log.warn('calendar row skipped', { id: row.id, problems: row.problems });
+  return { config: sources.config, catalog: sources.catalog, events: calendarOrDefault(listing.events), scaleUps };
 };
 
 /**
