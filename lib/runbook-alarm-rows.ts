@@ -41,6 +41,21 @@ export const servingAlarmRows = ({ catalog }: ServingAlarmInputs): RunbookAlarmR
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }),
   ),
+  // Throttles of provisioned throughput: its ARN exists only at runtime, so AWS/Bedrock's per-ModelId metric cannot
+  // be named here; the invoke path's own count is.
+  ...MODEL_TIERS.map(
+    (tier): RunbookAlarmRow => ({
+      id: `provisioned-throttles-${tier}`,
+      signal: `ModelThrottles of the ${tier} tier on provisioned throughput (Target provisioned, sum per minute)`,
+      runbook: 'bedrock-throttles',
+      metric: mangaAssistMetric('ModelThrottles', { statistic: 'Sum', period: MINUTE, dimensions: { Tier: tier, Target: 'provisioned' } }),
+      threshold: 0,
+      comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+  ),
   {
     id: 'queue-wait',
     signal: 'QueueWaitMs p99 (wait before a model call, ms)',

@@ -363,7 +363,7 @@ describe('gateway stack', () => {
       return found.Properties;
     };
 
-    it('has exactly the serving rows: Bedrock throttles per tier, queue wait, token plan', () => {
+    it('has exactly the serving rows: Bedrock and provisioned throttles per tier, queue wait, token plan', () => {
       // Act
       const names = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as AlarmResource[]).map((alarm) => alarm.Properties.AlarmName);
 
@@ -371,9 +371,27 @@ describe('gateway stack', () => {
       expect(names.sort()).toEqual([
         'mangaassist-prod-bedrock-throttles-haiku',
         'mangaassist-prod-bedrock-throttles-sonnet',
+        'mangaassist-prod-provisioned-throttles-haiku',
+        'mangaassist-prod-provisioned-throttles-sonnet',
         'mangaassist-prod-queue-wait',
         'mangaassist-prod-token-plan-exceeded',
       ]);
+    });
+
+    it.each(['haiku', 'sonnet'] as const)('alarms on any throttle of the %s tier on provisioned throughput, from the gateway own count', (tier) => {
+      // Assess
+      expect(alarmNamed(`mangaassist-prod-provisioned-throttles-${tier}`)).toMatchObject({
+        Namespace: 'MangaAssist',
+        MetricName: 'ModelThrottles',
+        Dimensions: expect.arrayContaining([
+          { Name: 'Tier', Value: tier },
+          { Name: 'Target', Value: 'provisioned' },
+        ]),
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 0,
+        EvaluationPeriods: 1,
+      });
     });
 
     it.each(['haiku', 'sonnet'] as const)('alarms on any AWS/Bedrock InvocationThrottles of the %s model in one 1-minute period', (tier) => {
