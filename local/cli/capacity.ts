@@ -21,6 +21,8 @@ export const CAPACITY_USAGE = `usage: mangaassist capacity <command>
                                      (ISO: 2026-12-07, or 2026-12-07T00:00+09:00; a bare date is JST midnight)
   status                             per tier: desired, serving units and targets, pending change; and mitigation
   reconcile [--dry-run]              run the reconciler once; --dry-run prints the actions it would take
+                                     (a real run needs CAPACITY_CONFIG: the deployed schedule and name prefix)
+  health                             run the health check once: expected and serving units per tier
   calendar list                      the event calendar, one event per line
   calendar add --id ID --name TEXT --multiplier N [--lead 4h]
                (--start ISO --end ISO | --weekly DAY --at HH:MM --duration 3h)
@@ -30,7 +32,7 @@ export const CAPACITY_USAGE = `usage: mangaassist capacity <command>
 
 plan works offline on the embedded schedule and calendar (the calendar table when CALENDAR_TABLE is set); the other
 commands need CAPACITY_TABLE and CALENDAR_TABLE (and AWS credentials, or the offline stack's endpoints that
-\`npm start\` prints).`;
+\`npm start\` prints). CAPACITY_CONFIG and MODEL_CATALOG, as the deployed functions have them, make the plan theirs.`;
 
 /** A command the CLI cannot run as given: printed with exit code 2, nothing changed. */
 export class CliUsageError extends Error {
@@ -56,6 +58,11 @@ export interface CapacityCliDeps {
   readonly write: (line: string) => void;
   /** Who is asking, recorded with a mitigation (`operator:<user>`). */
   readonly operator: string;
+  /**
+   * Whether the capacity configuration was given (CAPACITY_CONFIG) rather than defaulted: a reconcile that changes
+   * throughput must plan with the deployed schedule and name prefix, or it would buy throughput nobody manages.
+   */
+  readonly configIsExplicit?: boolean;
 }
 
 const json = (deps: CapacityCliDeps, value: unknown): void => deps.write(`${JSON.stringify(value)}\n`);
@@ -133,8 +140,14 @@ const status = async (deps: CapacityCliDeps): Promise<void> => {
 
 const reconcile = async (deps: CapacityCliDeps, args: readonly string[]): Promise<number> => {
   const { values } = parse(args, { 'dry-run': { type: 'boolean' } });
-  const stores = await deps.stores();
   const dryRun = values['dry-run'] === true;
+  if (!dryRun && deps.configIsExplicit === false) {
+    throw new CliUsageError(
+      "set CAPACITY_CONFIG to the deployed functions' value ('{}' for the embedded defaults) before a reconcile that changes throughput: " +
+        'its schedule and name prefix decide what is bought and deleted',
+    );
+  }
+  const stores = await deps.stores();
   const report = await reconcileCapacity({ ...deps, ...stores }, { kind: 'scheduled', trigger: 'cli' }, { dryRun });
   for (const tier of report.tiers) {
     for (const { action, outcome } of tier.results) json(deps, { ...action, outcome });

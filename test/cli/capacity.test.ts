@@ -152,3 +152,13 @@ describe('the capacity command line', () => {
     expect(unconfigured.stderr).toMatch(/set CAPACITY_TABLE and CALENDAR_TABLE/);
   });
 });
+
+describe('a reconcile that changes throughput', () => {
+  it('is refused without the deployed capacity configuration, and allowed as a dry run', async () => {
+    const { deps, control } = setup();
+    const implicit = { ...deps, configIsExplicit: false };
+    await expect(runCapacity(['reconcile'], implicit)).rejects.toThrow(/set CAPACITY_CONFIG to the deployed functions' value/);
+    expect(control.calls).toEqual([]);
+    expect(await runCapacity(['reconcile', '--dry-run'], implicit)).toBe(0);
+  });
+});
