@@ -1,4 +1,4 @@
-import { FaultConfigError } from './faults';
+import { COUNT, type MemberCheck, nextFault, parsePatch, RATE } from './fault-draw';
 import { hashSeed, mulberry32, type Prng } from './prng';
 
 /**
@@ -48,45 +48,23 @@ export const NO_CONTROL_FAULTS: ControlFaultConfig = {
   operations: CONTROL_OPERATIONS,
 };
 
-const RATE_KEYS = ['accessDeniedRate', 'throttleRate', 'serverErrorRate'] as const;
-const COUNT_KEYS = ['accessDeniedNext', 'throttleNext', 'serverErrorNext', 'failCreationNext'] as const;
-const RATE_OF: Readonly<Record<ControlFaultKind, (typeof RATE_KEYS)[number]>> = {
-  accessDenied: 'accessDeniedRate',
-  throttle: 'throttleRate',
-  serverError: 'serverErrorRate',
-};
-const COUNTER_OF: Readonly<Record<ControlFaultKind, 'accessDeniedNext' | 'throttleNext' | 'serverErrorNext'>> = {
-  accessDenied: 'accessDeniedNext',
-  throttle: 'throttleNext',
-  serverError: 'serverErrorNext',
+const CHECKS: Readonly<Record<keyof ControlFaultConfig, MemberCheck>> = {
+  accessDeniedRate: RATE,
+  throttleRate: RATE,
+  serverErrorRate: RATE,
+  accessDeniedNext: COUNT,
+  throttleNext: COUNT,
+  serverErrorNext: COUNT,
+  failCreationNext: COUNT,
+  operations: [
+    (m) => Array.isArray(m) && m.every((operation) => (CONTROL_OPERATIONS as readonly unknown[]).includes(operation)),
+    `an array of ${CONTROL_OPERATIONS.join(', ')}`,
+  ],
 };
 
 /** Checks an untrusted partial configuration (from options or an HTTP body) member by member. */
-export const parseControlFaultPatch = (value: unknown): Partial<ControlFaultConfig> => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FaultConfigError('control fault configuration must be a JSON object');
-  }
-  const patch: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) {
-    if ((RATE_KEYS as readonly string[]).includes(key)) {
-      if (typeof member !== 'number' || !Number.isFinite(member) || member < 0 || member > 1) {
-        throw new FaultConfigError(`${key} must be a number in [0, 1], got ${JSON.stringify(member)}`);
-      }
-    } else if ((COUNT_KEYS as readonly string[]).includes(key)) {
-      if (typeof member !== 'number' || !Number.isSafeInteger(member) || member < 0) {
-        throw new FaultConfigError(`${key} must be a non-negative integer, got ${JSON.stringify(member)}`);
-      }
-    } else if (key === 'operations') {
-      if (!Array.isArray(member) || !member.every((operation) => (CONTROL_OPERATIONS as readonly unknown[]).includes(operation))) {
-        throw new FaultConfigError(`operations must be an array of ${CONTROL_OPERATIONS.join(', ')}, got ${JSON.stringify(member)}`);
-      }
-    } else {
-      throw new FaultConfigError(`unknown control fault setting '${key}'`);
-    }
-    patch[key] = member;
-  }
-  return patch as Partial<ControlFaultConfig>;
-};
+export const parseControlFaultPatch = (value: unknown): Partial<ControlFaultConfig> =>
+  parsePatch<ControlFaultConfig>(value, 'control fault', CHECKS);
 
 export class ControlFaultInjector {
   private current: ControlFaultConfig;
@@ -110,16 +88,9 @@ export class ControlFaultInjector {
   /** The fault of the next call of `operation`, if any: counters first, then one draw per non-zero rate. */
   next(operation: ControlOperation): ControlFaultKind | undefined {
     if (!this.current.operations.includes(operation)) return undefined;
-    const counted = CONTROL_FAULT_KINDS.find((kind) => this.current[COUNTER_OF[kind]] > 0);
-    if (counted !== undefined) {
-      const counter = COUNTER_OF[counted];
-      this.current = { ...this.current, [counter]: this.current[counter] - 1 };
-      return counted;
-    }
-    return CONTROL_FAULT_KINDS.find((kind) => {
-      const rate = this.current[RATE_OF[kind]];
-      return rate > 0 && this.prng.next() < rate;
-    });
+    const [kind, config] = nextFault(this.current, CONTROL_FAULT_KINDS, this.prng);
+    this.current = config;
+    return kind;
   }
 
   /** Whether the throughput being created now must fail (uses up one `failCreationNext`). */

@@ -1,5 +1,8 @@
 import { STREAM_EXCEPTION_TYPES, type StreamExceptionType } from './errors';
+import { COUNT, type MemberCheck, nextFault, parsePatch, RATE } from './fault-draw';
 import { hashSeed, mulberry32, type Prng } from './prng';
+
+export { FaultConfigError } from './fault-draw';
 
 /**
  * Fault injection. Deterministic counters (`throttleNext`: the next N requests are throttled, ...) win over the
@@ -42,54 +45,22 @@ export const NO_FAULTS: FaultConfig = {
   faultAfterDeltas: 2,
 };
 
-/** Thrown for a fault configuration that makes no sense; the HTTP route answers it with a 400. */
-export class FaultConfigError extends Error {
-  override readonly name = 'FaultConfigError';
-}
-
-const RATE_KEYS = ['throttleRate', 'serverErrorRate', 'midStreamErrorRate', 'hangRate'] as const;
-const COUNT_KEYS = ['throttleNext', 'serverErrorNext', 'midStreamErrorNext', 'hangNext', 'faultAfterDeltas'] as const;
-const RATE_OF: Readonly<Record<FaultKind, (typeof RATE_KEYS)[number]>> = {
-  throttle: 'throttleRate',
-  serverError: 'serverErrorRate',
-  midStreamError: 'midStreamErrorRate',
-  hang: 'hangRate',
-};
-const COUNTER_OF: Readonly<Record<FaultKind, 'throttleNext' | 'serverErrorNext' | 'midStreamErrorNext' | 'hangNext'>> = {
-  throttle: 'throttleNext',
-  serverError: 'serverErrorNext',
-  midStreamError: 'midStreamErrorNext',
-  hang: 'hangNext',
+const CHECKS: Readonly<Record<keyof FaultConfig, MemberCheck>> = {
+  throttleRate: RATE,
+  serverErrorRate: RATE,
+  midStreamErrorRate: RATE,
+  hangRate: RATE,
+  throttleNext: COUNT,
+  serverErrorNext: COUNT,
+  midStreamErrorNext: COUNT,
+  hangNext: COUNT,
+  faultAfterDeltas: COUNT,
+  midStreamErrorType: [(m) => (STREAM_EXCEPTION_TYPES as readonly unknown[]).includes(m), `one of ${STREAM_EXCEPTION_TYPES.join(', ')}`],
+  serverErrorStatus: [(m) => m === 500 || m === 503, '500 or 503'],
 };
 
 /** Checks an untrusted partial configuration (from options or an HTTP body) member by member. */
-export const parseFaultPatch = (value: unknown): Partial<FaultConfig> => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FaultConfigError('fault configuration must be a JSON object');
-  }
-  const patch: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) {
-    if ((RATE_KEYS as readonly string[]).includes(key)) {
-      if (typeof member !== 'number' || !Number.isFinite(member) || member < 0 || member > 1) {
-        throw new FaultConfigError(`${key} must be a number in [0, 1], got ${JSON.stringify(member)}`);
-      }
-    } else if ((COUNT_KEYS as readonly string[]).includes(key)) {
-      if (typeof member !== 'number' || !Number.isSafeInteger(member) || member < 0) {
-        throw new FaultConfigError(`${key} must be a non-negative integer, got ${JSON.stringify(member)}`);
-      }
-    } else if (key === 'midStreamErrorType') {
-      if (!(STREAM_EXCEPTION_TYPES as readonly unknown[]).includes(member)) {
-        throw new FaultConfigError(`midStreamErrorType must be one of ${STREAM_EXCEPTION_TYPES.join(', ')}, got ${JSON.stringify(member)}`);
-      }
-    } else if (key === 'serverErrorStatus') {
-      if (member !== 500 && member !== 503) throw new FaultConfigError(`serverErrorStatus must be 500 or 503, got ${JSON.stringify(member)}`);
-    } else {
-      throw new FaultConfigError(`unknown fault setting '${key}'`);
-    }
-    patch[key] = member;
-  }
-  return patch as Partial<FaultConfig>;
-};
+export const parseFaultPatch = (value: unknown): Partial<FaultConfig> => parsePatch<FaultConfig>(value, 'fault', CHECKS);
 
 export class FaultInjector {
   private current: FaultConfig;
@@ -113,15 +84,8 @@ export class FaultInjector {
 
   /** The fault of the next request, if any: counters first, then one draw per non-zero rate. */
   next(): FaultKind | undefined {
-    const counted = FAULT_KINDS.find((kind) => this.current[COUNTER_OF[kind]] > 0);
-    if (counted !== undefined) {
-      const counter = COUNTER_OF[counted];
-      this.current = { ...this.current, [counter]: this.current[counter] - 1 };
-      return counted;
-    }
-    return FAULT_KINDS.find((kind) => {
-      const rate = this.current[RATE_OF[kind]];
-      return rate > 0 && this.prng.next() < rate;
-    });
+    const [kind, config] = nextFault(this.current, FAULT_KINDS, this.prng);
+    this.current = config;
+    return kind;
   }
 }
