@@ -110,3 +110,4 @@ export interface SpendLedger {
   total(day: string): Promise<number>;
 }
 export * from './capacity';
+export * from './budget';

@@ -12,6 +12,11 @@ interface EventBase {
   readonly multiplier: number;
   /** Capacity for the event is planned from this long before its start. */
   readonly leadMs: number;
+  /**
+   * The budget of each JST day the event touches, over the ordinary day's (3 = three times): the extra is a separate
+   * event pool. Absent: the event changes traffic, not the budget.
+   */
+  readonly budgetMultiplier?: number;
 }
 
 export interface OneOffEvent extends EventBase {
@@ -71,6 +76,9 @@ export const eventProblems = (event: CalendarEvent): string[] => {
     problems.push(`multiplier must be above 0 and at most ${MAX_MULTIPLIER}, got ${event.multiplier}`);
   }
   if (!Number.isFinite(event.leadMs) || event.leadMs < 0 || event.leadMs > MAX_LEAD_MS) problems.push('lead time must be between 0 and 24 h');
+  if (event.budgetMultiplier !== undefined && !(Number.isFinite(event.budgetMultiplier) && event.budgetMultiplier >= 1 && event.budgetMultiplier <= MAX_MULTIPLIER)) {
+    problems.push(`budget multiplier must be between 1 and ${MAX_MULTIPLIER}, got ${event.budgetMultiplier}`);
+  }
   if (event.kind === 'once') {
     if (!Number.isFinite(event.start) || !Number.isFinite(event.end)) problems.push('start and end must be valid instants');
     else if (event.end <= event.start) problems.push(`end (${formatJst(event.end)}) must be after start (${formatJst(event.start)})`);
