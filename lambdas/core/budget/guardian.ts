@@ -126,8 +126,10 @@ export const budgetStatus = (
   const utilisation = budget.totalUsd > 0 ? committed / budget.totalUsd : Number.POSITIVE_INFINITY;
   const projectedUsd = projectSpend(config, events, spend.spentUsd, budget.totalUsd, now);
   const ratio = budget.totalUsd > 0 ? projectedUsd / budget.totalUsd : Number.POSITIVE_INFINITY;
-  const movable = config.rampOrder.filter((intent) => !map[intent].locked && map[intent].tier === 'sonnet');
-  const locked = config.rampOrder.filter((intent) => map[intent].locked && map[intent].tier === 'sonnet');
+  // Every intent of the order counts, whatever its mapped tier: a decision can reach the strong tier by policy (a
+  // complex summary) even where the map says the cheap one, and applyBudget only ever touches strong-tier decisions.
+  const movable = config.rampOrder.filter((intent) => !map[intent].locked);
+  const locked = config.rampOrder.filter((intent) => map[intent].locked);
   let mode: BudgetMode = 'normal';
   let demoted: Intent[] = [];
   if (utilisation >= 1) {
