@@ -24,7 +24,7 @@ export const CAPACITY_USAGE = `usage: mangaassist capacity <command>
                                      (a real run needs CAPACITY_CONFIG: the deployed schedule and name prefix)
   health                             run the health check once: expected and serving units per tier
   calendar list                      the event calendar, one event per line
-  calendar add --id ID --name TEXT --multiplier N [--lead 4h]
+  calendar add --id ID --name TEXT --multiplier N [--lead 4h] [--budget-multiplier N]
                (--start ISO --end ISO | --weekly DAY --at HH:MM --duration 3h)
   calendar remove ID
   mitigate --for 30m [--reason TEXT] | --off
@@ -65,7 +65,7 @@ export interface CapacityCliDeps {
   readonly configIsExplicit?: boolean;
 }
 
-const json = (deps: CapacityCliDeps, value: unknown): void => deps.write(`${JSON.stringify(value)}\n`);
+const json = (deps: Pick<CapacityCliDeps, 'write'>, value: unknown): void => deps.write(`${JSON.stringify(value)}\n`);
 
 const instant = (value: string | undefined, flag: string): number => {
   if (value === undefined) throw new CliUsageError(`${flag} is required`);
@@ -164,21 +164,31 @@ const eventFromFlags = (values: Record<string, string | boolean | undefined>): C
   const multiplier = Number(multiplierText);
   if (!Number.isFinite(multiplier)) throw new CliUsageError(`--multiplier "${multiplierText}" is not a number`);
   const leadMs = values['lead'] === undefined ? 0 : duration(str(values['lead']), '--lead');
+  const budgetText = str(values['budget-multiplier']);
+  const budgetMultiplier = budgetText === undefined ? undefined : Number(budgetText);
+  if (budgetMultiplier !== undefined && !Number.isFinite(budgetMultiplier)) throw new CliUsageError(`--budget-multiplier "${budgetText ?? ''}" is not a number`);
+  const budget = budgetMultiplier === undefined ? {} : { budgetMultiplier };
   const weekly = str(values['weekly']);
   if (weekly !== undefined) {
     if (values['start'] !== undefined || values['end'] !== undefined) throw new CliUsageError('give either --start/--end or --weekly/--at/--duration, not both');
     if (!(WEEKDAYS as readonly string[]).includes(weekly)) throw new CliUsageError(`--weekly must be one of ${WEEKDAYS.join(', ')}`);
     const at = str(values['at']) ?? '';
-    return { id, name, kind: 'weekly', weekday: weekly as Weekday, at, durationMs: duration(str(values['duration']), '--duration'), multiplier, leadMs };
+    return { id, name, kind: 'weekly', weekday: weekly as Weekday, at, durationMs: duration(str(values['duration']), '--duration'), multiplier, leadMs, ...budget };
   }
-  return { id, name, kind: 'once', start: instant(str(values['start']), '--start'), end: instant(str(values['end']), '--end'), multiplier, leadMs };
+  return { id, name, kind: 'once', start: instant(str(values['start']), '--start'), end: instant(str(values['end']), '--end'), multiplier, leadMs, ...budget };
 };
 
-const calendarCommand = async (deps: CapacityCliDeps, args: readonly string[]): Promise<void> => {
+/** `calendar list|add|remove`: the one event calendar, shared by `capacity calendar` and `budget calendar`. */
+export interface CalendarCliDeps {
+  readonly calendar: () => Promise<CalendarStore>;
+  readonly write: (line: string) => void;
+}
+
+export const calendarCommand = async (deps: CalendarCliDeps, args: readonly string[]): Promise<void> => {
   const [sub, ...rest] = args;
   if (sub === 'list') {
     parse(rest, {});
-    const { calendar } = await deps.stores();
+    const calendar = await deps.calendar();
     const { events: stored, rejected } = await calendar.listWithProblems();
     for (const event of calendarOrDefault(stored)) json(deps, { ...describeEvent(event), source: stored.includes(event) ? 'table' : 'default' });
     for (const row of rejected) json(deps, { id: row.id, source: 'table', skipped: row.problems });
@@ -195,9 +205,10 @@ const calendarCommand = async (deps: CapacityCliDeps, args: readonly string[]): 
       weekly: { type: 'string' },
       at: { type: 'string' },
       duration: { type: 'string' },
+      'budget-multiplier': { type: 'string' },
     });
     const event = eventFromFlags(values);
-    const { calendar } = await deps.stores();
+    const calendar = await deps.calendar();
     // An event may take the id of an embedded default (the weekly release) to replace it.
     const stored = await calendar.list();
     validateNewEvent(calendarOrDefault(stored).filter((e) => e.id !== event.id || stored.includes(e)), event);
@@ -209,7 +220,7 @@ const calendarCommand = async (deps: CapacityCliDeps, args: readonly string[]): 
     const { positionals } = parse(rest, {}, 1);
     const id = positionals[0];
     if (!id) throw new CliUsageError('calendar remove needs the event id');
-    const { calendar } = await deps.stores();
+    const calendar = await deps.calendar();
     if (!(await calendar.remove(id))) throw new CliUsageError(`no event with id "${id}"`);
     json(deps, { removed: id });
     return;
@@ -217,7 +228,12 @@ const calendarCommand = async (deps: CapacityCliDeps, args: readonly string[]): 
   throw new CliUsageError(`unknown calendar command "${sub ?? ''}": use list, add or remove`);
 };
 
-const describeEvent = (event: CalendarEvent): Record<string, unknown> =>
+const describeEvent = (event: CalendarEvent): Record<string, unknown> => ({
+  ...describeTiming(event),
+  ...(event.budgetMultiplier !== undefined && { budgetMultiplier: event.budgetMultiplier }),
+});
+
+const describeTiming = (event: CalendarEvent): Record<string, unknown> =>
   event.kind === 'once'
     ? { id: event.id, name: event.name, kind: event.kind, start: formatJst(event.start), end: formatJst(event.end), multiplier: event.multiplier, leadMinutes: event.leadMs / 60_000 }
     : { id: event.id, name: event.name, kind: event.kind, weekday: event.weekday, at: event.at, durationMinutes: event.durationMs / 60_000, multiplier: event.multiplier, leadMinutes: event.leadMs / 60_000 };
@@ -262,7 +278,7 @@ export const runCapacity = async (argv: readonly string[], deps: CapacityCliDeps
       return report.errors.length > 0 ? 1 : 0;
     }
     case 'calendar':
-      await calendarCommand(deps, rest);
+      await calendarCommand({ calendar: async () => (await deps.stores()).calendar, write: deps.write }, rest);
       return 0;
     case 'mitigate':
       await mitigate(deps, rest);
