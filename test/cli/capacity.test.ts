@@ -74,11 +74,12 @@ describe('capacity calendar', () => {
     expect(lines().at(-1)).toEqual({ id: 'typo', source: 'table', skipped: ['at must be an HH:MM time, got "25:00"'] });
   });
 
-  it('refuses an overlapping event and changes nothing', async () => {
+  it('refuses an event overlapping another one-off and changes nothing', async () => {
     const { deps, calendar } = setup();
-    const argv = ['calendar', 'add', '--id', 'sunday-late', '--name', 'x', '--multiplier', '2', '--start', '2026-12-06T23:00+09:00', '--end', '2026-12-07T01:00+09:00'];
-    await expect(runCapacity(argv, deps)).rejects.toThrow(/overlaps "weekly-release"/);
-    expect(calendar.events).toHaveLength(1);
+    const add = (id: string, start: string, end: string) => ['calendar', 'add', '--id', id, '--name', id, '--multiplier', '2', '--start', start, '--end', end];
+    await runCapacity(add('sale', '2026-12-10T10:00+09:00', '2026-12-10T20:00+09:00'), deps);
+    await expect(runCapacity(add('flash', '2026-12-10T19:00+09:00', '2026-12-10T22:00+09:00'), deps)).rejects.toThrow(/overlaps "sale"/);
+    expect(calendar.events.map((e) => e.id)).toEqual(['weekly-release', 'sale']);
   });
 
   it('lets an event replace the embedded weekly release by taking its id', async () => {

@@ -127,14 +127,17 @@ export const firstOverlap = (a: CalendarEvent, b: CalendarEvent): { start: numbe
 };
 
 /**
- * Checks an event before it is added: valid on its own, a new id, and no overlap with any existing event (two
- * multipliers at once would be ambiguous: the operator states the combined one as a single event).
+ * Checks an event before it is added: valid on its own, a new id, and no overlap with an existing event of the same
+ * kind (two one-off sales at once, or two weekly slots, are ambiguous: the operator states the combined multiplier as
+ * one event). A one-off may cover a recurring one (a three-day sale over the Monday release): while both run, the
+ * larger multiplier applies.
  */
 export const validateNewEvent = (existing: readonly CalendarEvent[], candidate: CalendarEvent): void => {
   const problems = eventProblems(candidate);
   if (problems.length > 0) throw new CalendarError(`invalid event "${candidate.id}": ${problems.join('; ')}`);
   if (existing.some((event) => event.id === candidate.id)) throw new CalendarError(`an event with id "${candidate.id}" already exists`);
   for (const event of existing) {
+    if (event.kind !== candidate.kind) continue;
     const overlap = firstOverlap(event, candidate);
     if (overlap) {
       throw new CalendarError(

@@ -34,10 +34,19 @@ describe('adding events', () => {
     expect(() => validateNewEvent([WEEKLY_RELEASE], oneOff())).not.toThrow();
   });
 
-  it('refuses an event overlapping the weekly release and names both and when', () => {
+  it('refuses a one-off event overlapping another one-off and names both and when', () => {
+    const later = oneOff({ id: 'encore', start: at('2026-12-05T00:00:00+09:00'), end: at('2026-12-05T03:00:00+09:00') });
+    expect(() => validateNewEvent([oneOff()], later)).toThrow(/overlaps "final-chapter" \(2026-12-05T00:00:00\+09:00 to 2026-12-05T01:00:00\+09:00\)/);
+  });
+
+  it('lets a one-off event cover the weekly release (a sale over a Monday), which the planner resolves by the larger multiplier', () => {
     const sundayNight = oneOff({ start: at('2026-12-06T23:00:00+09:00'), end: at('2026-12-07T02:00:00+09:00') });
-    expect(() => validateNewEvent([WEEKLY_RELEASE], sundayNight)).toThrow(/overlaps "weekly-release" \(2026-12-07T00:00:00\+09:00 to 2026-12-07T02:00:00\+09:00\)/);
     expect(firstOverlap(WEEKLY_RELEASE, sundayNight)).toBeDefined();
+    expect(() => validateNewEvent([WEEKLY_RELEASE], sundayNight)).not.toThrow();
+  });
+
+  it('refuses a second weekly event in the same slot', () => {
+    expect(() => validateNewEvent([WEEKLY_RELEASE], { ...WEEKLY_RELEASE, id: 'monday-bonus', at: '01:00' })).toThrow(/overlaps "weekly-release"/);
   });
 
   it('refuses a duplicate id, a bad multiplier and an end before the start, with every problem listed', () => {
