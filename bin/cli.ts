@@ -7,6 +7,7 @@ import { KeywordClassifier } from '../lambdas/core/classifier';
 import { CAPACITY_USAGE, CliUsageError, runCapacity } from '../local/cli/capacity';
 import { capacityCliDeps } from '../local/cli/capacity-env';
 import { runClassify } from '../local/cli/classify';
+import { simulateCommand } from '../local/cli/simulate';
 import { CalendarError } from '../lambdas/core/capacity/calendar';
 
 const USAGE = `usage: mangaassist <command>
@@ -16,6 +17,8 @@ commands:
              {"text","intent","tier","complexity","confidence"}, or {"error":{"code","message"},"line"}
              for a line that is not JSON or has no string "text". Blank lines are skipped.
   capacity   provisioned-throughput planning and operations: "capacity --help" lists its commands.
+  simulate   replay one JST day of a scenario through the classifier, routing and budget guardian (no network):
+             "simulate --help" for the options.
 
 options:
   -h, --help show this help
@@ -33,6 +36,7 @@ const main = async (argv: readonly string[]): Promise<number> => {
     await runClassify(process.stdin, process.stdout, new KeywordClassifier());
     return 0;
   }
+  if (command === 'simulate') return simulateCommand(rest);
   if (command === 'capacity') {
     if (rest.length === 0 || rest[0] === '-h' || rest[0] === '--help' || rest[0] === 'help') {
       process.stderr.write(`${CAPACITY_USAGE}\n`);
