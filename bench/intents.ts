@@ -1,20 +1,43 @@
 #!/usr/bin/env -S npx tsx
 /**
  * Intent benchmark of the keyword classifier against the public labeled data in ../shared/datasets (never copied
- * into this repository). Usage: `npx tsx bench/intents.ts [dev|test] [--errors N] [--intent NAME]`.
+ * into this repository). Usage:
+ * `npx tsx bench/intents.ts [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N]`.
  *   dev (default) is for iterating; test is held out: run it once to report the figure.
  *   --errors N      print N misclassified rows (dev only), optionally only those of gold intent NAME.
- * Prints accuracy (overall, per intent, per language), under/over-routing shares, top confusions, throughput.
- * A row is correct when the predicted intent is in its `accept` list; under-routing = the intent's tier in
- * DEFAULT_ROUTING_MAP is below the row's `min_tier`, over-routing = above it.
+ *   --faq-sweep     the FAQ figures at each matcher threshold (dev only: the threshold is chosen there).
+ *   --faq-errors N  print N FAQ matches on rows whose label is not the entry's, and N FAQ-like rows the FAQ missed
+ *                   (dev only).
+ * Prints accuracy (overall, per intent, per language), under/over-routing shares, top confusions, the FAQ report,
+ * throughput. A row is correct when the predicted intent is in its `accept` list; under-routing = the intent's tier
+ * in DEFAULT_ROUTING_MAP is below the row's `min_tier`, over-routing = above it.
+ *
+ * FAQ report (issue 7 item 5): the gateway's routing policy (decideRoute) before and after applyFaq with the embedded
+ * default FAQ (lambdas/core/faq). The oracle is the row's `min_tier` ("the cheapest tier that answers it well"); cost
+ * is per message at the `current` catalog's on-demand prices with seed 001's average message (500 input / 350 output
+ * tokens) for every model call, 0 for the template tier, and is shown relative to the oracle's cost of the same rows.
+ * A false match is a FAQ match on a row whose gold intent is not FAQ-like (not in FAQ_INTENTS); a wrong-entry match
+ * is one whose entry's intent is not in the row's `accept`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MODEL_CATALOGS } from '../lambdas/core/catalog';
+import { costUsd, MODEL_CATALOGS, type ModelCatalog } from '../lambdas/core/catalog';
 import { KeywordClassifier } from '../lambdas/core/classifier';
-import { decideRoute } from '../lambdas/core/routing';
-import { DEFAULT_ROUTING_MAP, isIntent, isTier, tierRank, type Intent, type Tier } from '../lambdas/core/vocabulary';
+import {
+  applyFaq,
+  buildFaqIndex,
+  DEFAULT_FAQ,
+  DEFAULT_FAQ_MATCH_OPTIONS,
+  faqIdOf,
+  isFaqIntent,
+  matchFaq,
+  scoreFaq,
+  type FaqIndex,
+  type FaqMatchOptions,
+} from '../lambdas/core/faq';
+import { decideRoute, type RouteDecision } from '../lambdas/core/routing';
+import { DEFAULT_ROUTING_MAP, isIntent, isTier, tierRank, type Classification, type Intent, type Tier } from '../lambdas/core/vocabulary';
 
 interface Row {
   readonly id: string;
@@ -23,6 +46,7 @@ interface Row {
   readonly intent: Intent;
   readonly accept: readonly string[];
   readonly minTier: Tier;
+  readonly sourceLabel: string;
 }
 
 interface Tally {
@@ -32,21 +56,35 @@ interface Tally {
 
 const DATASET_DIR = process.env['MANGAASSIST_DATASETS'] ?? resolve(__dirname, '..', '..', 'shared', 'datasets');
 
-const parseArgs = (argv: readonly string[]): { split: 'dev' | 'test'; errors: number; intent?: string } => {
+interface Args {
+  readonly split: 'dev' | 'test';
+  readonly errors: number;
+  readonly intent?: string;
+  readonly faqSweep: boolean;
+  readonly faqErrors: number;
+}
+
+const USAGE = 'usage: npx tsx bench/intents.ts [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N]\n';
+
+const parseArgs = (argv: readonly string[]): Args => {
   let split: 'dev' | 'test' = 'dev';
   let errors = 0;
   let intent: string | undefined;
+  let faqSweep = false;
+  let faqErrors = 0;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === 'dev' || arg === 'test') split = arg;
     else if (arg === '--errors') errors = Number(argv[++i] ?? 20);
     else if (arg === '--intent') intent = argv[++i];
+    else if (arg === '--faq-sweep') faqSweep = true;
+    else if (arg === '--faq-errors') faqErrors = Number(argv[++i] ?? 20);
     else {
-      process.stderr.write(`usage: npx tsx bench/intents.ts [dev|test] [--errors N] [--intent NAME]\n`);
+      process.stderr.write(USAGE);
       process.exit(2);
     }
   }
-  return { split, errors, ...(intent !== undefined && { intent }) };
+  return { split, errors, faqSweep, faqErrors, ...(intent !== undefined && { intent }) };
 };
 
 const loadRows = (file: string): Row[] =>
@@ -55,11 +93,11 @@ const loadRows = (file: string): Row[] =>
     .filter((line) => line.trim() !== '')
     .map((line, index) => {
       const raw = JSON.parse(line) as Record<string, unknown>;
-      const { id, text, lang, intent, accept, min_tier: minTier } = raw;
+      const { id, text, lang, intent, accept, min_tier: minTier, source_label: sourceLabel } = raw;
       if (typeof text !== 'string' || !isIntent(intent) || !Array.isArray(accept) || !isTier(minTier)) {
         throw new Error(`${file}:${index + 1}: unexpected row shape`);
       }
-      return { id: String(id), text, lang: String(lang), intent, accept: accept.map(String), minTier };
+      return { id: String(id), text, lang: String(lang), intent, accept: accept.map(String), minTier, sourceLabel: String(sourceLabel) };
     });
 
 const pct = (part: number, whole: number): string => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
@@ -76,15 +114,178 @@ const printTallies = (title: string, map: Map<string, Tally>): void => {
   }
 };
 
+/** Seed 001's average message (500 input / 350 output tokens) at a tier's on-demand price; the template tier is free. */
+const AVERAGE_USAGE = { inputTokens: 500, outputTokens: 350 } as const;
+const messageCost = (tier: Tier, catalog: ModelCatalog): number => (tier === 'template' ? 0 : costUsd(catalog[tier], AVERAGE_USAGE));
+
+interface Routed {
+  readonly row: Row;
+  readonly classification: Classification;
+  readonly before: RouteDecision;
+}
+
+interface FaqFigures {
+  readonly templateBefore: number;
+  readonly templateAfter: number;
+  readonly costBefore: number;
+  readonly costAfter: number;
+  readonly costOracle: number;
+  /** The oracle if a FAQ answer from an entry of the row's intent is a good answer: those rows count as template. */
+  readonly costFaqOracle: number;
+  readonly overBefore: number;
+  readonly under: number;
+  readonly over: number;
+  readonly matches: number;
+  /** Matches on rows whose gold intent is not FAQ-like. */
+  readonly falseMatches: number;
+  /** Matches whose entry intent is not in the row's accept list. */
+  readonly wrongEntry: number;
+  /** Matches on rows whose min_tier is above template: under-routing by the labels. */
+  readonly aboveTemplate: number;
+  readonly matched: readonly { readonly routed: Routed; readonly after: RouteDecision }[];
+}
+
+const faqFigures = (routed: readonly Routed[], index: FaqIndex, options: FaqMatchOptions, catalog: ModelCatalog): FaqFigures => {
+  let templateBefore = 0;
+  let templateAfter = 0;
+  let costBefore = 0;
+  let costAfter = 0;
+  let costOracle = 0;
+  let costFaqOracle = 0;
+  let overBefore = 0;
+  let under = 0;
+  let over = 0;
+  let falseMatches = 0;
+  let wrongEntry = 0;
+  let aboveTemplate = 0;
+  const matched: { routed: Routed; after: RouteDecision }[] = [];
+  for (const item of routed) {
+    const { row, before } = item;
+    const after = applyFaq(before, matchFaq(row.text, index, options), { minScore: options.threshold });
+    const isMatch = faqIdOf(after) !== undefined;
+    const rightEntry = isMatch && row.accept.includes(after.intent);
+    if (before.tier === 'template') templateBefore += 1;
+    if (after.tier === 'template') templateAfter += 1;
+    costBefore += messageCost(before.tier, catalog);
+    costAfter += messageCost(after.tier, catalog);
+    costOracle += messageCost(row.minTier, catalog);
+    costFaqOracle += rightEntry ? 0 : messageCost(row.minTier, catalog);
+    if (tierRank(before.tier) > tierRank(row.minTier)) overBefore += 1;
+    const gap = tierRank(after.tier) - tierRank(row.minTier);
+    if (gap < 0) under += 1;
+    if (gap > 0) over += 1;
+    if (!isMatch) continue;
+    matched.push({ routed: item, after });
+    if (!isFaqIntent(row.intent)) falseMatches += 1;
+    if (!rightEntry) wrongEntry += 1;
+    if (row.minTier !== 'template') aboveTemplate += 1;
+  }
+  return {
+    templateBefore,
+    templateAfter,
+    costBefore,
+    costAfter,
+    costOracle,
+    costFaqOracle,
+    overBefore,
+    under,
+    over,
+    matches: matched.length,
+    falseMatches,
+    wrongEntry,
+    aboveTemplate,
+    matched,
+  };
+};
+
+const ratio = (cost: number, oracle: number): string => (oracle === 0 ? '-' : `${(cost / oracle).toFixed(3)}x`);
+const countBy = <T>(items: readonly T[], key: (item: T) => string): [string, number][] => {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+};
+
+const printFaqReport = (routed: readonly Routed[], args: Args): void => {
+  const index = buildFaqIndex(DEFAULT_FAQ);
+  const options = DEFAULT_FAQ_MATCH_OPTIONS;
+  const n = routed.length;
+  const f = faqFigures(routed, index, options, MODEL_CATALOGS.current);
+  const s = faqFigures(routed, index, options, MODEL_CATALOGS.seed);
+  const out = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  out(`\nFAQ on the template tier (embedded default FAQ: ${DEFAULT_FAQ.length} entries; threshold ${options.threshold}, margin ${options.margin})`);
+  out(`  before = decideRoute on the default map; after = applyFaq(before, matchFaq(text, DEFAULT_FAQ)); oracle = row min_tier`);
+  out(`  template share        before ${pct(f.templateBefore, n)}   after ${pct(f.templateAfter, n)}   (oracle ${pct(routed.filter((r) => r.row.minTier === 'template').length, n)})`);
+  out(`  cost vs oracle        before ${ratio(f.costBefore, f.costOracle)}   after ${ratio(f.costAfter, f.costOracle)}   (current catalog, ${AVERAGE_USAGE.inputTokens}/${AVERAGE_USAGE.outputTokens} tokens a call; the FAQ saves ${pct(f.costBefore - f.costAfter, f.costBefore)})`);
+  out(`                        before ${ratio(s.costBefore, s.costOracle)}   after ${ratio(s.costAfter, s.costOracle)}   (seed catalog)`);
+  out(`  FAQ-aware oracle      before ${ratio(f.costBefore, f.costFaqOracle)}   after ${ratio(f.costAfter, f.costFaqOracle)}   (a row answered by an entry of its intent counts as template)`);
+  out(`  over-routing          before ${pct(f.overBefore, n)} (${f.overBefore})   after ${pct(f.over, n)} (${f.over})`);
+  out(`  under-routing after   ${pct(f.under, n)} (${f.under}), of which FAQ answers on rows labelled above template ${f.aboveTemplate}`);
+  out(`  FAQ matches           ${f.matches} (${pct(f.matches, n)}): false (gold intent not FAQ-like) ${f.falseMatches}, entry intent not accepted ${f.wrongEntry}`);
+  out(`  matches per language  ${countBy(f.matched, (m) => m.routed.row.lang).map(([lang, count]) => `${lang} ${count}`).join(', ') || 'none'}   (rows: ${countBy(routed, (r) => r.row.lang).map(([lang, count]) => `${lang} ${count}`).join(', ')})`);
+  out(`  matches per entry     ${countBy(f.matched, (m) => faqIdOf(m.after) ?? '?').map(([id, count]) => `${id} ${count}`).join(', ')}`);
+  out('  matches per gold label (min_tier)');
+  for (const [label, count] of countBy(f.matched, (m) => `${m.routed.row.intent}/${m.routed.row.sourceLabel} (${m.routed.row.minTier})`).slice(0, 15)) {
+    out(`    ${String(count).padStart(4)}  ${label}`);
+  }
+  const blocks = countBy(
+    routed.map(({ row }) => scoreFaq(row.text, index, options).blocked).filter((why) => why !== undefined),
+    (why) => why,
+  );
+  out(`  refused before scoring: ${blocks.map(([why, count]) => `${why} ${count}`).join(', ')}`);
+
+  if (args.split !== 'dev') return;
+  if (args.faqSweep) {
+    // `band` = the matches a threshold adds over the next higher one, and how many of those have an entry of an
+    // accepted intent. Read the added rows themselves (--faq-errors prints the band below the threshold): the
+    // labels cannot tell a question the entry answers exactly from one it only touches.
+    out('\n  threshold sweep (dev): threshold  matches  false  wrong-entry  above-template  template share  cost vs oracle  band right/added');
+    const thresholds = Array.from({ length: 12 }, (_, i) => Math.round((0.4 + 0.05 * i) * 100) / 100);
+    const sweeps = thresholds.map((threshold) => faqFigures(routed, index, { ...options, threshold }, MODEL_CATALOGS.current));
+    sweeps.forEach((sweep, i) => {
+      const next = sweeps[i + 1];
+      const added = sweep.matches - (next?.matches ?? 0);
+      const right = sweep.matches - sweep.wrongEntry - (next ? next.matches - next.wrongEntry : 0);
+      out(
+        `    ${(thresholds[i] ?? 0).toFixed(2)}  ${String(sweep.matches).padStart(7)}  ${String(sweep.falseMatches).padStart(5)}  ${String(sweep.wrongEntry).padStart(11)}  ${String(sweep.aboveTemplate).padStart(14)}  ${pct(sweep.templateAfter, n).padStart(14)}  ${ratio(sweep.costAfter, sweep.costOracle).padStart(14)}  ${`${right}/${added}`.padStart(16)}`,
+      );
+    });
+  }
+  if (args.faqErrors > 0) {
+    const sample = <T>(items: readonly T[], count: number): T[] => {
+      const step = Math.max(1, Math.floor(items.length / count));
+      return items.filter((_, i) => i % step === 0).slice(0, count);
+    };
+    const show = (m: { routed: Routed; after: RouteDecision }): string =>
+      `    ${m.routed.row.intent}/${m.routed.row.sourceLabel} -> ${faqIdOf(m.after) ?? ''} ${m.after.confidence} ${JSON.stringify(m.routed.row.text)}`;
+    out(`\n  FAQ matches whose entry intent is not accepted by the row (${args.faqErrors} at most)`);
+    for (const m of sample(f.matched.filter((m) => !m.routed.row.accept.includes(m.after.intent)), args.faqErrors)) out(show(m));
+    const lower = options.threshold - 0.05;
+    const below = faqFigures(routed, index, { ...options, threshold: lower }, MODEL_CATALOGS.current).matched.filter((m) => m.after.confidence < options.threshold);
+    out(`\n  matches a threshold of ${lower.toFixed(2)} would add (${below.length}; ${args.faqErrors} at most)`);
+    for (const m of sample(below, args.faqErrors)) out(show(m));
+    out(`\n  FAQ-like rows with min_tier template still on a model tier (${args.faqErrors} at most)`);
+    const matchedRows = new Set(f.matched.map((m) => m.routed));
+    const missed = routed.filter((r) => r.row.minTier === 'template' && isFaqIntent(r.row.intent) && r.before.tier !== 'template' && !matchedRows.has(r));
+    for (const item of sample(missed, args.faqErrors)) {
+      const scoring = scoreFaq(item.row.text, index, options);
+      const why = scoring.blocked ?? `${scoring.best?.entry.id ?? 'none'} ${scoring.best?.score ?? 0} vs ${scoring.runnerUp?.entry.id ?? 'none'} ${scoring.runnerUp?.score ?? 0}`;
+      out(`    ${item.row.intent}/${item.row.sourceLabel} [${item.before.intent}] ${why} ${JSON.stringify(item.row.text)}`);
+    }
+  }
+};
+
 const main = (): void => {
-  const { split, errors, intent: errorIntent } = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  const { split, errors, intent: errorIntent } = args;
   const file = resolve(DATASET_DIR, `intents-${split}.jsonl`);
   if (!existsSync(file)) {
     process.stdout.write(`intent benchmark skipped: ${file} not found (the labeled data lives in ../shared/datasets)\n`);
     return;
   }
-  if (split === 'test' && errors > 0) {
-    process.stderr.write('--errors is for dev only: the test split is held out\n');
+  if (split === 'test' && (errors > 0 || args.faqSweep || args.faqErrors > 0)) {
+    process.stderr.write('--errors, --faq-sweep and --faq-errors are for dev only: the test split is held out\n');
     process.exit(2);
   }
   const rows = loadRows(file);
@@ -101,6 +302,7 @@ const main = (): void => {
   const confusions = new Map<string, number>();
   const misrouted = new Map<string, number>();
   const mistakes: string[] = [];
+  const routed: Routed[] = [];
   for (const row of rows) {
     const result = classifier.classify(row.text);
     const ok = row.accept.includes(result.intent);
@@ -121,8 +323,9 @@ const main = (): void => {
       const key = `${gap < 0 ? 'under' : 'over '} ${row.minTier} -> ${DEFAULT_ROUTING_MAP[result.intent].tier} (${row.intent} -> ${result.intent})`;
       misrouted.set(key, (misrouted.get(key) ?? 0) + 1);
     }
-    const decided = decideRoute(result, DEFAULT_ROUTING_MAP, catalog).tier;
-    const policyGap = tierRank(decided) - tierRank(row.minTier);
+    const before = decideRoute(result, DEFAULT_ROUTING_MAP, catalog);
+    routed.push({ row, classification: result, before });
+    const policyGap = tierRank(before.tier) - tierRank(row.minTier);
     if (policyGap < 0) policyUnder += 1;
     if (policyGap > 0) policyOver += 1;
   }
@@ -146,6 +349,8 @@ const main = (): void => {
     process.stdout.write(`  ${String(count).padStart(4)}  ${key}\n`);
   }
 
+  printFaqReport(routed, args);
+
   const texts = rows.map((row) => row.text);
   let classified = 0;
   const started = performance.now();
@@ -156,6 +361,15 @@ const main = (): void => {
   const seconds = (performance.now() - started) / 1000;
   const rate = classified / seconds;
   process.stdout.write(`\nthroughput      ${Math.round(rate).toLocaleString('en-US')} messages/s (${(1e6 / rate).toFixed(1)} µs each, one core)\n`);
+  const faqIndex = buildFaqIndex(DEFAULT_FAQ);
+  let matched = 0;
+  const faqStarted = performance.now();
+  while (performance.now() - faqStarted < 1000) {
+    for (const text of texts) matchFaq(text, faqIndex);
+    matched += texts.length;
+  }
+  const faqRate = matched / ((performance.now() - faqStarted) / 1000);
+  process.stdout.write(`FAQ matcher     ${Math.round(faqRate).toLocaleString('en-US')} messages/s (${(1e6 / faqRate).toFixed(1)} µs each, one core)\n`);
 
   if (errors > 0) {
     process.stdout.write(`\nerrors (${Math.min(errors, mistakes.length)} of ${mistakes.length})\n`);

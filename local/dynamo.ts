@@ -1,6 +1,8 @@
 import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { DynamoFaqStore } from '../lambdas/adapters/dynamodb-faq';
+import { DEFAULT_FAQ, type FaqEntry } from '../lambdas/core/faq';
 import { ALL_TABLES, type TableDefinition } from '../lambdas/schema/tables';
 
 // dynalite ships no type declarations.
@@ -72,4 +74,9 @@ export const DEMO_ORDERS = [
 
 export const seedOrders = async (documents: DynamoDBDocumentClient, tableName: string): Promise<void> => {
   await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: DEMO_ORDERS.map((order) => ({ PutRequest: { Item: { ...order } } })) } }));
+};
+
+/** The embedded default FAQ as table rows, so operators can edit the demo store's answers offline. */
+export const seedFaq = async (documents: DynamoDBDocumentClient, tableName: string, entries: readonly FaqEntry[] = DEFAULT_FAQ): Promise<void> => {
+  await new DynamoFaqStore(documents, tableName).put(entries, 'seed');
 };

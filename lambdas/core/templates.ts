@@ -1,14 +1,17 @@
+import type { FaqEntry } from './faq/types';
 import type { Language } from './language';
 import type { OrderRecord } from '../ports';
 
 /**
- * The template tier: fixed replies and lookups, no model, zero cost. Pure: the order (if any) is looked up by the
- * use case and passed in.
+ * The template tier: fixed replies and lookups, no model, zero cost. Pure: the order (if any) and the FAQ entry
+ * (if any) are looked up by the use case and passed in.
  */
 export type TemplateReplyInput =
   | { readonly kind: 'greeting'; readonly language: Language }
   | { readonly kind: 'escalation'; readonly language: Language }
-  | { readonly kind: 'order_status'; readonly language: Language; readonly orderId?: string; readonly order?: OrderRecord };
+  | { readonly kind: 'order_status'; readonly language: Language; readonly orderId?: string; readonly order?: OrderRecord }
+  /** A FAQ answer (lambdas/core/faq): the entry's answer in the message's language; no entry = it vanished since routing. */
+  | { readonly kind: 'faq'; readonly language: Language; readonly entry?: Pick<FaqEntry, 'answer'> };
 
 const STATUS_JA: Readonly<Record<string, string>> = {
   processing: '準備中',
@@ -54,6 +57,14 @@ export const renderTemplateReply = (input: TemplateReplyInput): string => {
           : `I could not find an order with number ${input.orderId}. Please check the number and try again.`;
       }
       return ja ? describeOrderJa(input.order) : describeOrderEn(input.order);
+    case 'faq':
+      if (input.entry === undefined) {
+        // The entry was removed from the FAQ table between routing and answering: say so rather than guess.
+        return ja
+          ? '申し訳ありません。その回答をただいまご案内できません。もう一度お試しいただくか、「担当者と話したい」とお送りください。'
+          : 'Sorry, I cannot show that answer right now. Please ask again, or write "talk to a human" to reach our support team.';
+      }
+      return input.entry.answer[input.language];
   }
 };
 

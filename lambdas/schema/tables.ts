@@ -63,4 +63,19 @@ export const CAPACITY_STATE_TABLE: TableDefinition = {
   ttlAttribute: 'expiresAt',
 };
 
-export const ALL_TABLES: readonly TableDefinition[] = [SESSIONS_TABLE, ROUTING_CONFIG_TABLE, ORDERS_TABLE, EVENT_CALENDAR_TABLE, CAPACITY_STATE_TABLE];
+/**
+ * The FAQ answered on the template tier (lambdas/adapters/dynamodb-faq.ts DynamoFaqStore), one item per entry;
+ * operators edit it, so the reader skips (and reports) rows it cannot serve. It overrides and extends the embedded
+ * default FAQ (lambdas/core/faq/default-faq.ts) by `id`:
+ * - `id` (1-64 lowercase letters, digits, hyphens), `intent` (shipping_info, payment, returns_refunds, order_change,
+ *   account, store_policy or price_inquiry), `patterns` (a list or string set of example questions, English and
+ *   Japanese), `answer_en`, `answer_ja`;
+ * - optional `enabled` (`false` switches the entry of that id off, the embedded one included), `updatedAt`,
+ *   `updatedBy` (informational).
+ */
+export const FAQ_TABLE: TableDefinition = {
+  logicalName: 'Faq',
+  partitionKey: 'id',
+};
+
+export const ALL_TABLES: readonly TableDefinition[] = [SESSIONS_TABLE, ROUTING_CONFIG_TABLE, ORDERS_TABLE, EVENT_CALENDAR_TABLE, CAPACITY_STATE_TABLE, FAQ_TABLE];

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { applyFaq, DEFAULT_FAQ, matchFaq, type FaqEntry } from '../../lambdas/core/faq';
 import { decideRoute } from '../../lambdas/core/routing';
 import { DEFAULT_ROUTING_MAP, type IntentClassifier, type Intent, type Tier } from '../../lambdas/core/vocabulary';
 
@@ -31,11 +32,15 @@ export interface ClassifySummary {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Classifies one input line; pure, so the CLI loop is only I/O. `undefined` for a blank line (skipped). */
+/**
+ * Classifies one input line; pure, so the CLI loop is only I/O. `undefined` for a blank line (skipped). `faq` is
+ * the FAQ answered on the template tier: the embedded default FAQ unless given (the CLI reads no table).
+ */
 export const classifyLine = (
   raw: string,
   lineNumber: number,
   classifier: IntentClassifier,
+  faq: readonly FaqEntry[] = DEFAULT_FAQ,
 ): ClassifyLine | ClassifyErrorLine | undefined => {
   const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
   if (line.trim() === '') return undefined;
@@ -51,8 +56,9 @@ export const classifyLine = (
   const text = parsed['text'];
   const classification = classifier.classify(text);
   const { intent, complexity, confidence } = classification;
-  // The tier the gateway's routing policy picks on the embedded defaults, so this agrees with a `route` frame.
-  const { tier } = decideRoute(classification, DEFAULT_ROUTING_MAP, MODEL_CATALOGS.current);
+  // The tier the gateway's routing policy picks on the embedded defaults, FAQ answers included (a question that
+  // matches an entry of the FAQ is answered on the template tier), so this agrees with a `route` frame.
+  const { tier } = applyFaq(decideRoute(classification, DEFAULT_ROUTING_MAP, MODEL_CATALOGS.current), matchFaq(text, faq));
   return { text, intent, tier, complexity, confidence };
 };
 
@@ -61,14 +67,19 @@ export const classifyLine = (
  * line to `output`, in order, streaming (one line in memory at a time, honouring backpressure). A line that is
  * not JSON or has no string `text` gets an error line in its slot; nothing stops the run.
  */
-export const runClassify = async (input: Readable, output: Writable, classifier: IntentClassifier): Promise<ClassifySummary> => {
+export const runClassify = async (
+  input: Readable,
+  output: Writable,
+  classifier: IntentClassifier,
+  faq: readonly FaqEntry[] = DEFAULT_FAQ,
+): Promise<ClassifySummary> => {
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
   let classified = 0;
   let errors = 0;
   for await (const raw of lines) {
     lineNumber += 1;
-    const result = classifyLine(raw, lineNumber, classifier);
+    const result = classifyLine(raw, lineNumber, classifier, faq);
     if (result === undefined) continue;
     if ('error' in result) errors += 1;
     else classified += 1;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { KeywordClassifier } from '../../lambdas/core/classifier';
+import { DEFAULT_FAQ, type FaqEntry } from '../../lambdas/core/faq';
 import { classifyLine, runClassify } from '../../local/cli/classify';
 import type { Classification, IntentClassifier } from '../../lambdas/core/vocabulary';
 
@@ -99,6 +100,49 @@ describe('classifyLine', () => {
   });
 });
 
+describe('classifyLine with the FAQ', () => {
+  const classifier = new KeywordClassifier();
+  const line = (text: string, faq?: readonly FaqEntry[]) => classifyLine(JSON.stringify({ text }), 1, classifier, faq);
+
+  it.each([
+    ['What payment methods do you accept?', 'payment'],
+    ['お支払い方法を教えてください', 'payment'],
+    ['What is your return policy?', 'returns_refunds'],
+    ['送料はいくらですか', 'shipping_info'],
+    ['How do I reset my password?', 'account'],
+  ])('reports the template tier for %j, a question of the embedded default FAQ', (text, intent) => {
+    expect(line(text)).toMatchObject({ text, intent, tier: 'template' });
+  });
+
+  it.each([
+    'What payment methods do you accept, and how long does shipping take?',
+    'Can I cancel order 12345 and pay with PayPal instead?',
+    'This is unacceptable, what is your return policy?',
+    'Do you accept returns of manga that I bought in a shop in Osaka as a gift for a friend who already had them?',
+  ])('keeps the model tier for %j (compound, an order number, a complaint, too long)', (text) => {
+    expect(line(text)).toMatchObject({ tier: 'haiku' });
+  });
+
+  it('answers from the FAQ it is given: none, then the default without payment methods', () => {
+    const withoutPayments = DEFAULT_FAQ.filter((entry) => entry.id !== 'payment-methods');
+
+    expect(line('What payment methods do you accept?', [])).toMatchObject({ tier: 'haiku' });
+    expect(line('What payment methods do you accept?', withoutPayments)).toMatchObject({ tier: 'haiku' });
+  });
+
+  it('streams FAQ answers through runClassify with the embedded default FAQ', async () => {
+    const input = Readable.from(['{"text":"Do you ship internationally?"}\n', '{"text":"recommend a manga like Berserk"}\n']);
+    const { sink, lines } = collector();
+
+    await runClassify(input, sink, classifier);
+
+    expect(lines()).toEqual([
+      expect.objectContaining({ intent: 'shipping_info', tier: 'template' }),
+      expect.objectContaining({ intent: 'recommendation', tier: 'sonnet' }),
+    ]);
+  });
+});
+
 describe('bin/cli.ts classify', () => {
   it('classifies stdin lines as a child process and writes JSON lines to stdout', async () => {
     const child = spawn('npx', ['tsx', 'bin/cli.ts', 'classify'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -117,6 +161,26 @@ describe('bin/cli.ts classify', () => {
       expect.objectContaining({ text: 'hello', intent: 'greeting', tier: 'template' }),
       { error: { code: 'invalid_json', message: expect.any(String) }, line: 2 },
       expect.objectContaining({ text: 'I want to talk to a human', intent: 'escalation', tier: 'template' }),
+    ]);
+  });
+
+  it('reports the template tier for a question the embedded default FAQ answers, in English and Japanese', async () => {
+    const child = spawn('npx', ['tsx', 'bin/cli.ts', 'classify'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdin.end('{"text":"Which payment methods do you accept?"}\n{"text":"返品の期限はいつまでですか"}\n');
+
+    const code = await new Promise<number | null>((resolvePromise) => child.on('close', (exitCode: number | null) => resolvePromise(exitCode)));
+
+    expect(code).toBe(0);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((out) => JSON.parse(out) as Record<string, unknown>),
+    ).toEqual([
+      expect.objectContaining({ intent: 'payment', tier: 'template' }),
+      expect.objectContaining({ intent: 'returns_refunds', tier: 'template' }),
     ]);
   });
 });
