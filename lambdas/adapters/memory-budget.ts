@@ -118,6 +118,15 @@ const toUsdRecord = <K extends string>(counters: ReadonlyMap<K, number>): Partia
   return out;
 };
 
+const intentTierRecord = (split: ReadonlyMap<string, number>): Partial<Record<Intent, Partial<Record<ModelTier, number>>>> => {
+  const record: Partial<Record<Intent, Partial<Record<ModelTier, number>>>> = {};
+  for (const [key, micro] of split) {
+    const [intent, tier] = key.split(':') as [Intent, ModelTier];
+    record[intent] = { ...record[intent], [tier]: fromMicroUsd(micro) };
+  }
+  return record;
+};
+
 interface DayLedger {
   spent: number;
   /** Live reservations: id -> micro-USD and expiry (epoch ms; it stops counting at that instant). */
@@ -125,6 +134,8 @@ interface DayLedger {
   readonly settled: Set<string>;
   readonly byTier: Map<ModelTier, number>;
   readonly byIntent: Map<Intent, number>;
+  /** `intent:tier` -> micro-USD, as the Redis hash holds it. */
+  readonly byIntentTier: Map<string, number>;
 }
 
 /**
@@ -160,17 +171,20 @@ export class MemoryBudgetLedger implements BudgetLedger {
     ledger.spent += s.micro;
     ledger.byTier.set(s.tier, (ledger.byTier.get(s.tier) ?? 0) + s.micro);
     ledger.byIntent.set(s.intent, (ledger.byIntent.get(s.intent) ?? 0) + s.micro);
+    const split = `${s.intent}:${s.tier}`;
+    ledger.byIntentTier.set(split, (ledger.byIntentTier.get(split) ?? 0) + s.micro);
   }
 
   async daySpend(day: string, now: number): Promise<DaySpendDetail> {
     checkDaySpend(day, now);
     const ledger = this.days.get(day);
-    if (!ledger) return { spentUsd: 0, reservedUsd: 0, byTier: {}, byIntent: {} };
+    if (!ledger) return { spentUsd: 0, reservedUsd: 0, byTier: {}, byIntent: {}, byIntentTier: {} };
     return {
       spentUsd: fromMicroUsd(ledger.spent),
       reservedUsd: fromMicroUsd(this.liveReserved(ledger, now)),
       byTier: toUsdRecord(ledger.byTier),
       byIntent: toUsdRecord(ledger.byIntent),
+      byIntentTier: intentTierRecord(ledger.byIntentTier),
     };
   }
 
@@ -197,7 +211,7 @@ export class MemoryBudgetLedger implements BudgetLedger {
   private day(day: string): DayLedger {
     let ledger = this.days.get(day);
     if (!ledger) {
-      ledger = { spent: 0, reservations: new Map(), settled: new Set(), byTier: new Map(), byIntent: new Map() };
+      ledger = { spent: 0, reservations: new Map(), settled: new Set(), byTier: new Map(), byIntent: new Map(), byIntentTier: new Map() };
       this.days.set(day, ledger);
     }
     return ledger;

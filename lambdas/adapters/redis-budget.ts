@@ -31,7 +31,7 @@ export const budgetKeys = (day: string) => {
     settled: `${prefix}:settled`,
     /** Hash: model tier -> micro-USD settled. */
     byTier: `${prefix}:tier`,
-    /** Hash: intent -> micro-USD settled. */
+    /** Hash: intent -> micro-USD settled, and `intent:tier` -> the part settled at that tier. */
     byIntent: `${prefix}:intent`,
   };
 };
@@ -96,6 +96,7 @@ end
 redis.call('INCRBY', KEYS[1], ARGV[2])
 redis.call('HINCRBY', KEYS[6], ARGV[3], ARGV[2])
 redis.call('HINCRBY', KEYS[7], ARGV[4], ARGV[2])
+redis.call('HINCRBY', KEYS[7], ARGV[4] .. ':' .. ARGV[3], ARGV[2])
 for i = 1, 7 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
 return 1
 `;
@@ -130,6 +131,18 @@ const asInteger = (value: unknown): number => {
   const number = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(number)) throw new Error(`budget ledger: unexpected reply ${JSON.stringify(value)}`);
   return number;
+};
+
+/** The intent hash holds totals (`recommendation`) and splits by tier (`recommendation:sonnet`). */
+const splitIntents = (fields: Partial<Record<string, number>>): Pick<DaySpendDetail, 'byIntent' | 'byIntentTier'> => {
+  const byIntent: Partial<Record<Intent, number>> = {};
+  const byIntentTier: Partial<Record<Intent, Partial<Record<ModelTier, number>>>> = {};
+  for (const [field, usd = 0] of Object.entries(fields)) {
+    const [intent, tier] = field.split(':') as [Intent, ModelTier | undefined];
+    if (tier === undefined) byIntent[intent] = usd;
+    else byIntentTier[intent] = { ...byIntentTier[intent], [tier]: usd };
+  }
+  return { byIntent, byIntentTier };
 };
 
 const pairsToUsd = <K extends string>(reply: unknown): Partial<Record<K, number>> => {
@@ -207,7 +220,7 @@ export class RedisBudgetLedger implements BudgetLedger {
       spentUsd: fromMicroUsd(asInteger(reply[0])),
       reservedUsd: fromMicroUsd(Math.max(0, asInteger(reply[1]))),
       byTier: pairsToUsd<ModelTier>(reply[2]),
-      byIntent: pairsToUsd<Intent>(reply[3]),
+      ...splitIntents(pairsToUsd<string>(reply[3])),
     };
   }
 

@@ -33,6 +33,8 @@ export interface Settlement {
 export interface DaySpendDetail extends DaySpend {
   readonly byTier: Readonly<Partial<Record<ModelTier, number>>>;
   readonly byIntent: Readonly<Partial<Record<Intent, number>>>;
+  /** Per intent, the split by the tier that answered: what the guardian reads an intent's full-price rate from. */
+  readonly byIntentTier: Readonly<Partial<Record<Intent, Partial<Record<ModelTier, number>>>>>;
 }
 
 /**

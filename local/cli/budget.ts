@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { calendarOrDefault } from '../../lambdas/app/capacity/inputs';
 import type { BudgetConfig } from '../../lambdas/core/budget/config';
+import type { ModelCatalog } from '../../lambdas/core/catalog';
 import { budgetStatus, dayBudget, isDay, jstDay, jstDayStart } from '../../lambdas/core/budget/guardian';
 import { DAY_MS, formatJst, parseDuration } from '../../lambdas/core/capacity/jst';
 import type { RoutingMap } from '../../lambdas/core/vocabulary';
@@ -27,6 +28,8 @@ the deployed functions have them.`;
 
 export interface BudgetCliDeps {
   readonly config: BudgetConfig;
+  /** Prices the cheap tier against the strong one: what moving an intent saves. */
+  readonly catalog?: ModelCatalog;
   readonly map: RoutingMap;
   readonly clock: Clock;
   readonly ledger: () => Promise<BudgetLedger>;
@@ -66,7 +69,7 @@ const status = async (deps: BudgetCliDeps, args: readonly string[]): Promise<voi
   const budget = dayBudget(deps.config, events, day, override, now);
   // Another day is read as of its end (past) or its start (future): its projection is its spend.
   const at = day === jstDay(now) ? now : Math.min(Math.max(now, jstDayStart(day)), jstDayStart(day) + DAY_MS - 1);
-  const reading = budgetStatus(deps.config, deps.map, events, budget, spend, at);
+  const reading = budgetStatus(deps.config, deps.map, events, budget, spend, at, deps.catalog ? { catalog: deps.catalog } : {});
   const { override: active, ...budgetFields } = reading.budget;
   deps.write(
     `${JSON.stringify({
@@ -78,6 +81,7 @@ const status = async (deps: BudgetCliDeps, args: readonly string[]): Promise<voi
       utilisation: Math.round(reading.utilisation * 10_000) / 10_000,
       projectedUsd: reading.projectedUsd,
       demoted: reading.demoted,
+      partial: reading.partial ?? [],
       byTier: spend.byTier,
       byIntent: spend.byIntent,
     })}\n`,

@@ -191,7 +191,7 @@ const prepareUtterances = (
 const cliffStatus = (budget: DayBudget, spentUsd: number, emergencyAt: number, strongIntents: readonly Intent[]): BudgetStatus => {
   const utilisation = budget.totalUsd > 0 ? spentUsd / budget.totalUsd : Number.POSITIVE_INFINITY;
   const mode: BudgetMode = utilisation >= 1 ? 'exhausted' : utilisation >= emergencyAt ? 'emergency' : 'normal';
-  return { mode, budget, spentUsd, reservedUsd: 0, utilisation, projectedUsd: spentUsd, demoted: mode === 'normal' ? [] : strongIntents };
+  return { mode, budget, spentUsd, reservedUsd: 0, utilisation, projectedUsd: spentUsd, demoted: mode === 'normal' ? [] : strongIntents, partial: [] };
 };
 
 const unlimitedStatus = (budget: DayBudget, spentUsd: number): BudgetStatus => ({
@@ -202,6 +202,7 @@ const unlimitedStatus = (budget: DayBudget, spentUsd: number): BudgetStatus => (
   utilisation: 0,
   projectedUsd: spentUsd,
   demoted: [],
+  partial: [],
 });
 
 const shuffle = <T>(items: T[], rng: Prng): T[] => {
@@ -231,6 +232,9 @@ export const simulateDay = (scenario: Scenario, options: SimulateOptions = {}): 
   const dailyMessages = scenario.messages * scenario.trafficMultiplier;
 
   let spent = 0;
+  const spentByIntent: Partial<Record<Intent, number>> = {};
+  const spentByIntentTier: Partial<Record<Intent, Partial<Record<ModelTier, number>>>> = {};
+  let previous: BudgetStatus | undefined;
   const costByTier: Record<ModelTier, number> = { haiku: 0, sonnet: 0 };
   const messagesByTier: Record<Tier, number> = { template: 0, haiku: 0, sonnet: 0 };
   let cacheHits = 0;
@@ -249,7 +253,7 @@ export const simulateDay = (scenario: Scenario, options: SimulateOptions = {}): 
   const emitted = scenario.mix.map(() => 0);
   // Per utterance: the fractional cache hits carried to the next minute.
   const cacheCarry = categories.map((utterances) => utterances.map(() => 0));
-  const groups: { category: number; utterance: number; count: number }[] = [];
+  const groups: { category: number; utterance: number; count: number; moved?: boolean }[] = [];
 
   const intentFigures = (intent: Intent) => {
     let figures = perIntent.get(intent);
@@ -273,7 +277,8 @@ export const simulateDay = (scenario: Scenario, options: SimulateOptions = {}): 
       ? unlimitedStatus(budget, spent)
       : policy === 'cliff'
         ? cliffStatus(budget, spent, config.emergencyAt, strongIntents)
-        : budgetStatus(config, map, scenario.calendar, budget, { spentUsd: spent, reservedUsd: 0 }, now);
+        : budgetStatus(config, map, scenario.calendar, budget, { spentUsd: spent, reservedUsd: 0, byIntent: spentByIntent, byIntentTier: spentByIntentTier }, now, { catalog, ...(previous && { previous }) });
+    previous = status;
 
     groups.length = 0;
     scenario.mix.forEach((category, c) => {
@@ -293,9 +298,18 @@ export const simulateDay = (scenario: Scenario, options: SimulateOptions = {}): 
     shuffle(groups, rng);
 
     let refusedThisMinute = false;
+    // A locked intent moved for a share of its requests: that share of each group goes to the cheap tier.
+    const split: typeof groups = [];
     for (const group of groups) {
       const utterance = categories[group.category]![group.utterance]!;
-      const decision = applyBudget(utterance.route, status, model);
+      const share = status.partial?.find((p) => p.intent === utterance.intent)?.share ?? 0;
+      const moved = share > 0 ? Math.min(group.count, Math.floor(group.count * share + rng.next())) : 0;
+      if (moved > 0) split.push({ ...group, count: moved, moved: true });
+      if (group.count - moved > 0) split.push({ ...group, count: group.count - moved, moved: false });
+    }
+    for (const group of split) {
+      const utterance = categories[group.category]![group.utterance]!;
+      const decision = applyBudget(utterance.route, status, model, () => (group.moved ? 0 : 1));
       const defaultRank = tierRank(map[utterance.intent].tier);
       const figures = intentFigures(utterance.intent);
       figures.messages += group.count;
@@ -331,6 +345,9 @@ export const simulateDay = (scenario: Scenario, options: SimulateOptions = {}): 
         if (admitted > 0) {
           const usdSpent = admitted * cost.actual;
           spent += usdSpent;
+          spentByIntent[utterance.intent] = (spentByIntent[utterance.intent] ?? 0) + usdSpent;
+          const split = (spentByIntentTier[utterance.intent] ??= {});
+          split[tier] = (split[tier] ?? 0) + usdSpent;
           costByTier[tier] += usdSpent;
           hourFigures.spendUsd += usdSpent;
           serve(tier, admitted);

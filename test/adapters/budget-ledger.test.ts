@@ -76,7 +76,7 @@ describe.each([
 
     expect(results.filter((result) => result.admitted)).toHaveLength(10);
     expect(results.filter((result) => !result.admitted)).toEqual(Array.from({ length: 40 }, () => ({ admitted: false, committedUsd: 1 })));
-    expect(await ledger.daySpend(DAY, T0)).toEqual({ spentUsd: 0, reservedUsd: 1, byTier: {}, byIntent: {} });
+    expect(await ledger.daySpend(DAY, T0)).toEqual({ spentUsd: 0, reservedUsd: 1, byTier: {}, byIntent: {}, byIntentTier: {} });
   });
 
   it('admits when spent + reserved + usd is exactly the limit, and not a micro-dollar more', async () => {
@@ -103,7 +103,7 @@ describe.each([
     await ledger.settle(settlement);
     await Promise.all([ledger.settle(settlement), ledger.settle(settlement)]);
 
-    expect(await ledger.daySpend(DAY, T0)).toEqual({ spentUsd: 0.3, reservedUsd: 0, byTier: { sonnet: 0.3 }, byIntent: { recommendation: 0.3 } });
+    expect(await ledger.daySpend(DAY, T0)).toEqual({ spentUsd: 0.3, reservedUsd: 0, byTier: { sonnet: 0.3 }, byIntent: { recommendation: 0.3 }, byIntentTier: { recommendation: { sonnet: 0.3 } } });
   });
 
   it('still counts a settlement without a reservation (a call made while the guardian failed closed)', async () => {
@@ -150,7 +150,7 @@ describe.each([
     expect(await ledger.daySpend(DAY, T0 + 5000)).toMatchObject({ spentUsd: 0.1, reservedUsd: 0 });
   });
 
-  it('keeps totals per tier and per intent', async () => {
+  it('keeps totals per tier, per intent and per intent and tier', async () => {
     await ledger.settle({ day: DAY, id: '1', usd: 0.012, tier: 'sonnet', intent: 'recommendation' });
     await ledger.settle({ day: DAY, id: '2', usd: 0.008, tier: 'sonnet', intent: 'comparison' });
     await ledger.settle({ day: DAY, id: '3', usd: 0.0004, tier: 'haiku', intent: 'recommendation' });
@@ -161,6 +161,7 @@ describe.each([
       reservedUsd: 0,
       byTier: { sonnet: 0.02, haiku: 0.0004 },
       byIntent: { recommendation: 0.0124, comparison: 0.008, chitchat: 0 },
+      byIntentTier: { recommendation: { sonnet: 0.012, haiku: 0.0004 }, comparison: { sonnet: 0.008 }, chitchat: { haiku: 0 } },
     });
   });
 
@@ -170,7 +171,7 @@ describe.each([
 
     await expect(reserve(ledger, 'tomorrow', 0.9, 1, T0 + 1000, NEXT_DAY)).resolves.toEqual({ admitted: true });
 
-    expect(await ledger.daySpend(NEXT_DAY, T0 + 1000)).toEqual({ spentUsd: 0, reservedUsd: 0.9, byTier: {}, byIntent: {} });
+    expect(await ledger.daySpend(NEXT_DAY, T0 + 1000)).toEqual({ spentUsd: 0, reservedUsd: 0.9, byTier: {}, byIntent: {}, byIntentTier: {} });
     expect(await ledger.daySpend(DAY, T0 + 1000)).toMatchObject({ spentUsd: 0.05, reservedUsd: 0.9 });
     // The same id on another day is another call: settling it there counts there.
     await ledger.settle({ day: NEXT_DAY, id: 'spent-today', usd: 0.05, tier: 'haiku', intent: 'payment' });
@@ -178,7 +179,7 @@ describe.each([
   });
 
   it('reads an empty day as zero', async () => {
-    expect(await ledger.daySpend('2027-01-01', T0)).toEqual({ spentUsd: 0, reservedUsd: 0, byTier: {}, byIntent: {} });
+    expect(await ledger.daySpend('2027-01-01', T0)).toEqual({ spentUsd: 0, reservedUsd: 0, byTier: {}, byIntent: {}, byIntentTier: {} });
   });
 
   it('sums 10,000 settlements of $0.000123 to exactly $1.23', async () => {
@@ -229,7 +230,7 @@ describe.each([
     await expect(ledger.settle({ day: DAY, id: 'x', usd: Number.POSITIVE_INFINITY, tier: 'haiku', intent: 'payment' })).rejects.toThrow(RangeError);
     await expect(ledger.setOverride(DAY, { usd: -5, expiresAt: subject.now() + 1000, setBy: 'a', reason: 'b' })).rejects.toThrow(RangeError);
 
-    expect(await ledger.daySpend(DAY, T0)).toEqual({ spentUsd: 0, reservedUsd: 0, byTier: {}, byIntent: {} });
+    expect(await ledger.daySpend(DAY, T0)).toEqual({ spentUsd: 0, reservedUsd: 0, byTier: {}, byIntent: {}, byIntentTier: {} });
     expect(await ledger.getOverride(DAY)).toBeUndefined();
   });
 });

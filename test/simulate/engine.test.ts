@@ -76,37 +76,32 @@ describe('simulateDay', () => {
     const ramp = simulateDay(matsuri, { policy: 'ramp' });
     const cliff = simulateDay(matsuri, { policy: 'cliff' });
 
-    it('has no cliff: strong-tier intents leave in steps spread over hours, not all in one minute', () => {
-      const { movable, locked } = strongIntents(ramp);
-      const steps = [...new Set([...movable, ...locked].map((intent) => minuteOf(ramp.perIntent[intent]!.firstBelowDefaultAt)))].sort((a, b) => a - b);
-      expect(steps.length).toBeGreaterThanOrEqual(3);
-      expect(steps[steps.length - 1]! - steps[0]!).toBeGreaterThanOrEqual(3 * 60);
-      // The strong share falls below the unconstrained day's gradually: it is still above zero at noon.
-      expect(ramp.hourly[12]!.strongShare).toBeGreaterThan(0.1);
-      // The seed's old guardian moves them all at the same minute.
-      const cliffSteps = new Set([...movable, ...locked].map((intent) => cliff.perIntent[intent]!.firstBelowDefaultAt));
-      expect(cliffSteps.size).toBe(1);
+    it('has no cliff: the strong tier keeps a share of traffic every hour of the day, and nothing is refused', () => {
+      // The budget cannot carry a 3.2x day, so the guardian moves early and spreads the loss over the whole day.
+      for (const hour of ramp.hourly) expect(hour.strongShare).toBeGreaterThan(0);
+      expect(ramp.refusedMessages).toBe(0);
+      expect(ramp.budgetExhaustedAt).toBeNull();
+      // The seed's old guardian spends freely until its cliff, then the strong tier is gone for the rest of the day.
+      const cliffHour = cliff.hourly.findIndex((hour) => hour.mode !== 'normal');
+      expect(cliffHour).toBeGreaterThan(0);
+      expect(cliffHour).toBeLessThan(17);
+      for (const hour of cliff.hourly.slice(cliffHour + 1)) expect(hour.strongShare).toBe(0);
     });
 
-    it('keeps recommendation (locked) on its tier longer than every movable intent', () => {
+    it('keeps recommendation (locked) on its tier longest: it moves last and only in part', () => {
       const { movable, locked } = strongIntents(ramp);
       expect(locked).toEqual(['recommendation']);
       expect(movable.length).toBeGreaterThanOrEqual(2);
       const recommendation = ramp.perIntent.recommendation!;
       for (const intent of movable) {
         const figures = ramp.perIntent[intent]!;
-        expect(minuteOf(recommendation.firstBelowDefaultAt)).toBeGreaterThan(minuteOf(figures.firstBelowDefaultAt));
+        expect(minuteOf(recommendation.firstBelowDefaultAt)).toBeGreaterThanOrEqual(minuteOf(figures.firstBelowDefaultAt));
         expect(recommendation.shareBelowDefaultTier).toBeLessThan(figures.shareBelowDefaultTier);
       }
-      // And longer than the cliff keeps it.
-      expect(minuteOf(recommendation.firstBelowDefaultAt)).toBeGreaterThan(minuteOf(cliff.perIntent.recommendation!.firstBelowDefaultAt));
+      expect(recommendation.shareBelowDefaultTier).toBeLessThan(1);
     });
 
-    // KNOWN GAP in lambdas/core/budget (reported with issue 7, not fixed here): emergency starts only at 95% spent and
-    // nothing keeps back the cheap tier's cost of the rest of the day, so the last 5% runs out in the afternoon and
-    // every later message is refused, although the whole day on the cheap tier costs about half the budget. Remove
-    // `.failing` when the guardian keeps that floor.
-    it.failing('answers every message all day: the cheap-tier floor of the day fits in the budget', () => {
+    it('answers every message all day: the cheap-tier floor of the day fits in the budget', () => {
       const floor = simulateDay(matsuri, { routing: 'gateway-cheap', unlimitedBudget: true });
       expect(floor.totalCostUsd).toBeLessThan(matsuri.budget.dailyUsd);
       expect(ramp.refusedMessages).toBe(0);

@@ -70,7 +70,7 @@ describe('the projection', () => {
     const noon = at('2026-12-02T12:00:00+09:00');
     const elapsed = expectedShareElapsed(config, [], noon);
     expect(elapsed).toBeCloseTo(DEFAULT_HOURLY_SHARE.slice(0, 12).reduce((a, b) => a + b, 0), 6);
-    expect(projectSpend(config, [], 500, 2500, noon)).toBeCloseTo(500 / elapsed, 3);
+    expect(projectSpend(config, [], 500, noon)).toBeCloseTo(500 / elapsed, 3);
   });
 
   it('weighs hours of a traffic event more, so an event evening ahead is expected rather than feared', () => {
@@ -79,8 +79,10 @@ describe('the projection', () => {
     expect(expectedShareElapsed(config, [evening], noon)).toBeLessThan(expectedShareElapsed(config, [], noon));
   });
 
-  it('leans on the budget itself in the first minutes of the day', () => {
-    expect(projectSpend(config, [], 1, 2500, at('2026-12-02T00:01:00+09:00'))).toBeGreaterThan(2000);
+  it('does not read a quiet midnight as a runaway day', () => {
+    const justAfterMidnight = at('2026-12-02T00:01:00+09:00');
+    expect(projectSpend(config, [], 1, justAfterMidnight)).toBe(1 / config.minElapsedShare);
+    expect(budgetStatus(config, DEFAULT_ROUTING_MAP, [], budget(), { spentUsd: 1, reservedUsd: 0, byIntent: {} }, justAfterMidnight).mode).toBe('normal');
   });
 });
 
@@ -162,5 +164,51 @@ describe('the event pool keeps a planned sale from eating the normal budget', ()
     const withEvent = dayBudget(config, [matsuri], '2026-12-02', undefined, afternoon);
     expect(budgetStatus(config, DEFAULT_ROUTING_MAP, [matsuri], withEvent, { spentUsd, reservedUsd: 0 }, afternoon).mode).toBe('normal');
     expect(budgetStatus(config, DEFAULT_ROUTING_MAP, [], budget(), { spentUsd, reservedUsd: 0 }, afternoon).mode).toBe('conserve');
+  });
+});
+
+describe('budgetStatus with the spend by intent: moves what the day needs, no more', () => {
+  const afternoon = at('2026-12-02T15:00:00+09:00');
+  const elapsed = expectedShareElapsed(config, [], afternoon);
+  const context = { catalog: MODEL_CATALOGS.current };
+  /** Spend so far that projects to `ratio` of the budget, split over intents by `weights`. */
+  const spendOf = (ratio: number, weights: Partial<Record<string, number>>) => {
+    const spentUsd = ratio * 2500 * elapsed;
+    const sum = Object.values(weights).reduce((a = 0, b = 0) => a + b, 0) ?? 1;
+    return { spentUsd, reservedUsd: 0, byIntent: Object.fromEntries(Object.entries(weights).map(([k, w]) => [k, (spentUsd * (w ?? 0)) / sum])) };
+  };
+
+  it('moves intents in order until what they save brings the projection under the threshold', () => {
+    const status = budgetStatus(config, DEFAULT_ROUTING_MAP, [], budget(), spendOf(1.0, { translation: 2, comparison: 1, recommendation: 2 }), afternoon, context);
+    expect(status.mode).toBe('conserve');
+    expect(status.demoted).toEqual(['summarization', 'translation']);
+    expect(status.partial).toEqual([]);
+  });
+
+  it('moves a locked intent only for the share of its requests the day still needs (emergency)', () => {
+    const status = budgetStatus(config, DEFAULT_ROUTING_MAP, [], budget(), spendOf(1.3, { comparison: 1, recommendation: 3 }), afternoon, context);
+    expect(status.mode).toBe('emergency');
+    expect(status.demoted).toEqual(['summarization', 'translation', 'comparison', 'manga_qa', 'taste_profile', 'complaint']);
+    const share = status.partial?.[0]?.share ?? 0;
+    expect(status.partial?.[0]?.intent).toBe('recommendation');
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(1);
+  });
+
+  it('keeps an intent moved until the projection is a ramp step under the threshold (no flapping)', () => {
+    const weights = { translation: 2, comparison: 1, recommendation: 2 };
+    const first = budgetStatus(config, DEFAULT_ROUTING_MAP, [], budget(), spendOf(1.0, weights), afternoon, context);
+    const justUnder = budgetStatus(config, DEFAULT_ROUTING_MAP, [], budget(), spendOf(0.88, weights), afternoon, { ...context, previous: first });
+    expect(justUnder.demoted).toEqual(first.demoted);
+    const wellUnder = budgetStatus(config, DEFAULT_ROUTING_MAP, [], budget(), spendOf(0.8, weights), afternoon, { ...context, previous: first });
+    expect(wellUnder).toEqual(expect.objectContaining({ mode: 'normal', demoted: [] }));
+  });
+
+  it('applies a partial demotion to the share of requests the random draw puts under it', () => {
+    const status = { ...budgetStatus(config, DEFAULT_ROUTING_MAP, [], budget(), { spentUsd: 0, reservedUsd: 0 }, afternoon), mode: 'emergency' as const, partial: [{ intent: 'recommendation' as const, share: 0.3 }] };
+    const recommendation = decideRoute({ intent: 'recommendation', confidence: 0.9, complexity: 5, signals: [] }, DEFAULT_ROUTING_MAP, MODEL_CATALOGS.current);
+    const model = () => 'haiku-model';
+    expect(applyBudget(recommendation, status, model, () => 0.29).tier).toBe('haiku');
+    expect(applyBudget(recommendation, status, model, () => 0.31).tier).toBe('sonnet');
   });
 });
