@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { DEFAULT_BUDGET_CONFIG, type BudgetConfig } from '../lambdas/core/budget/config';
 import { CATALOG_PROFILES, MODEL_CATALOGS, type ModelCatalog, type ModelSpec } from '../lambdas/core/catalog';
 import type { CapacityConfig } from '../lambdas/core/capacity/config';
-import { TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
+import { INTENTS, TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
 
 /** The CDK context key the deploy parameters live under (cdk.json `context`, or `-c mangaassist='{...}'`). */
@@ -31,6 +32,47 @@ const modelOverrides = z.strictObject({
   sonnet: modelSpecOverride.partial().optional(),
 } satisfies Record<ModelTier, z.ZodType>);
 
+/** How far the 24 hourly shares of a budget patch may sum from 1 (hand-written shares are rounded). */
+export const HOURLY_SHARE_TOLERANCE = 0.001;
+
+const positiveInt = () => z.number().int().positive();
+
+/**
+ * The fields of a BudgetConfig (lambdas/core/budget/config.ts) an operator may set, each optional, strict at every
+ * level (a misspelt key is named, never ignored). `dailyUsd` is not among them: the daily budget is the top-level
+ * `dailyBudgetUsd`, one number in one place. The runtime has no parser of its own for BUDGET_CONFIG yet
+ * (lambdas/runtime has no parseBudgetConfig): this schema is the check, and the functions receive the resolved,
+ * complete configuration.
+ */
+const budgetPatch = z.strictObject({
+  dailyUsd: z
+    .never({ error: 'the daily budget is the top-level dailyBudgetUsd parameter; remove budget.dailyUsd' })
+    .optional(),
+  hourlyTrafficShare: z
+    .array(z.number().nonnegative())
+    .length(24, 'must be 24 numbers, one per JST hour 0-23')
+    .refine((shares) => Math.abs(shares.reduce((sum, share) => sum + share, 0) - 1) <= HOURLY_SHARE_TOLERANCE, {
+      message: `must sum to 1 (within ${HOURLY_SHARE_TOLERANCE})`,
+    })
+    .optional(),
+  rampOrder: z
+    .array(z.enum(INTENTS))
+    .refine((intents) => new Set(intents).size === intents.length, { message: 'must not name an intent twice' })
+    .optional(),
+  conserveAt: z.number().positive().optional(),
+  rampStep: z.number().positive().optional(),
+  emergencyAt: z.number().positive().max(1, 'must be at most 1: at 1 the day is exhausted anyway').optional(),
+  minElapsedShare: z.number().positive().max(1).optional(),
+  reservationTtlMs: positiveInt().optional(),
+  /** Replaces the default token budgets as a whole (as BUDGET_CONFIG does at runtime): list every intent you want. */
+  tokenBudgets: z
+    .partialRecord(z.enum(INTENTS), z.strictObject({ maxInputTokens: positiveInt(), maxOutputTokens: positiveInt() }))
+    .optional(),
+});
+
+/** The default strong-tier (sonnet) cost projection: this share of the daily budget (DESIGN section 6). */
+export const STRONG_TIER_PROJECTION_SHARE = 0.6;
+
 const parametersSchema = z
   .strictObject({
     /** API Gateway stage name: also the last path segment of the WebSocket URL. */
@@ -47,8 +89,19 @@ const parametersSchema = z
     modelCatalogProfile: z.enum(CATALOG_PROFILES).default('current'),
     /** Per tier, fields merged over the profile's ModelSpec (e.g. a newer model id, negotiated prices). */
     modelOverrides: modelOverrides.optional(),
-    /** The seeds' daily foundation-model budget in USD. */
+    /** The seeds' daily foundation-model budget in USD: the budget guardian's `dailyUsd` (BUDGET_CONFIG). */
     dailyBudgetUsd: z.number().positive().default(2500),
+    /**
+     * Fields of a BudgetConfig replacing DEFAULT_BUDGET_CONFIG's, checked strictly; the invoke function receives the
+     * resolved configuration (without `dailyUsd`) as BUDGET_CONFIG. The daily budget is `dailyBudgetUsd`.
+     */
+    budget: budgetPatch.optional(),
+    /**
+     * The expected strong-tier (sonnet) cost of an ordinary day, USD: the strong-tier cost alarm fires above 115% of
+     * it (seed 000 scenario 2). Default: STRONG_TIER_PROJECTION_SHARE (60%) of dailyBudgetUsd. Set it from a
+     * measured week (per-tier daily totals of `budget status`) once the gateway has one.
+     */
+    strongTierDailyProjectionUsd: z.number().positive().optional(),
     logRetentionDays: z
       .literal(LOG_RETENTION_DAYS, {
         error: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
@@ -172,6 +225,28 @@ export const defaultNamePrefix = (stageName: string): string => `mangaassist-${s
  */
 export const resolveCapacityConfig = (params: Pick<DeployParameters, 'stageName' | 'capacity'>): CapacityConfig =>
   parseCapacityConfig(JSON.stringify({ namePrefix: defaultNamePrefix(params.stageName), ...params.capacity }));
+
+/**
+ * The budget configuration the guardian runs on: DEFAULT_BUDGET_CONFIG, the `budget` parameter's fields replacing
+ * the defaults' (as the runtime merges BUDGET_CONFIG), and `dailyBudgetUsd` as the daily budget.
+ */
+export const resolveBudgetConfig = (params: Pick<DeployParameters, 'dailyBudgetUsd' | 'budget'>): BudgetConfig => {
+  const { dailyUsd: _dailyUsd, ...patch } = params.budget ?? {};
+  return { ...DEFAULT_BUDGET_CONFIG, ...stripUndefined(patch), dailyUsd: params.dailyBudgetUsd };
+};
+
+/**
+ * BUDGET_CONFIG: the resolved configuration without `dailyUsd`, which the functions take from DAILY_BUDGET_USD (the
+ * runtime refuses a `dailyUsd` key, so the daily budget has one source).
+ */
+export const budgetConfigJson = (params: Pick<DeployParameters, 'dailyBudgetUsd' | 'budget'>): string => {
+  const { dailyUsd: _dailyUsd, ...policy } = resolveBudgetConfig(params);
+  return JSON.stringify(policy);
+};
+
+/** The strong-tier daily cost projection, USD: the parameter, or 60% of the daily budget. */
+export const resolveStrongTierDailyProjectionUsd = (params: Pick<DeployParameters, 'dailyBudgetUsd' | 'strongTierDailyProjectionUsd'>): number =>
+  params.strongTierDailyProjectionUsd ?? Math.round(params.dailyBudgetUsd * STRONG_TIER_PROJECTION_SHARE * 100) / 100;
 
 /** The model catalog the functions receive (MODEL_CATALOG) and IAM is derived from: the profile, overrides on top. */
 export const resolveModelCatalog = (params: Pick<DeployParameters, 'modelCatalogProfile' | 'modelOverrides'>): ModelCatalog =>

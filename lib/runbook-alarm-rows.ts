@@ -2,8 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, MathExpression, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { BUDGET_MODES } from '../lambdas/core/budget/guardian';
 import type { ModelCatalog } from '../lambdas/core/catalog';
-import type { ModelTier } from '../lambdas/core/vocabulary';
+import { TIERS, type ModelTier, type Tier } from '../lambdas/core/vocabulary';
 import { mangaAssistMetric, type RunbookAlarmRow } from './constructs/runbook-alarms';
 import { MODEL_TIERS } from './parameters';
 
@@ -14,14 +15,17 @@ import { MODEL_TIERS } from './parameters';
  */
 
 const MINUTE = Duration.minutes(1);
+const FIVE_MINUTES = Duration.minutes(5);
 
 /** The serving side (gateway stack): what the invoke path publishes, and Bedrock's own throttles. */
 export interface ServingAlarmInputs {
   /** Throttles are read per tier on the model id the tier calls on demand. */
   readonly catalog: ModelCatalog;
+  /** The budget and cost rows' thresholds. */
+  readonly budget: BudgetAlarmInputs;
 }
 
-export const servingAlarmRows = ({ catalog }: ServingAlarmInputs): RunbookAlarmRow[] => [
+export const servingAlarmRows = ({ catalog, budget }: ServingAlarmInputs): RunbookAlarmRow[] => [
   ...MODEL_TIERS.map(
     (tier): RunbookAlarmRow => ({
       id: `bedrock-throttles-${tier}`,
@@ -78,6 +82,193 @@ export const servingAlarmRows = ({ catalog }: ServingAlarmInputs): RunbookAlarmR
     datapointsToAlarm: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   },
+  ...budgetAlarmRows(budget),
+];
+
+/**
+ * The metrics the budget rows read (namespace MangaAssist, Powertools' `service` dimension plus the ones named): the
+ * contract with the invoke path (issue 7, DESIGN section 6).
+ */
+export const BUDGET_METRICS = {
+  /** (spent + reserved) / the day's budget (base + event pool, or the override), a ratio: 0.6 = 60%. No other dimension. */
+  utilisation: 'BudgetUtilisation',
+  /** The guardian's mode as its index in BUDGET_MODES: 0 normal, 1 conserve, 2 emergency, 3 exhausted. No other dimension. */
+  mode: 'BudgetMode',
+  /** Projected end-of-day spend of the JST day from the burn rate so far, USD. No other dimension. */
+  projectedSpend: 'ProjectedSpendUsd',
+  /**
+   * Cost of each strong-tier (sonnet) model call in micro-USD, no other dimension (lambdas/app/answer/charge.ts; the
+   * same figure as ModelCostMicroUsd of Tier sonnet). Micro-USD counts, so a day's sum stays exact.
+   */
+  strongTierCost: 'StrongTierCostMicroUsd',
+  /**
+   * End-to-end latency of each answered request, per `Tier` that answered (lambdas/app/answer/reply.ts): one sample
+   * per `done` frame, so its SampleCount per tier is the requests each tier answered. (`Requests` carries `Intent`
+   * and `Tier` together, and CloudWatch does not add up the per-intent series for an alarm.)
+   */
+  requestLatency: 'RequestLatency',
+} as const;
+
+/** The strong (most expensive) tier the share and cost rows watch. */
+export const STRONG_TIER: ModelTier = 'sonnet';
+
+/** What the budget rows take from the deploy parameters. */
+export interface BudgetAlarmInputs {
+  /** The budget of an ordinary JST day, USD (dailyBudgetUsd). */
+  readonly dailyBudgetUsd: number;
+  /** The expected strong-tier cost of an ordinary day, USD (strongTierDailyProjectionUsd, default 60% of the budget). */
+  readonly strongTierDailyProjectionUsd: number;
+}
+
+/**
+ * JST is UTC+9 all year (no daylight saving). The JST day, which the budget resets on, starts at 15:00 UTC, and noon
+ * JST is 03:00 UTC: "before noon JST" is 15:00-24:00 UTC of the previous UTC day plus 00:00-03:00 UTC.
+ */
+export const JST_MIDNIGHT_UTC_HOUR = 15;
+export const JST_NOON_UTC_HOUR = 3;
+
+/** Seed 000 scenario 3: the early warning (> 60% before noon JST) and the page (> 95%). */
+export const BUDGET_MORNING_UTILISATION = 0.6;
+export const BUDGET_HIGH_UTILISATION = 0.95;
+/** DESIGN section 6 "strong-tier share": sonnet above 20% of answered requests. */
+export const STRONG_TIER_SHARE_THRESHOLD = 0.2;
+/** Below this many requests in 15 min (a quiet night) the share is noise and reads 0: 1 of 3 is not "33% on sonnet". */
+export const STRONG_TIER_SHARE_MIN_REQUESTS = 100;
+/** Seed 000 scenario 2: the strong tier's daily cost above 115% of its projection, for 3 consecutive days. */
+export const STRONG_TIER_COST_RATIO = 1.15;
+export const STRONG_TIER_COST_DAYS = 3;
+/** DESIGN section 6 "daily spend anomaly": the day's spend heading for more than twice its forecast. */
+export const SPEND_ANOMALY_RATIO = 2;
+
+const budgetMetric = (metricName: string, statistic: string, period: Duration, dimensions?: Readonly<Record<string, string>>) =>
+  mangaAssistMetric(metricName, { statistic, period, ...(dimensions && { dimensions }) });
+
+/**
+ * Utilisation before noon JST, 0 after it. CloudWatch metric math's HOUR(m) gives, for each datapoint of m, the
+ * hour of its timestamp (0-23, UTC; one of the date functions MINUTE/HOUR/DAY/DATE/MONTH added to metric math in
+ * June 2021: "Enhance CloudWatch metrics with metric math functions", AWS Cloud Operations blog, and the function
+ * table of "Metric math syntax and functions" in the CloudWatch user guide). A 5-minute datapoint is stamped with its
+ * start, so the last one counted is 02:55-03:00 UTC = 11:55-12:00 JST.
+ */
+const morningUtilisation = (): MathExpression =>
+  new MathExpression({
+    expression: `IF(HOUR(utilisation) >= ${JST_MIDNIGHT_UTC_HOUR} OR HOUR(utilisation) < ${JST_NOON_UTC_HOUR}, utilisation, 0)`,
+    usingMetrics: { utilisation: budgetMetric(BUDGET_METRICS.utilisation, 'Maximum', FIVE_MINUTES) },
+    period: FIVE_MINUTES,
+    label: 'budget utilisation before noon JST',
+  });
+
+/** Sonnet's share of answered requests per 15 min, 0 while fewer than STRONG_TIER_SHARE_MIN_REQUESTS were answered. */
+const strongTierShare = (): MathExpression => {
+  const period = Duration.minutes(15);
+  const answered = Object.fromEntries(
+    TIERS.map((tier) => [tier, budgetMetric(BUDGET_METRICS.requestLatency, 'SampleCount', period, { Tier: tier })]),
+  ) as Record<Tier, Metric>;
+  const total = new MathExpression({
+    expression: TIERS.map((tier) => `FILL(${tier}, 0)`).join(' + '),
+    usingMetrics: answered,
+    period,
+    label: 'answered requests, all tiers',
+  });
+  return new MathExpression({
+    expression: `IF(total >= ${STRONG_TIER_SHARE_MIN_REQUESTS}, FILL(${STRONG_TIER}, 0) / total, 0)`,
+    usingMetrics: { total, [STRONG_TIER]: answered[STRONG_TIER] },
+    period,
+    label: 'strong-tier share',
+  });
+};
+
+/**
+ * DESIGN section 6's budget and cost rows (issue 7), on the gateway stack. What each compares and why:
+ * - utilisation before noon JST: the seed's early warning; an HOUR() filter, so the alarm returns to OK at noon JST
+ *   by itself (the warning is about the morning burn rate, and > 95% covers the afternoon);
+ * - mode != normal for > 2 h: 24 consecutive 5-minute maxima at conserve or worse (a quiet 5 minutes without a
+ *   request restarts the count: missing data is not breaching);
+ * - strong-tier daily cost: the sum of a CloudWatch day. CloudWatch days are UTC days (09:00-09:00 JST), not the
+ *   budget's JST day, but each is a full 24 h of traffic, which is what a daily projection is about;
+ * - spend anomaly: the guardian's own projected end-of-day spend against twice the ordinary day's budget. The
+ *   "forecast" of a day is its budget (the guardian plans to spend up to it); this compares one published series
+ *   with a fixed number, so it works on a day with no spend yet and cannot be fooled by a missing second series.
+ *   A calendar event with a budget multiplier of 2 or more raises the day's budget but not this threshold: the
+ *   runbook checks `budget status` for the event pool first.
+ */
+export const budgetAlarmRows = ({ dailyBudgetUsd, strongTierDailyProjectionUsd }: BudgetAlarmInputs): RunbookAlarmRow[] => [
+  {
+    id: 'budget-utilisation-morning',
+    signal:
+      `BudgetUtilisation before noon JST (max per 5 min of (spent + reserved) / the day's budget, ratio; counted ` +
+      `00:00-12:00 JST, i.e. metric math HOUR() >= ${JST_MIDNIGHT_UTC_HOUR} or < ${JST_NOON_UTC_HOUR} UTC, and 0 after noon)`,
+    runbook: 'budget-utilisation',
+    metric: morningUtilisation(),
+    threshold: BUDGET_MORNING_UTILISATION,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  {
+    id: 'budget-utilisation-high',
+    signal: "BudgetUtilisation (max per 5 min of (spent + reserved) / the day's budget, ratio; the guardian's emergency)",
+    runbook: 'budget-utilisation',
+    metric: budgetMetric(BUDGET_METRICS.utilisation, 'Maximum', FIVE_MINUTES),
+    threshold: BUDGET_HIGH_UTILISATION,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  {
+    // 24 x 5 min = 2 h (the seed's "!= normal for > 2 hours").
+    id: 'budget-mode',
+    signal: `BudgetMode (max per 5 min; ${BUDGET_MODES.map((mode, index) => `${index} ${mode}`).join(', ')}: not normal)`,
+    runbook: 'budget-mode',
+    metric: budgetMetric(BUDGET_METRICS.mode, 'Maximum', FIVE_MINUTES),
+    threshold: BUDGET_MODES.indexOf('conserve'),
+    comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 24,
+    datapointsToAlarm: 24,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  {
+    id: 'strong-tier-share',
+    signal:
+      `Strong-tier share (answered requests of Tier ${STRONG_TIER} / of all tiers per 15 min, from RequestLatency ` +
+      `SampleCount per Tier, ratio; 0 below ${STRONG_TIER_SHARE_MIN_REQUESTS} requests)`,
+    runbook: 'strong-tier-share',
+    metric: strongTierShare(),
+    threshold: STRONG_TIER_SHARE_THRESHOLD,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  {
+    id: 'strong-tier-cost',
+    signal:
+      `StrongTierCostMicroUsd (cost of ${STRONG_TIER} calls, sum per UTC day, micro-USD; threshold = ` +
+      `${Math.round(STRONG_TIER_COST_RATIO * 100)}% of the strong-tier projection of $${strongTierDailyProjectionUsd}/day)`,
+    runbook: 'strong-tier-cost',
+    metric: budgetMetric(BUDGET_METRICS.strongTierCost, 'Sum', Duration.days(1)),
+    threshold: Math.round(strongTierDailyProjectionUsd * STRONG_TIER_COST_RATIO * 1e6),
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: STRONG_TIER_COST_DAYS,
+    datapointsToAlarm: STRONG_TIER_COST_DAYS,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  {
+    id: 'spend-anomaly',
+    signal:
+      `ProjectedSpendUsd (max per 5 min, projected end-of-day spend in USD; threshold = ${SPEND_ANOMALY_RATIO}x the ` +
+      `daily budget of $${dailyBudgetUsd})`,
+    runbook: 'spend-anomaly',
+    metric: budgetMetric(BUDGET_METRICS.projectedSpend, 'Maximum', FIVE_MINUTES),
+    threshold: dailyBudgetUsd * SPEND_ANOMALY_RATIO,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    // 15 minutes: one burst in an early-morning lull must not page; a real runaway holds.
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
 ];
 
 /** The capacity side (capacity stack). */
@@ -112,8 +303,6 @@ const wasteRatio = (tier: ModelTier): MathExpression =>
     period: Duration.hours(1),
     label: `waste ratio ${tier}`,
   });
-
-const FIVE_MINUTES = Duration.minutes(5);
 
 export const capacityAlarmRows = (inputs: CapacityAlarmInputs): RunbookAlarmRow[] => [
   ...MODEL_TIERS.flatMap((tier): RunbookAlarmRow[] => [

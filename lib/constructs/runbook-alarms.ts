@@ -43,9 +43,10 @@ const COMPARISON_SYMBOLS: Readonly<Record<ComparisonOperator, string>> = {
   [ComparisonOperator.LESS_THAN_LOWER_THRESHOLD]: 'below the band of',
 };
 
-/** `1 min`, `15 min`, `1 h`: how the descriptions name a period. */
+/** `1 min`, `15 min`, `1 h`, `1 day`: how the descriptions name a period. */
 export const formatPeriod = (seconds: number): string => {
   const minutes = seconds / 60;
+  if (minutes >= 1440 && minutes % 1440 === 0) return minutes === 1440 ? '1 day' : `${minutes / 1440} days`;
   return minutes >= 60 && minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
 };
 

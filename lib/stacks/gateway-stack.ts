@@ -6,7 +6,12 @@ import { Network } from '../constructs/network';
 import { RunbookAlarms } from '../constructs/runbook-alarms';
 import type { GatewayTableSet } from '../constructs/tables';
 import { ChatWebSocketApi } from '../constructs/websocket-api';
-import { resolveCapacityConfig, resolveModelCatalog, type DeployParameters } from '../parameters';
+import {
+  resolveCapacityConfig,
+  resolveModelCatalog,
+  resolveStrongTierDailyProjectionUsd,
+  type DeployParameters,
+} from '../parameters';
 import { servingAlarmRows } from '../runbook-alarm-rows';
 
 export interface GatewayStackProps extends StackProps {
@@ -53,7 +58,16 @@ export class GatewayStack extends Stack {
       logRetention: parameters.logRetentionDays,
     });
     this.handlers.grantConnectionManagement(this.webSocket.stage);
-    this.alarms = new RunbookAlarms(this, 'Alarms', { namePrefix: capacity.namePrefix, rows: servingAlarmRows({ catalog }) });
+    this.alarms = new RunbookAlarms(this, 'Alarms', {
+      namePrefix: capacity.namePrefix,
+      rows: servingAlarmRows({
+        catalog,
+        budget: {
+          dailyBudgetUsd: parameters.dailyBudgetUsd,
+          strongTierDailyProjectionUsd: resolveStrongTierDailyProjectionUsd(parameters),
+        },
+      }),
+    });
 
     new CfnOutput(this, 'WebSocketUrl', { value: this.webSocket.url, description: 'wss:// URL for chat clients' });
     new CfnOutput(this, 'ConnectionsUrl', {

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { BUDGET_MODES } from '../../lambdas/core/budget/guardian';
 import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
@@ -363,7 +366,7 @@ describe('gateway stack', () => {
       return found.Properties;
     };
 
-    it('has exactly the serving rows: Bedrock and provisioned throttles per tier, queue wait, token plan', () => {
+    it('has exactly the serving rows: Bedrock and provisioned throttles per tier, queue wait, token plan, budget and cost', () => {
       // Act
       const names = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as AlarmResource[]).map((alarm) => alarm.Properties.AlarmName);
 
@@ -371,9 +374,15 @@ describe('gateway stack', () => {
       expect(names.sort()).toEqual([
         'mangaassist-prod-bedrock-throttles-haiku',
         'mangaassist-prod-bedrock-throttles-sonnet',
+        'mangaassist-prod-budget-mode',
+        'mangaassist-prod-budget-utilisation-high',
+        'mangaassist-prod-budget-utilisation-morning',
         'mangaassist-prod-provisioned-throttles-haiku',
         'mangaassist-prod-provisioned-throttles-sonnet',
         'mangaassist-prod-queue-wait',
+        'mangaassist-prod-spend-anomaly',
+        'mangaassist-prod-strong-tier-cost',
+        'mangaassist-prod-strong-tier-share',
         'mangaassist-prod-token-plan-exceeded',
       ]);
     });
@@ -442,6 +451,132 @@ describe('gateway stack', () => {
         DatapointsToAlarm: 1,
         AlarmDescription: expect.stringMatching(/Runbook: docs\/runbooks\/token-plan\.md$/),
       });
+    });
+  });
+
+  describe('budget and cost alarms', () => {
+    type MetricQuery = {
+      Id: string;
+      Expression?: string;
+      ReturnData?: boolean;
+      MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Period: number; Stat: string };
+    };
+    const alarmNamed = (name: string): Record<string, unknown> => {
+      const found = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }));
+      if (found.length !== 1) throw new Error(`expected one alarm named ${name}, found ${found.length}`);
+      return (found[0] as Resource).Properties;
+    };
+    const queriesOf = (name: string): MetricQuery[] => alarmNamed(name).Metrics as MetricQuery[];
+    const service = { Name: 'service', Value: 'mangaassist-gateway' };
+
+    it.each([
+      ['budget-utilisation-morning', 'budget-utilisation', { Threshold: 0.6, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1 }],
+      ['budget-utilisation-high', 'budget-utilisation', { Threshold: 0.95, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1 }],
+      ['budget-mode', 'budget-mode', { Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 24, DatapointsToAlarm: 24 }],
+      ['strong-tier-share', 'strong-tier-share', { Threshold: 0.2, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1 }],
+      ['strong-tier-cost', 'strong-tier-cost', { Threshold: 1_725_000_000, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 3 }],
+      ['spend-anomaly', 'spend-anomaly', { Threshold: 5000, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 3 }],
+    ] as const)('alarms on %s with its threshold and periods, missing data as not breaching, naming docs/runbooks/%s.md', (id, runbook, expected) => {
+      // Act
+      const alarm = alarmNamed(`mangaassist-prod-${id}`);
+
+      // Assess
+      expect(alarm).toMatchObject({ ...expected, TreatMissingData: 'notBreaching' });
+      expect(alarm.AlarmDescription).toMatch(new RegExp(` Runbook: docs/runbooks/${runbook}\\.md$`));
+      expect(existsSync(path.join(__dirname, '..', '..', 'docs', 'runbooks', `${runbook}.md`))).toBe(true);
+    });
+
+    it('counts utilisation only before noon JST: HOUR() of each 5-minute maximum at or after 15:00 or before 03:00 UTC', () => {
+      // Act
+      const [expression, utilisation, ...rest] = queriesOf('mangaassist-prod-budget-utilisation-morning');
+
+      // Assess
+      expect(expression).toMatchObject({ Expression: 'IF(HOUR(utilisation) >= 15 OR HOUR(utilisation) < 3, utilisation, 0)', ReturnData: true });
+      expect(utilisation).toEqual({
+        Id: 'utilisation',
+        MetricStat: { Metric: { Namespace: 'MangaAssist', MetricName: 'BudgetUtilisation', Dimensions: [service] }, Period: 300, Stat: 'Maximum' },
+        ReturnData: false,
+      });
+      expect(rest).toEqual([]);
+    });
+
+    it.each([
+      ['budget-utilisation-high', 'BudgetUtilisation', 'Maximum', 300],
+      ['budget-mode', 'BudgetMode', 'Maximum', 300],
+      ['spend-anomaly', 'ProjectedSpendUsd', 'Maximum', 300],
+    ] as const)('reads %s from %s (%s per %i s) with only the service dimension', (id, metricName, statistic, period) => {
+      // Assess
+      expect(alarmNamed(`mangaassist-prod-${id}`)).toMatchObject({
+        Namespace: 'MangaAssist',
+        MetricName: metricName,
+        Dimensions: [service],
+        Statistic: statistic,
+        Period: period,
+      });
+    });
+
+    it("puts the mode threshold at conserve's index in the guardian's modes, so any mode but normal counts", () => {
+      // Assess
+      expect(BUDGET_MODES.indexOf('normal')).toBe(0);
+      expect(alarmNamed('mangaassist-prod-budget-mode').Threshold).toBe(BUDGET_MODES.indexOf('conserve'));
+      expect(BUDGET_MODES.slice(1)).toEqual(['conserve', 'emergency', 'exhausted']);
+    });
+
+    it('computes the strong-tier share as sonnet answers over all tiers per 15 min, 0 under 100 answers', () => {
+      // Act
+      const queries = queriesOf('mangaassist-prod-strong-tier-share');
+      const byId = Object.fromEntries(queries.map((query) => [query.Id, query]));
+
+      // Assess
+      expect(queries.filter((query) => query.ReturnData !== false)).toEqual([
+        expect.objectContaining({ Expression: 'IF(total >= 100, FILL(sonnet, 0) / total, 0)' }),
+      ]);
+      expect(byId.total?.Expression).toBe('FILL(template, 0) + FILL(haiku, 0) + FILL(sonnet, 0)');
+      for (const tier of ['template', 'haiku', 'sonnet']) {
+        expect(byId[tier]?.MetricStat).toEqual({
+          Metric: { Namespace: 'MangaAssist', MetricName: 'RequestLatency', Dimensions: [{ Name: 'Tier', Value: tier }, service] },
+          Period: 900,
+          Stat: 'SampleCount',
+        });
+      }
+      expect(queries).toHaveLength(5);
+    });
+
+    it('sums StrongTierCostMicroUsd per day against 115% of 60% of the daily budget, in micro-USD', () => {
+      // Assess
+      expect(alarmNamed('mangaassist-prod-strong-tier-cost')).toMatchObject({
+        Namespace: 'MangaAssist',
+        MetricName: 'StrongTierCostMicroUsd',
+        Dimensions: [service],
+        Statistic: 'Sum',
+        Period: 86_400,
+        Threshold: 1_725_000_000,
+        AlarmDescription: expect.stringContaining('strong-tier projection of $1500/day'),
+      });
+    });
+
+    it('stays within CloudWatch evaluation limits: one day under 1-hour periods, seven days otherwise', () => {
+      for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[]) {
+        // Prepare
+        const metrics = alarm.Properties.Metrics as MetricQuery[] | undefined;
+        const period = (metrics ? metrics.find((query) => query.MetricStat)?.MetricStat?.Period : alarm.Properties.Period) as number;
+
+        // Act
+        const range = period * (alarm.Properties.EvaluationPeriods as number);
+
+        // Assess
+        expect(range).toBeLessThanOrEqual(period < 3600 ? 86_400 : 604_800);
+      }
+    });
+
+    it('gives no budget or cost alarm an action yet (the notification topic is a later issue)', () => {
+      // Act
+      const withActions = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+        (alarm) => (alarm as Resource).Properties.AlarmActions !== undefined,
+      );
+
+      // Assess
+      expect(withActions).toEqual([]);
     });
   });
 
@@ -566,7 +701,15 @@ describe('gateway stack with non-default parameters', () => {
 
   beforeAll(() => {
     synth = synthesizeApp(
-      makeParams({ stageName: 'dev', natGateways: 2, logRetentionDays: 7, modelCatalogProfile: 'seed', cacheNodeType: 'cache.r7g.large' }),
+      makeParams({
+        stageName: 'dev',
+        natGateways: 2,
+        logRetentionDays: 7,
+        modelCatalogProfile: 'seed',
+        cacheNodeType: 'cache.r7g.large',
+        dailyBudgetUsd: 4000,
+        strongTierDailyProjectionUsd: 2000,
+      }),
     );
     template = synth.gatewayTemplate;
   });
@@ -605,6 +748,23 @@ describe('gateway stack with non-default parameters', () => {
     expect(JSON.stringify(resourcesOf(manage[0]!))).toContain('/dev/*/@connections/*');
     assertResourceCount(template, 'AWS::EC2::NatGateway', 2);
     assertHasResourceProperties(template, 'AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.r7g.large' });
+  });
+
+  it('derives the spend and strong-tier cost thresholds from dailyBudgetUsd and strongTierDailyProjectionUsd', () => {
+    // Act
+    const alarms = Object.fromEntries(
+      Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => {
+        const properties = (alarm as Resource).Properties;
+        return [properties.AlarmName as string, properties];
+      }),
+    );
+
+    // Assess
+    expect(alarms['mangaassist-dev-spend-anomaly']).toMatchObject({ Threshold: 8000, AlarmDescription: expect.stringContaining('daily budget of $4000') });
+    expect(alarms['mangaassist-dev-strong-tier-cost']).toMatchObject({
+      Threshold: 2_300_000_000,
+      AlarmDescription: expect.stringContaining('strong-tier projection of $2000/day'),
+    });
   });
 
   it('applies the log retention to every log group', () => {

@@ -1,9 +1,18 @@
 import { App } from 'aws-cdk-lib';
+import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { bedrockInvokeResources, provisionableModelArns } from '../../lib/bedrock-iam';
-import { ParametersError, parseParameters, readParameters, resolveCapacityConfig, resolveModelCatalog } from '../../lib/parameters';
+import {
+  ParametersError,
+  parseParameters,
+  readParameters,
+  resolveBudgetConfig,
+  resolveCapacityConfig,
+  resolveModelCatalog,
+  resolveStrongTierDailyProjectionUsd,
+} from '../../lib/parameters';
 import { makeParams } from './fixture';
 
 const parseError = (raw: unknown): string => {
@@ -275,6 +284,110 @@ describe('capacity parameter', () => {
     // Assess
     expect(params.capacitySchedulerEnabled).toBe(false);
     expect(parseError({ capacitySchedulerEnabled: 'no' })).toMatch(/^ {2}- capacitySchedulerEnabled: /m);
+  });
+});
+
+describe('budget parameter', () => {
+  it('resolves to the embedded defaults with dailyBudgetUsd as the daily budget when absent', () => {
+    // Act
+    const budget = resolveBudgetConfig(makeParams({ dailyBudgetUsd: 3200 }));
+
+    // Assess
+    expect(budget).toEqual({ ...DEFAULT_BUDGET_CONFIG, dailyUsd: 3200 });
+  });
+
+  it('replaces the default fields given, token budgets as a whole', () => {
+    // Prepare
+    const shares = Array.from({ length: 24 }, () => 1 / 24);
+
+    // Act
+    const budget = resolveBudgetConfig(
+      makeParams({
+        budget: {
+          hourlyTrafficShare: shares,
+          rampOrder: ['comparison', 'translation'],
+          conserveAt: 0.85,
+          tokenBudgets: { complaint: { maxInputTokens: 600, maxOutputTokens: 400 }, recommendation: { maxInputTokens: 900, maxOutputTokens: 700 } },
+        },
+      }),
+    );
+
+    // Assess
+    expect(budget).toEqual({
+      ...DEFAULT_BUDGET_CONFIG,
+      hourlyTrafficShare: shares,
+      rampOrder: ['comparison', 'translation'],
+      conserveAt: 0.85,
+      tokenBudgets: {
+        complaint: { maxInputTokens: 600, maxOutputTokens: 400 },
+        recommendation: { maxInputTokens: 900, maxOutputTokens: 700 },
+      },
+    });
+  });
+
+  it('lists every problem of a bad budget, each by its path, with the other bad fields, in one error', () => {
+    // Act
+    const message = parseError({
+      stageName: 'bad stage!',
+      budget: {
+        dailyUsd: 3000,
+        hourlyTrafficShare: [0.5, 0.5],
+        rampOrder: ['comparison', 'opus'],
+        conserveAt: 0,
+        emergencyAt: 1.2,
+        reservationTtlMs: 1.5,
+        tokenBudgets: { faq: { maxInputTokens: 1, maxOutputTokens: 1 }, complaint: { maxInputTokens: 0, maxoutputTokens: 10 } },
+        rampstep: 0.1,
+      },
+    });
+
+    // Assess
+    expect(message).toMatch(/^Invalid deploy parameters \(context "mangaassist"\), 12 problem\(s\):/);
+    expect(message).toMatch(/^ {2}- stageName: /m);
+    expect(message).toMatch(/^ {2}- budget\.dailyUsd: the daily budget is the top-level dailyBudgetUsd parameter; remove budget\.dailyUsd$/m);
+    expect(message).toMatch(/^ {2}- budget\.hourlyTrafficShare: must be 24 numbers, one per JST hour 0-23$/m);
+    expect(message).toMatch(/^ {2}- budget\.rampOrder\.1: Invalid option: expected one of "greeting"/m);
+    expect(message).toMatch(/^ {2}- budget\.conserveAt: /m);
+    expect(message).toMatch(/^ {2}- budget\.emergencyAt: must be at most 1/m);
+    expect(message).toMatch(/^ {2}- budget\.reservationTtlMs: /m);
+    expect(message).toMatch(/^ {2}- budget\.tokenBudgets: Unrecognized key: "faq"$/m);
+    expect(message).toMatch(/^ {2}- budget\.tokenBudgets\.complaint\.maxInputTokens: /m);
+    expect(message).toMatch(/^ {2}- budget\.tokenBudgets\.complaint: Unrecognized key: "maxoutputTokens"$/m);
+    expect(message).toMatch(/^ {2}- budget: Unrecognized key: "rampstep"$/m);
+  });
+
+  it('rejects hourly shares that do not sum to 1 and a ramp that names an intent twice', () => {
+    // Act
+    const message = parseError({
+      budget: { hourlyTrafficShare: Array.from({ length: 24 }, () => 0.05), rampOrder: ['comparison', 'comparison'] },
+    });
+
+    // Assess
+    expect(message).toMatch(/^ {2}- budget\.hourlyTrafficShare: must sum to 1 \(within 0\.001\)$/m);
+    expect(message).toMatch(/^ {2}- budget\.rampOrder: must not name an intent twice$/m);
+  });
+
+  it('rejects a budget parameter that is not an object', () => {
+    // Act
+    const message = parseError({ budget: 2500 });
+
+    // Assess
+    expect(message).toMatch(/^ {2}- budget: /m);
+  });
+});
+
+describe('strongTierDailyProjectionUsd parameter', () => {
+  it('defaults to 60% of the daily budget', () => {
+    // Assess
+    expect(resolveStrongTierDailyProjectionUsd(makeParams())).toBe(1500);
+    expect(resolveStrongTierDailyProjectionUsd(makeParams({ dailyBudgetUsd: 3333 }))).toBe(1999.8);
+  });
+
+  it('takes the given projection, and rejects one that is not a positive number', () => {
+    // Assess
+    expect(resolveStrongTierDailyProjectionUsd(makeParams({ strongTierDailyProjectionUsd: 1200 }))).toBe(1200);
+    expect(parseError({ strongTierDailyProjectionUsd: 0 })).toMatch(/^ {2}- strongTierDailyProjectionUsd: /m);
+    expect(parseError({ strongTierDailyProjectionUsd: '1200' })).toMatch(/^ {2}- strongTierDailyProjectionUsd: /m);
   });
 });
 
