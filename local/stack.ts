@@ -4,10 +4,13 @@ import { BedrockModelClient } from '../lambdas/adapters/bedrock-model-client';
 import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-control';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
+import { MemoryBudgetLedger } from '../lambdas/adapters/memory-budget';
 import { MemoryStore } from '../lambdas/adapters/memory-store';
+import { RedisBudgetLedger } from '../lambdas/adapters/redis-budget';
 import { createRedisClient, RedisStore } from '../lambdas/adapters/redis-store';
 import type { AnswerOptions } from '../lambdas/app/answer-message';
 import type { ReconcileDeps } from '../lambdas/app/capacity/reconcile-capacity';
+import { DEFAULT_BUDGET_CONFIG, type BudgetConfig } from '../lambdas/core/budget/config';
 import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../lambdas/core/capacity/config';
 import { MODEL_CATALOGS, type CatalogProfile, type ModelCatalog } from '../lambdas/core/catalog';
 import { makeConnectHandler } from '../lambdas/handlers/connect';
@@ -15,7 +18,7 @@ import { makeDefaultHandler } from '../lambdas/handlers/default';
 import { makeDisconnectHandler } from '../lambdas/handlers/disconnect';
 import { makeInvokeHandler } from '../lambdas/handlers/invoke';
 import { makeRouteHandler } from '../lambdas/handlers/route';
-import type { Clock, Log } from '../lambdas/ports';
+import type { BudgetLedger, Clock, Log } from '../lambdas/ports';
 import { createMessengerFor } from '../lambdas/runtime/clients/apigw';
 import { createBedrockRuntimeClient } from '../lambdas/runtime/clients/bedrock';
 import { createBedrockControlClient } from '../lambdas/runtime/clients/bedrock-control';
@@ -32,7 +35,7 @@ import { WebSocketEmulator } from './websocket-emulator';
 export interface LocalStackOptions {
   /** WebSocket port; 0 picks a free one. */
   readonly port?: number;
-  /** A real Redis for the cache and spend counters; otherwise an in-process store behind the same ports. */
+  /** A real Redis for the cache and the budget ledger; otherwise in-process ones behind the same ports. */
   readonly redisUrl?: string;
   readonly catalogProfile?: CatalogProfile;
   readonly bedrock?: LocalBedrockOptions;
@@ -45,6 +48,12 @@ export interface LocalStackOptions {
   readonly servingCacheTtlMs?: number;
   /** Mitigation, unit capacities and token plans of the request path; the embedded default otherwise. */
   readonly capacityConfig?: CapacityConfig;
+  /** The daily model budget (DAILY_BUDGET_USD); the budget config's `dailyUsd` (2,500 by default) otherwise. */
+  readonly dailyBudgetUsd?: number;
+  /** The budget guardian's configuration over the defaults (BUDGET_CONFIG): ramp, reservation TTL, token budgets. */
+  readonly budgetConfig?: Partial<BudgetConfig>;
+  /** How long a read of the budget ledger (spend, override) is reused (ms); the deployed default is 1 s. */
+  readonly budgetLedgerCacheMs?: number;
   /**
    * Runs the capacity scheduler (reconcile + health every 15 minutes of its clock) against the local control plane.
    * `speed` > 1 runs its clock (and the control plane's) that many times faster, starting now.
@@ -61,6 +70,10 @@ export interface LocalStack {
   readonly dynamo: LocalDynamo;
   readonly metrics: RecordingMetrics;
   readonly store: MemoryStore | RedisStore;
+  /** The budget ledger the invoke path reserves and settles in (Redis with `redisUrl`, else in process). */
+  readonly ledger: BudgetLedger;
+  /** The guardian's configuration in force (daily budget included). */
+  readonly budgetConfig: BudgetConfig;
   readonly catalog: ModelCatalog;
   /** The capacity table the request path reads its routing targets and mitigation from. */
   readonly capacityState: DynamoCapacityStateStore;
@@ -122,14 +135,24 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     let redis: Redis | undefined;
     let store: MemoryStore | RedisStore;
+    let ledger: BudgetLedger;
     if (options.redisUrl) {
       redis = createRedisClient(options.redisUrl);
       const client = redis;
-      closers.push(async () => client.quit());
+      // quit() waits for a server to answer; with the server gone it never does and the reconnect timer keeps the
+      // process alive, so a client that is not connected is just disconnected.
+      closers.push(async () => (client.status === 'ready' ? client.quit() : client.disconnect()));
       store = new RedisStore(redis);
+      ledger = new RedisBudgetLedger(redis);
     } else {
       store = new MemoryStore(clock);
+      ledger = new MemoryBudgetLedger(clock);
     }
+    const budgetConfig: BudgetConfig = {
+      ...DEFAULT_BUDGET_CONFIG,
+      ...options.budgetConfig,
+      ...(options.dailyBudgetUsd !== undefined && { dailyUsd: options.dailyBudgetUsd }),
+    };
 
     const timeoutMs = options.bedrockTimeoutMs ?? 10_000;
     const bedrockClient = createBedrockRuntimeClient({ ...clientOptions, endpoint: bedrock.url, requestTimeoutMs: timeoutMs });
@@ -171,6 +194,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               orders: new DynamoOrderStore(documents, tables.orders),
               model: new BedrockModelClient(bedrockClient, { streamIdleTimeoutMs: timeoutMs }),
               store,
+              ledger,
+              calendar: new DynamoCalendarStore(documents, tables.calendar, clock),
+              budgetConfig,
+              ...(options.budgetLedgerCacheMs !== undefined && { budgetLedgerCacheMs: options.budgetLedgerCacheMs }),
               ...(options.answer && { options: options.answer }),
             }),
           }),
@@ -200,7 +227,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       closers.push(() => runner.stop());
       scheduler = runner;
     }
-    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
+    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, ledger, budgetConfig, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -1,11 +1,12 @@
 import { DeleteCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BUDGET_MODES, isDay, type BudgetMode, type PartialDemotion } from '../core/budget/guardian';
 import { CalendarError, eventProblems, type CalendarEvent } from '../core/capacity/calendar';
 import { formatJst, JST_OFFSET_MS, MINUTE_MS, parseInstant, type Weekday } from '../core/capacity/jst';
 import type { MitigationState } from '../core/capacity/mitigation';
 import { MODEL_TIERS, type ScaleUp } from '../core/capacity/planner';
 import { onDemandTarget, type PendingChange, type ServingTarget, type TierTarget } from '../core/capacity/reconcile';
-import type { ModelTier } from '../core/vocabulary';
-import type { CalendarListing, CalendarStore, CapacityStateStore, Clock, RejectedCalendarRow, ServingState } from '../ports';
+import { isIntent, type Intent, type ModelTier } from '../core/vocabulary';
+import type { CalendarListing, CalendarStore, CapacityStateStore, Clock, PublishedBudgetStatus, RejectedCalendarRow, ServingState } from '../ports';
 
 /**
  * The capacity ports over DynamoDB (lib-dynamodb's DocumentClient). Item layouts are documented with the tables in
@@ -89,6 +90,13 @@ const scanAll = async (documents: DynamoDBDocumentClient, input: ScanCommandInpu
 const TARGET_PREFIX = 'TARGET#';
 const SCALE_UP_PREFIX = 'SCALEUP#';
 const MITIGATION_KEY = 'MITIGATION';
+/**
+ * `BUDGET`: the budget status the invoke path publishes for the `route` Lambda (which cannot reach the ledger):
+ * `day` (JST `YYYY-MM-DD`), `mode` (normal | conserve | emergency | exhausted), `demoted` (list of intents, in ramp
+ * order), `partial` (list of `{intent, share}`: locked intents moved for a share in (0, 1] of their requests; absent
+ * = none), `updatedAt` (epoch ms).
+ */
+const BUDGET_KEY = 'BUDGET';
 const targetKey = (tier: ModelTier): string => `${TARGET_PREFIX}${tier}`;
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -106,8 +114,8 @@ export class DynamoCapacityStateStore implements CapacityStateStore {
 
   /**
    * One paginated Scan of everything but the scale-ups. Items with other keys are not this reader's and are left
-   * alone; a malformed `TARGET#<tier>` or `MITIGATION` throws CapacityItemError. Mitigation is returned as stored,
-   * expired or not: whether it is active is the core's decision.
+   * alone; a malformed `TARGET#<tier>`, `MITIGATION` or `BUDGET` throws CapacityItemError. Mitigation and the budget
+   * status are returned as stored, expired or of another day: whether they apply is the reader's decision.
    */
   async readServingState(): Promise<ServingState> {
     const items = await scanAll(this.documents, {
@@ -119,16 +127,21 @@ export class DynamoCapacityStateStore implements CapacityStateStore {
     });
     const targets: Record<ModelTier, TierTarget> = { haiku: onDemandTarget('haiku'), sonnet: onDemandTarget('sonnet') };
     let mitigation: MitigationState | undefined;
+    let budget: PublishedBudgetStatus | undefined;
     for (const item of items) {
       const key = item['pk'];
       if (key === MITIGATION_KEY) {
         mitigation = this.parseMitigation(item);
         continue;
       }
+      if (key === BUDGET_KEY) {
+        budget = this.parseBudget(item);
+        continue;
+      }
       const tier = MODEL_TIERS.find((t) => key === targetKey(t));
       if (tier) targets[tier] = this.parseTarget(tier, item);
     }
-    return { targets, ...(mitigation && { mitigation }) };
+    return { targets, ...(mitigation && { mitigation }), ...(budget && { budget }) };
   }
 
   async switchTarget(tier: ModelTier, expectedVersion: number, provisioned: readonly ServingTarget[], at: number): Promise<boolean> {
@@ -242,6 +255,22 @@ export class DynamoCapacityStateStore implements CapacityStateStore {
     );
   }
 
+  async publishBudgetStatus(status: PublishedBudgetStatus): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: BUDGET_KEY,
+          day: status.day,
+          mode: status.mode,
+          demoted: [...status.demoted],
+          partial: status.partial.map(({ intent, share }) => ({ intent, share })),
+          updatedAt: status.updatedAt,
+        },
+      }),
+    );
+  }
+
   private fail(item: Item, problems: readonly string[]): never {
     throw new CapacityItemError(this.tableName, String(item['pk']), problems);
   }
@@ -283,6 +312,40 @@ export class DynamoCapacityStateStore implements CapacityStateStore {
     };
     if (fields.problems.length > 0) this.fail(item, fields.problems);
     return state;
+  }
+
+  private parseBudget(item: Item): PublishedBudgetStatus {
+    const fields = new FieldReader(item);
+    const day = fields.string('day');
+    if (day && !isDay(day)) fields.problem(`day must be a YYYY-MM-DD date, got ${show(day)}`);
+    const mode = item['mode'];
+    if (!(BUDGET_MODES as readonly unknown[]).includes(mode)) fields.problem(`mode must be one of ${BUDGET_MODES.join(', ')}, got ${show(mode)}`);
+    const rawDemoted = item['demoted'];
+    const demoted: Intent[] = [];
+    if (!Array.isArray(rawDemoted)) fields.problem(`demoted must be a list of intents, got ${show(rawDemoted)}`);
+    else {
+      rawDemoted.forEach((intent: unknown, index) => {
+        if (isIntent(intent)) demoted.push(intent);
+        else fields.problem(`demoted[${index}] must be an intent, got ${show(intent)}`);
+      });
+    }
+    const partial: PartialDemotion[] = [];
+    const rawPartial = item['partial'];
+    if (Array.isArray(rawPartial)) {
+      rawPartial.forEach((entry: unknown, index) => {
+        if (!isRecord(entry)) return fields.problem(`partial[${index}] must be {intent, share}, got ${show(entry)}`);
+        const entryFields = fields.nested(entry, `partial[${index}].`);
+        const intent = entry['intent'];
+        if (!isIntent(intent)) entryFields.problem(`intent must be an intent, got ${show(intent)}`);
+        const share = entryFields.number('share', 'a share in (0, 1]', (n) => n > 0 && n <= 1);
+        if (isIntent(intent)) partial.push({ intent, share });
+      });
+    } else if (rawPartial !== undefined && rawPartial !== null) {
+      fields.problem(`partial must be a list of {intent, share}, got ${show(rawPartial)}`);
+    }
+    const updatedAt = fields.number('updatedAt', 'epoch ms >= 0', (n) => n >= 0);
+    if (fields.problems.length > 0) this.fail(item, fields.problems);
+    return { day, mode: mode as BudgetMode, demoted, partial, updatedAt };
   }
 
   private parseScaleUp(item: Item): ScaleUp {

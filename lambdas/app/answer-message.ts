@@ -2,16 +2,17 @@ import { ConnectionGoneError } from '../core/errors';
 import { detectLanguage } from '../core/language';
 import { isTemplateIntent } from '../core/templates';
 import type { ModelTier } from '../core/vocabulary';
+import { admitRequest } from './answer/admit';
+import { applyDayBudget } from './answer/budget';
 import { cacheAnswer, cachedAnswer } from './answer/cache';
 import { charge } from './answer/charge';
 import { mitigationEffects } from './answer/mitigation';
 import { callModel, type ModelOutcome } from './answer/model';
-import type { ModelCall } from './answer/model-attempt';
 import { reply } from './answer/reply';
 import { templateAnswer } from './answer/template';
 import type { AnswerDeps, AnswerOptions, AnswerOutcome, AnswerRequest } from './answer/types';
 
-export type { AnswerDeps, AnswerOptions, AnswerOutcome, AnswerRequest, ThrottleDefence } from './answer/types';
+export type { AnswerDeps, AnswerOptions, AnswerOutcome, AnswerRequest, BudgetPublisher, BudgetReader, ThrottleDefence } from './answer/types';
 
 export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
   coalescer: { maxChars: 160, maxDelayMs: 120 },
@@ -21,51 +22,63 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
 
 /**
  * Answers one chat message, in steps:
- * 1. route: classify, the routing map, and mitigation's demotion of the decision (lambdas/app/router.ts);
- * 2. mitigation: what else it changes for this answer (a longer cache TTL);
- * 3. the template tier from the orders table, or
+ * 1. admit: the request's budget day and ledger key, fixed now (lambdas/app/answer/admit.ts);
+ * 2. route: classify, the routing map, and mitigation's demotion of the decision (lambdas/app/router.ts), plus what
+ *    else mitigation changes for this answer (a longer cache TTL); the template tier answers here, at no cost;
+ * 3. budget: today's reading of the budget ledger and the ramp's demotion of the decision, or fail closed to the
+ *    cheap tier when the ledger cannot be read;
  * 4. the answer cache, or
- * 5. the model: the tier's target (provisioned or on-demand), streamed as coalesced chunks, falling back while no
- *    text has reached the client (provisioned -> on-demand -> the cheaper tier); the throttle defence counts calls;
- * 6. charge: every call made, for the tier actually called, whatever happened;
- * 7. reply: exactly one `done` frame; a model failure is returned as `failed` for the handler's one `error` frame.
+ * 5. the model: the tier's target (provisioned or on-demand), each call admitted by a reservation of its worst case,
+ *    streamed as coalesced chunks, falling back while no text has reached the client (provisioned -> on-demand ->
+ *    the cheaper tier, also when the budget refuses a tier); the throttle defence counts calls;
+ * 6. charge: every reservation settled with what its call cost, for the tier actually called, whatever happened;
+ * 7. reply: exactly one `done` frame; a failure is returned as `failed` for the handler's one `error` frame.
  * A client that left (410) stops the posting and the stream.
  */
 export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): Promise<AnswerOutcome> => {
+  const admission = admitRequest(deps, request);
   const routed = await deps.route(request.message);
-  const { decision } = routed;
   const mitigation = mitigationEffects(deps, routed);
   const language = detectLanguage(request.message);
   try {
-    if (decision.tier === 'template' && isTemplateIntent(decision.intent)) {
-      return await reply(deps, request, decision, mitigation, await templateAnswer(deps, request, decision, language));
+    if (routed.decision.tier === 'template' && isTemplateIntent(routed.decision.intent)) {
+      return await reply(deps, request, routed.decision, mitigation, await templateAnswer(deps, request, routed.decision, language));
     }
+    const budgeted = await applyDayBudget(deps, routed, admission);
+    const { decision } = budgeted;
     const tier: ModelTier = decision.tier === 'template' ? 'haiku' : decision.tier;
     const cached = await cachedAnswer(deps, request, decision, tier);
     if (cached) return await reply(deps, request, decision, mitigation, cached);
 
-    const calls: ModelCall[] = [];
     let called: ModelOutcome;
     try {
-      called = await callModel(deps, request, routed, tier, language, calls);
+      called = await callModel(deps, request, budgeted, tier, language, admission);
     } finally {
-      // Whatever was generated was generated: an interrupted or abandoned answer is paid for too.
-      await charge(deps, decision, calls);
+      // Whatever was generated was generated: an interrupted or abandoned answer is paid for too, and no
+      // reservation outlives the request.
+      await charge(deps, decision, admission);
     }
     if (called.kind === 'failed') return called;
     const { target, result, call } = called;
     await cacheAnswer(deps, request, decision, tier, { tier: target.tier, ...result }, mitigation.cacheTtlSeconds);
-    return await reply(deps, request, decision, mitigation, {
-      tier: target.tier,
-      model: deps.catalog[target.tier].modelId,
-      target: target.kind,
-      cacheHit: false,
-      inputTokens: result.inputTokens,
-      outputTokens: result.outputTokens,
-      costUsd: call.costUsd,
-    });
+    return await reply(
+      deps,
+      request,
+      decision,
+      mitigation,
+      {
+        tier: target.tier,
+        model: deps.catalog[target.tier].modelId,
+        target: target.kind,
+        cacheHit: false,
+        inputTokens: result.inputTokens,
+        outputTokens: result.outputTokens,
+        costUsd: call.costUsd,
+      },
+      admission.reasons,
+    );
   } catch (error) {
-    if (error instanceof ConnectionGoneError) return { kind: 'client_gone', tier: decision.tier };
+    if (error instanceof ConnectionGoneError) return { kind: 'client_gone', tier: routed.decision.tier };
     throw error;
   }
 };

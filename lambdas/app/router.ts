@@ -1,8 +1,9 @@
+import { applyBudget, jstDay, type BudgetStatus } from '../core/budget/guardian';
 import type { ModelCatalog } from '../core/catalog';
 import type { MitigationConfig } from '../core/capacity/config';
 import { applyMitigation, isMitigationActive, type MitigationState } from '../core/capacity/mitigation';
 import { decideRoute, modelFor, type RouteDecision } from '../core/routing';
-import type { IntentClassifier } from '../core/vocabulary';
+import type { IntentClassifier, RoutingMap } from '../core/vocabulary';
 import type { Clock, MetricsSink, ServingState } from '../ports';
 import type { RoutingMapSource } from './routing-map-source';
 import type { ServingStateSource } from './serving-state-source';
@@ -14,12 +15,16 @@ export interface RouterDeps {
   readonly catalog: ModelCatalog;
   readonly mitigation: MitigationConfig;
   readonly clock: Clock;
+  /** In [0, 1): draws whether a partly demoted intent's request moves (the `route` frame's preview of it). */
+  readonly random: () => number;
   readonly metrics: MetricsSink;
 }
 
 /** A routed message: the decision, and the serving state it was made under (the answer uses the same one). */
 export interface RoutedMessage {
   readonly decision: RouteDecision;
+  /** The routing map it was decided by (the budget ramp moves only the strong-tier intents of this map). */
+  readonly map: RoutingMap;
   readonly serving: ServingState;
   /** The mitigation in force when the message was routed; undefined when none is. */
   readonly mitigation: MitigationState | undefined;
@@ -37,5 +42,22 @@ export const routeMessage = async (deps: RouterDeps, text: string): Promise<Rout
   const decision = mitigation ? applyMitigation(planned, map, deps.mitigation, (tier) => modelFor(tier, deps.catalog)) : planned;
   deps.metrics.record('RoutingDecisions', 1, 'Count', { Intent: decision.intent, Tier: decision.tier });
   if (decision.intent === 'unknown') deps.metrics.record('UnmappedIntents', 1, 'Count');
-  return { decision, serving, mitigation };
+  return { decision, map, serving, mitigation };
+};
+
+/**
+ * The `route` frame's decision: routed as above, then demoted by the budget status the invoke path published in the
+ * capacity table (read with the serving state). The `route` Lambda cannot reach the budget ledger (Redis, in the
+ * VPC), so this is the invoke path's last reading of today, at most as old as the serving state's cache (30 s); a
+ * status of another JST day is ignored (a new day starts in normal mode). The invoke path itself applies the
+ * ledger's own reading (lambdas/app/answer/budget.ts), so an `invoke` never depends on this copy.
+ */
+export const previewRoute = async (deps: RouterDeps, text: string): Promise<RouteDecision> => {
+  const { decision, serving } = await routeMessage(deps, text);
+  const published = serving.budget;
+  if (published === undefined || published.day !== jstDay(deps.clock.now())) return decision;
+  // The core's applyBudget reads only the mode and the (partly) demoted intents of a status: what was published.
+  const { mode, demoted, partial } = published;
+  const status = { mode, demoted, partial } as Pick<BudgetStatus, 'mode' | 'demoted' | 'partial'> as BudgetStatus;
+  return applyBudget(decision, status, (tier) => modelFor(tier, deps.catalog), deps.random);
 };

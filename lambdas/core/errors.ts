@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'model_unavailable',
   'model_timeout',
   'model_stream_interrupted',
+  'budget_exhausted',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -76,5 +77,20 @@ export class ConnectionGoneError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`connection ${connectionId} is gone`, options);
+  }
+}
+
+/**
+ * The day's model budget cannot admit even a call to the cheapest tier (every worst case would overspend it). Stable
+ * code `budget_exhausted`; nothing was sent to a model and nothing was charged for this request.
+ */
+export class BudgetExhaustedError extends Error {
+  override readonly name = 'BudgetExhaustedError';
+  readonly code = 'budget_exhausted' as const;
+  constructor(
+    readonly day: string,
+    message = `the model budget of ${day} (JST) is exhausted`,
+  ) {
+    super(message);
   }
 }

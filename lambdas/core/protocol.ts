@@ -126,6 +126,11 @@ export interface DoneReply {
   readonly outputTokens: number;
   readonly costUsd: number;
   readonly latencyMs: number;
+  /**
+   * Why this answer came from this tier: the routing decision's reasons (as in the `route` frame, budget demotion
+   * included), then any the model step added (`budget:refused:<tier>`, `budget:unavailable:cheap_tier`).
+   */
+  readonly reasons: readonly string[];
 }
 
 export interface ErrorReply {

@@ -1,6 +1,7 @@
 import { BedrockModelClient } from '../adapters/bedrock-model-client';
-import { DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
+import { DynamoCalendarStore, DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
 import { DynamoOrderStore, DynamoRoutingConfigStore } from '../adapters/dynamodb-stores';
+import { RedisBudgetLedger } from '../adapters/redis-budget';
 import { createRedisClient, RedisStore } from '../adapters/redis-store';
 import { makeInvokeHandler } from '../handlers/invoke';
 import { createBedrockRuntimeClient } from '../runtime/clients/bedrock';
@@ -8,6 +9,7 @@ import { createDocumentClient } from '../runtime/clients/dynamodb';
 import { loadConfig } from '../runtime/config';
 import { lambdaFrameDeps } from '../runtime/frame-deps';
 import { instrument } from '../runtime/instrument';
+import { systemClock } from '../runtime/system';
 import { wireAnswer } from '../runtime/wiring';
 
 const config = loadConfig(process.env, [
@@ -15,6 +17,9 @@ const config = loadConfig(process.env, [
   'ORDERS_TABLE',
   'CAPACITY_TABLE',
   'CAPACITY_CONFIG',
+  'CALENDAR_TABLE',
+  'DAILY_BUDGET_USD',
+  'BUDGET_CONFIG',
   'MODEL_CATALOG',
   'REDIS_URL',
   'AWS_REGION',
@@ -29,6 +34,8 @@ const bedrock = createBedrockRuntimeClient({
   ...(config.BEDROCK_ENDPOINT && { endpoint: config.BEDROCK_ENDPOINT }),
 });
 const frame = lambdaFrameDeps(config.AWS_REGION, config.CONNECTIONS_ENDPOINT);
+// One fail-fast client for the answer cache and the budget ledger: the same ElastiCache, one connection.
+const redis = createRedisClient(config.REDIS_URL);
 
 export const handler = instrument(
   makeInvokeHandler({
@@ -40,7 +47,10 @@ export const handler = instrument(
       capacityConfig: config.CAPACITY_CONFIG,
       orders: new DynamoOrderStore(documents, config.ORDERS_TABLE),
       model: new BedrockModelClient(bedrock, { streamIdleTimeoutMs: config.BEDROCK_REQUEST_TIMEOUT_MS }),
-      store: new RedisStore(createRedisClient(config.REDIS_URL)),
+      store: new RedisStore(redis),
+      ledger: new RedisBudgetLedger(redis),
+      calendar: new DynamoCalendarStore(documents, config.CALENDAR_TABLE, systemClock),
+      budgetConfig: { ...config.BUDGET_CONFIG, dailyUsd: config.DAILY_BUDGET_USD },
       catalog: config.MODEL_CATALOG,
     }),
   }),

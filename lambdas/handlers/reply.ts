@@ -1,4 +1,4 @@
-import { ConnectionGoneError, InvalidFrameError, ModelError, type ErrorCode } from '../core/errors';
+import { BudgetExhaustedError, ConnectionGoneError, InvalidFrameError, ModelError, type ErrorCode } from '../core/errors';
 import type { ErrorReply } from '../core/protocol';
 import type { Log, Messenger, MetricsSink } from '../ports';
 
@@ -8,6 +8,9 @@ const MODEL_MESSAGES: Readonly<Record<ModelError['code'], string>> = {
   model_timeout: 'The assistant took too long to answer; please try again.',
   model_stream_interrupted: 'The answer was interrupted before it finished; please ask again.',
 };
+
+const BUDGET_EXHAUSTED_MESSAGE =
+  'The assistant has reached its limit for today and cannot answer this question right now; please try again later or contact our support team.';
 
 /** The one place errors become `error` frames. Unknown errors never leak their message to the client. */
 export const errorReply = (error: unknown, requestId: string | null): ErrorReply => {
@@ -19,6 +22,9 @@ export const errorReply = (error: unknown, requestId: string | null): ErrorReply
   } else if (error instanceof ModelError) {
     code = error.code;
     message = MODEL_MESSAGES[error.code];
+  } else if (error instanceof BudgetExhaustedError) {
+    code = error.code;
+    message = BUDGET_EXHAUSTED_MESSAGE;
   }
   return { type: 'error', requestId, code, message };
 };

@@ -3,11 +3,12 @@
  * scale-ups) and the event calendar. Adapters: lambdas/adapters/bedrock-capacity-control.ts and
  * lambdas/adapters/dynamodb-capacity.ts; tests use in-memory fakes.
  */
+import type { BudgetMode, PartialDemotion } from '../core/budget/guardian';
 import type { CalendarEvent } from '../core/capacity/calendar';
 import type { MitigationState } from '../core/capacity/mitigation';
 import type { ScaleUp } from '../core/capacity/planner';
 import type { PendingChange, ProvisionedThroughput, ServingTarget, TierTarget } from '../core/capacity/reconcile';
-import type { ModelTier } from '../core/vocabulary';
+import type { Intent, ModelTier } from '../core/vocabulary';
 
 export interface CreateThroughputRequest {
   readonly name: string;
@@ -45,10 +46,31 @@ export interface CapacityControl {
   delete(arn: string): Promise<void>;
 }
 
-/** What the request path reads, in one read: where each tier's calls go, and whether mitigation is on. */
+/**
+ * The budget guardian's reading of a day as the invoke path last published it. The `route` Lambda runs outside the
+ * VPC and cannot reach the budget ledger (Redis), so it applies this instead: the invoke path writes it into the
+ * capacity table whenever its mode or demoted intents change, and `route` reads it with the serving state.
+ */
+export interface PublishedBudgetStatus {
+  /** The JST budget day it describes: a status of another day says nothing about today. */
+  readonly day: string;
+  readonly mode: BudgetMode;
+  /** Intents moved to the cheap tier, in ramp order. */
+  readonly demoted: readonly Intent[];
+  /** Locked intents moved for a share of their requests (emergency); empty when none. */
+  readonly partial: readonly PartialDemotion[];
+  /** Epoch ms of the write. */
+  readonly updatedAt: number;
+}
+
+/**
+ * What the request path reads, in one read: where each tier's calls go, whether mitigation is on, and the budget
+ * status the invoke path published.
+ */
 export interface ServingState {
   readonly targets: Readonly<Record<ModelTier, TierTarget>>;
   readonly mitigation?: MitigationState;
+  readonly budget?: PublishedBudgetStatus;
 }
 
 export interface CapacityStateStore {
@@ -68,6 +90,8 @@ export interface CapacityStateStore {
   /** Scale-ups still in force at `now`. */
   listScaleUps(now: number): Promise<ScaleUp[]>;
   addScaleUp(scaleUp: ScaleUp): Promise<void>;
+  /** Replaces the published budget status (the `BUDGET` item); last writer wins. */
+  publishBudgetStatus(status: PublishedBudgetStatus): Promise<void>;
 }
 
 /** A calendar row that cannot be planned from (operators edit the table): skipped, and reported. */

@@ -4,7 +4,6 @@
  */
 import type { ServerFrame } from '../core/protocol';
 import type { RoutingOverride } from '../core/routing';
-import type { Tier } from '../core/vocabulary';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -97,17 +96,5 @@ export interface ResponseCache {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
 }
 
-export interface SpendEntry {
-  /** Budget day, YYYY-MM-DD (JST). */
-  readonly day: string;
-  readonly tier: Tier;
-  readonly usd: number;
-}
-
-/** Daily spend counters, charged for the tier actually called. */
-export interface SpendLedger {
-  add(entry: SpendEntry): Promise<void>;
-  total(day: string): Promise<number>;
-}
 export * from './capacity';
 export * from './budget';

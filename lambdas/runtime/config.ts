@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import './validation';
 import type { ModelCatalog } from '../core/catalog';
+import { parseBudgetConfig } from './budget-config';
 import { parseCapacityConfig } from './capacity-config';
 import { ENV } from './env-names';
 
@@ -41,6 +42,19 @@ const environment = z.object({
   [ENV.modelCatalog]: catalogJson,
   [ENV.redisUrl]: z.string().check(z.regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
   [ENV.dailyBudgetUsd]: z.coerce.number().check(z.positive()),
+  // The guardian's configuration without the daily budget (DAILY_BUDGET_USD): the entry puts the two together.
+  [ENV.budgetConfig]: z.pipe(
+    z.optional(z.string()),
+    z.transform((text: string | undefined, ctx) => {
+      try {
+        const { dailyUsd: _unset, ...policy } = parseBudgetConfig(text);
+        return policy;
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
   [ENV.connectionsEndpoint]: z.optional(z.url()),
   [ENV.bedrockEndpoint]: z.optional(z.url()),
   [ENV.bedrockRequestTimeoutMs]: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),

@@ -10,7 +10,10 @@ export const ENV = {
   modelCatalog: 'MODEL_CATALOG',
   /** `rediss://host:port` of the ElastiCache endpoint; absent for functions that do not use the cache. */
   redisUrl: 'REDIS_URL',
+  /** The daily model budget (USD) the budget guardian enforces. */
   dailyBudgetUsd: 'DAILY_BUDGET_USD',
+  /** Optional JSON of the budget guardian's configuration over the defaults (lambdas/runtime/budget-config.ts). */
+  budgetConfig: 'BUDGET_CONFIG',
   /** Optional override of the API Gateway management endpoint; otherwise derived from the event. */
   connectionsEndpoint: 'CONNECTIONS_ENDPOINT',
   /** Optional Bedrock runtime endpoint override (the offline stack points it at the local endpoint). */

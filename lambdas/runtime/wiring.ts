@@ -1,14 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_ANSWER_OPTIONS, type AnswerDeps, type AnswerOptions } from '../app/answer-message';
 import { AutoMitigation } from '../app/answer/throttle-defence';
-import { routeMessage, type RouterDeps } from '../app/router';
+import { CalendarSource } from '../app/budget-calendar';
+import { BudgetStatusPublisher } from '../app/budget-publisher';
+import { BudgetSource } from '../app/budget-source';
+import { previewRoute, routeMessage, type RouterDeps } from '../app/router';
 import { RoutingMapSource } from '../app/routing-map-source';
 import { ServingStateSource } from '../app/serving-state-source';
+import type { BudgetConfig } from '../core/budget/config';
 import type { ModelCatalog } from '../core/catalog';
 import type { CapacityConfig } from '../core/capacity/config';
 import { KeywordClassifier } from '../core/classifier';
 import type { RouteDecision } from '../core/routing';
 import type { IntentClassifier } from '../core/vocabulary';
 import type {
+  BudgetLedger,
+  CalendarStore,
   CapacityStateStore,
   Clock,
   Log,
@@ -17,7 +24,6 @@ import type {
   OrderStore,
   ResponseCache,
   RoutingConfigStore,
-  SpendLedger,
 } from '../ports';
 
 /**
@@ -26,7 +32,10 @@ import type {
  */
 export interface RouterWiring {
   readonly routingConfig: RoutingConfigStore;
-  /** Routing targets per tier and mitigation (the capacity table); read by `route` and `invoke` alike. */
+  /**
+   * Routing targets per tier, mitigation and the published budget status (the capacity table); read by `route` and
+   * `invoke` alike, written by `invoke` when its budget reading changes.
+   */
   readonly capacityState: CapacityStateStore;
   readonly capacityConfig: CapacityConfig;
   readonly catalog: ModelCatalog;
@@ -37,6 +46,8 @@ export interface RouterWiring {
   readonly routingCacheTtlMs?: number;
   /** How long a read of the capacity table's serving state is reused (ms); 30 s by default. */
   readonly servingCacheTtlMs?: number;
+  /** In [0, 1); `Math.random` unless a test or benchmark wants a fixed draw. */
+  readonly random?: () => number;
 }
 
 const servingState = (wiring: RouterWiring): ServingStateSource =>
@@ -49,22 +60,37 @@ const routerDeps = (wiring: RouterWiring, serving: ServingStateSource): RouterDe
   catalog: wiring.catalog,
   mitigation: wiring.capacityConfig.mitigation,
   clock: wiring.clock,
+  random: wiring.random ?? Math.random,
   metrics: wiring.metrics,
 });
 
-/** The `route` frame's decision: the same routing, mitigation included, as an `invoke` would get. */
+/**
+ * The `route` frame's decision: the same routing, mitigation included, as an `invoke` would get, with the budget
+ * status the invoke path published in the capacity table (`route` cannot reach the ledger).
+ */
 export const wireRouter = (wiring: RouterWiring): ((text: string) => Promise<RouteDecision>) => {
   const deps = routerDeps(wiring, servingState(wiring));
-  return async (text) => (await routeMessage(deps, text)).decision;
+  return (text) => previewRoute(deps, text);
 };
 
 export interface AnswerWiring extends RouterWiring {
   readonly orders: OrderStore;
   readonly model: ModelClient;
-  readonly store: ResponseCache & SpendLedger;
+  /** The answer cache. */
+  readonly store: ResponseCache;
+  /** The day's spend, reservations and overrides (Redis in AWS). */
+  readonly ledger: BudgetLedger;
+  /** The event calendar: budget multipliers (event pools) and the traffic the projection expects. */
+  readonly calendar: CalendarStore;
+  /** The guardian's configuration; `dailyUsd` is the deploy's DAILY_BUDGET_USD. */
+  readonly budgetConfig: BudgetConfig;
+  /** How long a read of the ledger's spend and override is reused per container (ms); 1 s by default. */
+  readonly budgetLedgerCacheMs?: number;
+  /** How long a read of the calendar is reused (ms); 5 min by default. */
+  readonly calendarCacheTtlMs?: number;
   readonly options?: Partial<AnswerOptions>;
-  /** In [0, 1); `Math.random` unless a test or benchmark wants a fixed draw. */
-  readonly random?: () => number;
+  /** Unique per request (the ledger's reservation ids); `randomUUID` unless a test wants fixed ids. */
+  readonly newId?: () => string;
 }
 
 export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> => {
@@ -79,7 +105,19 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
     orders: wiring.orders,
     model: wiring.model,
     cache: wiring.store,
-    spend: wiring.store,
+    ledger: wiring.ledger,
+    budget: new BudgetSource({
+      ledger: wiring.ledger,
+      calendar: new CalendarSource(wiring.calendar, wiring.clock, wiring.log, wiring.calendarCacheTtlMs),
+      config: wiring.budgetConfig,
+      catalog: wiring.catalog,
+      clock: wiring.clock,
+      log: wiring.log,
+      ...(wiring.budgetLedgerCacheMs !== undefined && { ledgerCacheMs: wiring.budgetLedgerCacheMs }),
+    }),
+    budgetPublisher: new BudgetStatusPublisher({ store: wiring.capacityState, serving, clock: wiring.clock, log: wiring.log }),
+    budgetConfig: wiring.budgetConfig,
+    newId: wiring.newId ?? randomUUID,
     throttleDefence: new AutoMitigation({
       store: wiring.capacityState,
       serving,

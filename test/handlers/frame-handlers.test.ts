@@ -1,3 +1,5 @@
+import { MemoryBudgetLedger } from '../../lambdas/adapters/memory-budget';
+import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { ModelThrottledError } from '../../lambdas/core/errors';
@@ -7,7 +9,7 @@ import { makeRouteHandler } from '../../lambdas/handlers/route';
 import { MemoryStore } from '../../lambdas/adapters/memory-store';
 import { wireAnswer, wireRouter } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCapacityState } from '../support/capacity-fakes';
+import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
 import { ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingMessenger, ScriptedModel, silentLog, textScript } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.current;
@@ -20,6 +22,9 @@ const wsEvent = (routeKey: string, body: string | undefined) => ({
 
 /** Capacity state with every tier on-demand and no mitigation, unless the test changes it. */
 const capacity = (state = new MemoryCapacityState()) => ({ capacityState: state, capacityConfig: DEFAULT_CAPACITY_CONFIG });
+
+/** An in-process budget ledger with the default budget: nothing here comes near it. */
+const budget = () => ({ ledger: new MemoryBudgetLedger(), calendar: new MemoryCalendar(), budgetConfig: DEFAULT_BUDGET_CONFIG });
 
 const frameDeps = () => {
   const messenger = new RecordingMessenger();
@@ -127,7 +132,7 @@ describe('route and invoke under capacity state', () => {
     const model = new ScriptedModel({ [PROVISIONED_ARN]: textScript('Try Vinland Saga.') });
     const handler = makeInvokeHandler({
       ...deps,
-      answer: wireAnswer({ ...capacity(state), routingConfig: new MemoryRoutingConfig(), catalog, clock, log: silentLog, metrics, orders: new MemoryOrders([]), model, store: new MemoryStore(clock) }),
+      answer: wireAnswer({ ...capacity(state), routingConfig: new MemoryRoutingConfig(), catalog, clock, log: silentLog, metrics, orders: new MemoryOrders([]), model, store: new MemoryStore(clock), ...budget() }),
     });
 
     await handler(wsEvent('invoke', '{"action":"invoke","message":"recommend me manga like Berserk but less dark","requestId":"r-2"}'));
@@ -155,6 +160,7 @@ describe('invoke handler', () => {
         orders: new MemoryOrders([]),
         model: new ScriptedModel({ [catalog.sonnet.modelId]: throttled, [catalog.haiku.modelId]: throttled }),
         store: new MemoryStore(clock),
+        ...budget(),
       }),
     });
 
@@ -169,7 +175,7 @@ describe('invoke handler', () => {
     const model = new ScriptedModel({});
     const handler = makeInvokeHandler({
       ...deps,
-      answer: wireAnswer({ ...capacity(), routingConfig: new MemoryRoutingConfig(), catalog, clock, log: silentLog, metrics, orders: new MemoryOrders([]), model, store: new MemoryStore(clock) }),
+      answer: wireAnswer({ ...capacity(), routingConfig: new MemoryRoutingConfig(), catalog, clock, log: silentLog, metrics, orders: new MemoryOrders([]), model, store: new MemoryStore(clock), ...budget() }),
     });
 
     await handler(wsEvent('invoke', JSON.stringify({ action: 'invoke', message: 'x'.repeat(5000) })));

@@ -72,7 +72,7 @@ describe('gateway over a real WebSocket', () => {
 
   it('returns a route frame for route without calling a model or charging', async () => {
     const modelCallsBefore = stack.bedrock.stats().requests.total;
-    const spentBefore = await stack.store.total(todayJst());
+    const spentBefore = (await stack.ledger.daySpend(todayJst(), Date.now())).spentUsd;
     client.send({ action: 'route', message: 'Compare the Viz and Kodansha editions of Akira', requestId: 'route-1' });
 
     const reply = await client.waitFor((f) => f.requestId === 'route-1');
@@ -80,7 +80,7 @@ describe('gateway over a real WebSocket', () => {
     expect(reply).toMatchObject({ type: 'route', intent: 'comparison', tier: 'sonnet', model: stack.catalog.sonnet.modelId });
     expect(reply.type === 'route' && reply.reasons.length).toBeGreaterThan(0);
     expect(stack.bedrock.stats().requests.total).toBe(modelCallsBefore);
-    expect(await stack.store.total(todayJst())).toBe(spentBefore);
+    expect((await stack.ledger.daySpend(todayJst(), Date.now())).spentUsd).toBe(spentBefore);
   });
 
   it('applies an operator routing change from the DynamoDB routing table and ignores an invalid row', async () => {

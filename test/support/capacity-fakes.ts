@@ -9,6 +9,7 @@ import {
   type CapacityControl,
   type CapacityStateStore,
   type CreateThroughputRequest,
+  type PublishedBudgetStatus,
   type ServingState,
 } from '../../lambdas/ports';
 
@@ -16,14 +17,16 @@ import {
 export class MemoryCapacityState implements CapacityStateStore {
   targets: Record<ModelTier, TierTarget> = { haiku: onDemandTarget('haiku'), sonnet: onDemandTarget('sonnet') };
   mitigation: MitigationState | undefined;
+  budget: PublishedBudgetStatus | undefined;
   scaleUps: ScaleUp[] = [];
   reads = 0;
+  budgetWrites = 0;
   failReads = false;
 
   async readServingState(): Promise<ServingState> {
     this.reads += 1;
     if (this.failReads) throw new Error('capacity table unreadable');
-    return { targets: { ...this.targets }, ...(this.mitigation && { mitigation: this.mitigation }) };
+    return { targets: { ...this.targets }, ...(this.mitigation && { mitigation: this.mitigation }), ...(this.budget && { budget: this.budget }) };
   }
 
   async switchTarget(tier: ModelTier, expectedVersion: number, provisioned: readonly ServingTarget[], at: number): Promise<boolean> {
@@ -58,6 +61,11 @@ export class MemoryCapacityState implements CapacityStateStore {
 
   async addScaleUp(scaleUp: ScaleUp): Promise<void> {
     this.scaleUps.push(scaleUp);
+  }
+
+  async publishBudgetStatus(status: PublishedBudgetStatus): Promise<void> {
+    this.budgetWrites += 1;
+    this.budget = status;
   }
 }
 

@@ -1,8 +1,12 @@
+import { MemoryBudgetLedger } from '../../lambdas/adapters/memory-budget';
+import type { BudgetOverride } from '../../lambdas/core/budget/guardian';
 import { ConnectionGoneError } from '../../lambdas/core/errors';
 import type { ServerFrame } from '../../lambdas/core/protocol';
 import type { RoutingOverride } from '../../lambdas/core/routing';
 import type {
+  BudgetLedger,
   Clock,
+  DaySpendDetail,
   Log,
   Messenger,
   ModelClient,
@@ -10,7 +14,10 @@ import type {
   ModelStreamEvent,
   OrderRecord,
   OrderStore,
+  ReserveRequest,
+  ReserveResult,
   RoutingConfigStore,
+  Settlement,
 } from '../../lambdas/ports';
 
 /** A clock the test moves by hand. */
@@ -103,5 +110,64 @@ export class MemoryRoutingConfig implements RoutingConfigStore {
     this.reads += 1;
     if (this.failing) throw new Error('table unavailable');
     return this.rows;
+  }
+}
+
+type LedgerOperation = 'reserve' | 'settle' | 'daySpend' | 'getOverride';
+
+/**
+ * The in-process budget ledger with a switch per operation to fail it as Redis would when it is down, and a record
+ * of every reservation and settlement made through it.
+ */
+export class FlakyLedger implements BudgetLedger {
+  readonly failing = new Set<LedgerOperation>();
+  readonly reserved: ReserveRequest[] = [];
+  readonly settled: Settlement[] = [];
+  reads = 0;
+
+  constructor(readonly inner: BudgetLedger = new MemoryBudgetLedger()) {}
+
+  /** Fails every operation (`true`) or none (`false`). */
+  down(down = true): void {
+    for (const operation of ['reserve', 'settle', 'daySpend', 'getOverride'] as const) {
+      if (down) this.failing.add(operation);
+      else this.failing.delete(operation);
+    }
+  }
+
+  private check(operation: LedgerOperation): void {
+    if (this.failing.has(operation)) throw new Error(`ledger ${operation}: connect ECONNREFUSED`);
+  }
+
+  async reserve(request: ReserveRequest): Promise<ReserveResult> {
+    this.check('reserve');
+    const result = await this.inner.reserve(request);
+    if (result.admitted) this.reserved.push(request);
+    return result;
+  }
+
+  async settle(settlement: Settlement): Promise<void> {
+    this.check('settle');
+    this.settled.push(settlement);
+    await this.inner.settle(settlement);
+  }
+
+  async daySpend(day: string, now: number): Promise<DaySpendDetail> {
+    this.reads += 1;
+    this.check('daySpend');
+    return this.inner.daySpend(day, now);
+  }
+
+  async getOverride(day: string): Promise<BudgetOverride | undefined> {
+    this.check('getOverride');
+    return this.inner.getOverride(day);
+  }
+
+  setOverride(day: string, override: BudgetOverride): Promise<void> {
+    return this.inner.setOverride(day, override);
+  }
+
+  clearOverride(day: string): Promise<boolean> {
+    return this.inner.clearOverride(day);
   }
 }

@@ -33,6 +33,9 @@ export class ModelAttempt {
   private readonly spec: ModelSpec;
   private readonly system: string;
 
+  /** The input estimated before the call: what admission reserves for (with `maxTokens`). */
+  readonly estimatedInputTokens: number;
+
   constructor(
     private readonly deps: Pick<AnswerDeps, 'catalog' | 'model' | 'messenger' | 'clock' | 'options'>,
     private readonly request: AnswerRequest,
@@ -41,11 +44,16 @@ export class ModelAttempt {
     language: Language,
     /** The answer's deadline, shared by its fallbacks. */
     private readonly deadline: AbortSignal,
+    /** The user message as sent: trimmed to the intent's input budget. */
+    private readonly prompt: string,
+    /** The output limit sent as `maxTokens`: the intent's budget within the model's. */
+    readonly maxTokens: number,
   ) {
     this.spec = deps.catalog[target.tier];
     this.system = systemPrompt(decision.intent, language);
     // An estimate until the stream's usage metadata replaces it; what an interrupted call is charged by.
-    this.inputTokens = estimateTokens(this.system + request.message);
+    this.estimatedInputTokens = estimateTokens(this.system + prompt);
+    this.inputTokens = this.estimatedInputTokens;
   }
 
   /** What this call used so far: the stream's usage when it arrived, else estimates; nothing if never accepted. */
@@ -64,8 +72,8 @@ export class ModelAttempt {
       const stream = this.deps.model.stream({
         modelId: this.target.modelId,
         system: this.system,
-        messages: [{ role: 'user', text: this.request.message }],
-        maxTokens: this.spec.maxOutputTokens,
+        messages: [{ role: 'user', text: this.prompt }],
+        maxTokens: this.maxTokens,
         signal,
       });
       for await (const event of stream) {

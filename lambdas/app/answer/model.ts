@@ -1,20 +1,25 @@
-import { ConnectionGoneError, ModelError, ModelThrottledError, ModelUnavailableError } from '../../core/errors';
-import type { Language } from '../../core/language';
+import { maxTokensFor, trimToBudget, worstCaseUsd } from '../../core/budget/guardian';
+import { BudgetExhaustedError, ConnectionGoneError, ModelError, ModelThrottledError, ModelUnavailableError } from '../../core/errors';
+import { estimateTokens, type Language } from '../../core/language';
 import type { ModelTier } from '../../core/vocabulary';
 import type { RoutedMessage } from '../router';
+import type { Admission } from './admit';
 import { ModelAttempt, type ModelCall, type StreamResult } from './model-attempt';
 import { modelTargets, type ModelTarget } from './targets';
 import type { AnswerDeps, AnswerRequest } from './types';
 
 export type ModelOutcome =
   | { readonly kind: 'answered'; readonly target: ModelTarget; readonly result: StreamResult; readonly call: ModelCall }
-  | { readonly kind: 'failed'; readonly error: ModelError; readonly tier: ModelTier };
+  | { readonly kind: 'failed'; readonly error: ModelError | BudgetExhaustedError; readonly tier: ModelTier };
 
 /**
  * Streams an answer from the routed tier's target, falling back while no text has reached the client: provisioned
- * -> the same tier on-demand -> the cheaper tier. A failure after text ends in `failed` (the client must not take
- * the partial text for a complete answer). Every call made is appended to `calls`, to be charged whatever happens;
- * a client that left (ConnectionGoneError) is thrown.
+ * -> the same tier on-demand -> the cheaper tier. Before every call, admission reserves its worst case in the
+ * budget ledger: a tier the budget refuses is skipped for the cheaper one (`budget:refused:<tier>`), and a refusal
+ * at the cheapest ends in `budget_exhausted`. The message is trimmed to the intent's input budget and `maxTokens`
+ * is the intent's output budget. A failure after text ends in `failed` (the client must not take the partial text
+ * for a complete answer). Every call made is recorded on its admission slot, to be settled whatever happens; a
+ * client that left (ConnectionGoneError) is thrown.
  */
 export const callModel = async (
   deps: AnswerDeps,
@@ -22,16 +27,35 @@ export const callModel = async (
   routed: RoutedMessage,
   routedTier: ModelTier,
   language: Language,
-  calls: ModelCall[],
+  admission: Admission,
 ): Promise<ModelOutcome> => {
+  const { intent } = routed.decision;
   const targets = modelTargets(routedTier, routed.serving, deps.catalog, deps.capacity, deps.random);
+  const tokenBudget = deps.budgetConfig.tokenBudgets[intent];
+  const prompt = trimToBudget(request.message, tokenBudget, estimateTokens);
+  if (prompt.trimmed) deps.metrics.record('InputTrimmed', 1, 'Count', { Intent: intent });
   const deadline = AbortSignal.timeout(deps.options.deadlineMs);
   deps.metrics.record('QueueWaitMs', Math.max(0, deps.clock.now() - request.receivedAt), 'Milliseconds');
-  let lastError: ModelError = new ModelUnavailableError('no model target available');
+  let lastError: ModelError | BudgetExhaustedError = new ModelUnavailableError('no model target available');
   let lastTier = routedTier;
+  /** A tier the budget refused (or that cannot be called unreserved): its other targets are not tried. */
+  let skippedTier: ModelTier | undefined;
   for (const [index, target] of targets.entries()) {
+    if (target.tier === skippedTier) continue;
     lastTier = target.tier;
-    const attempt = new ModelAttempt(deps, request, routed.decision, target, language, deadline);
+    const spec = deps.catalog[target.tier];
+    const attempt = new ModelAttempt(deps, request, routed.decision, target, language, deadline, prompt.text, maxTokensFor(spec, tokenBudget));
+    const verdict = await admission.admit(target.tier, worstCaseUsd(spec, attempt.estimatedInputTokens, attempt.maxTokens));
+    if (verdict.kind !== 'admitted') {
+      skippedTier = target.tier;
+      const cheaper = targets.slice(index + 1).some((next) => next.tier !== target.tier);
+      if (!cheaper) {
+        lastError = new BudgetExhaustedError(admission.day);
+        break;
+      }
+      if (verdict.kind === 'refused') deps.metrics.record('BudgetDemotions', 1, 'Count', { Intent: intent });
+      continue;
+    }
     let outcome: { result: StreamResult } | { error: unknown };
     try {
       outcome = { result: await attempt.run() };
@@ -39,7 +63,7 @@ export const callModel = async (
       outcome = { error };
     }
     const call = attempt.call();
-    calls.push(call);
+    verdict.slot.call = call;
     const throttled = 'error' in outcome && outcome.error instanceof ModelThrottledError;
     if (throttled) deps.metrics.record('ModelThrottles', 1, 'Count', { Tier: target.tier, Target: target.kind });
     await deps.throttleDefence.recordCall(throttled);

@@ -3,13 +3,17 @@ import type { RouteDecision } from '../../core/routing';
 import type { MitigationEffects } from './mitigation';
 import type { Answer, AnswerDeps, AnswerOutcome, AnswerRequest } from './types';
 
-/** Ends an answer: its text when it was not streamed, then the one `done` frame, then the request's metrics. */
+/**
+ * Ends an answer: its text when it was not streamed, then the one `done` frame, then the request's metrics. The
+ * frame's reasons are the decision's, then `added` (what the model step's admission changed).
+ */
 export const reply = async (
   deps: Pick<AnswerDeps, 'messenger' | 'clock' | 'metrics'>,
   request: AnswerRequest,
   decision: RouteDecision,
   mitigation: MitigationEffects,
   answer: Answer,
+  added: readonly string[] = [],
 ): Promise<AnswerOutcome> => {
   if (answer.chunk !== undefined) {
     await deps.messenger.send(request.connectionId, { type: 'chunk', requestId: request.requestId, text: answer.chunk });
@@ -27,6 +31,7 @@ export const reply = async (
     outputTokens: answer.outputTokens,
     costUsd: answer.costUsd,
     latencyMs: Math.max(0, deps.clock.now() - request.receivedAt),
+    reasons: [...decision.reasons, ...added],
   };
   await deps.messenger.send(request.connectionId, done);
   deps.metrics.record('RequestLatency', done.latencyMs, 'Milliseconds', { Tier: done.tier });

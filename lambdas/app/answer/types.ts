@@ -1,10 +1,13 @@
+import type { BudgetConfig } from '../../core/budget/config';
+import type { BudgetStatus } from '../../core/budget/guardian';
 import type { ModelCatalog } from '../../core/catalog';
 import type { CapacityConfig } from '../../core/capacity/config';
 import type { CoalescerOptions } from '../../core/coalescer';
-import type { ModelError } from '../../core/errors';
+import type { BudgetExhaustedError, ModelError } from '../../core/errors';
 import type { DoneReply } from '../../core/protocol';
-import type { ModelTier, Tier } from '../../core/vocabulary';
-import type { Clock, Log, Messenger, MetricsSink, ModelClient, OrderStore, ResponseCache, SpendLedger } from '../../ports';
+import type { ModelTier, RoutingMap, Tier } from '../../core/vocabulary';
+import type { BudgetLedger, Clock, Log, Messenger, MetricsSink, ModelClient, OrderStore, ResponseCache } from '../../ports';
+import type { BudgetReading } from '../budget-source';
 import type { RoutedMessage } from '../router';
 
 export interface AnswerOptions {
@@ -24,6 +27,16 @@ export interface ThrottleDefence {
   recordCall(throttled: boolean): Promise<void>;
 }
 
+/** Today's budget status for a request (lambdas/app/budget-source.ts). */
+export interface BudgetReader {
+  read(day: string, map: RoutingMap, now: number): Promise<BudgetReading>;
+}
+
+/** Shares the guardian's reading with the `route` Lambda (lambdas/app/budget-publisher.ts). Never throws. */
+export interface BudgetPublisher {
+  publish(status: BudgetStatus): Promise<void>;
+}
+
 export interface AnswerDeps {
   /** Classify, route and apply mitigation (lambdas/app/router.ts). */
   readonly route: (text: string) => Promise<RoutedMessage>;
@@ -32,7 +45,14 @@ export interface AnswerDeps {
   readonly orders: OrderStore;
   readonly model: ModelClient;
   readonly cache: ResponseCache;
-  readonly spend: SpendLedger;
+  /** The day's spend and reservations: every model call is reserved here first and settled after. */
+  readonly ledger: BudgetLedger;
+  readonly budget: BudgetReader;
+  readonly budgetPublisher: BudgetPublisher;
+  /** Ramp, reservation TTL and token budgets per intent (the daily budget itself is read through `budget`). */
+  readonly budgetConfig: BudgetConfig;
+  /** A unique id per request, so two requests with the same client `requestId` never share a reservation. */
+  readonly newId: () => string;
   readonly messenger: Messenger;
   readonly throttleDefence: ThrottleDefence;
   readonly clock: Clock;
@@ -53,7 +73,7 @@ export interface AnswerRequest {
 
 export type AnswerOutcome =
   | { readonly kind: 'answered'; readonly done: DoneReply }
-  | { readonly kind: 'failed'; readonly error: ModelError; readonly tier: ModelTier }
+  | { readonly kind: 'failed'; readonly error: ModelError | BudgetExhaustedError; readonly tier: ModelTier }
   | { readonly kind: 'client_gone'; readonly tier: Tier };
 
 /** What answered, as the `done` frame reports it; `chunk` is the whole text when it was not streamed. */
