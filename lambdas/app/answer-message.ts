@@ -41,6 +41,7 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
   const mitigation = mitigationEffects(deps, routed);
   const language = detectLanguage(request.message);
   try {
+    // FAQ spot: a FAQ decision (template tier, reason `faq:<id>`) is answered here too, by its entry, at no cost.
     if (routed.decision.tier === 'template' && isTemplateIntent(routed.decision.intent)) {
       return await reply(deps, request, routed.decision, mitigation, await templateAnswer(deps, request, routed.decision, language));
     }

@@ -38,6 +38,8 @@ export const routeMessage = async (deps: RouterDeps, text: string): Promise<Rout
   const classification = deps.classifier.classify(text);
   const [map, serving] = await Promise.all([deps.routingMap.get(), deps.serving.get()]);
   const planned = decideRoute(classification, map, deps.catalog);
+  // FAQ spot (issue 7 item 5): a confident match against the FAQ table turns `planned` into a template-tier decision
+  // (reason `faq:<id>`) here, before mitigation and the budget, which only ever move strong-tier decisions.
   const mitigation = isMitigationActive(serving.mitigation, deps.clock.now()) ? serving.mitigation : undefined;
   const decision = mitigation ? applyMitigation(planned, map, deps.mitigation, (tier) => modelFor(tier, deps.catalog)) : planned;
   deps.metrics.record('RoutingDecisions', 1, 'Count', { Intent: decision.intent, Tier: decision.tier });
