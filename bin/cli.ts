@@ -4,6 +4,8 @@
  * local/cli so it can be tested without a process.
  */
 import { KeywordClassifier } from '../lambdas/core/classifier';
+import { BUDGET_USAGE, runBudget } from '../local/cli/budget';
+import { budgetCliDeps } from '../local/cli/budget-env';
 import { CAPACITY_USAGE, CliUsageError, runCapacity } from '../local/cli/capacity';
 import { capacityCliDeps } from '../local/cli/capacity-env';
 import { runClassify } from '../local/cli/classify';
@@ -17,6 +19,7 @@ commands:
              {"text","intent","tier","complexity","confidence"}, or {"error":{"code","message"},"line"}
              for a line that is not JSON or has no string "text". Blank lines are skipped.
   capacity   provisioned-throughput planning and operations: "capacity --help" lists its commands.
+  budget     the budget guardian's day, overrides and the event calendar: "budget --help".
   simulate   replay one JST day of a scenario through the classifier, routing and budget guardian (no network):
              "simulate --help" for the options.
 
@@ -50,6 +53,27 @@ const main = async (argv: readonly string[]): Promise<number> => {
         return 2;
       }
       throw error;
+    }
+  }
+  if (command === 'budget') {
+    if (rest.length === 0 || rest[0] === '-h' || rest[0] === '--help' || rest[0] === 'help') {
+      process.stderr.write(`${BUDGET_USAGE}\n`);
+      return rest.length === 0 ? 2 : 0;
+    }
+    let deps: ReturnType<typeof budgetCliDeps> | undefined;
+    try {
+      deps = budgetCliDeps(process.env, (line) => process.stdout.write(line));
+      return await runBudget(rest, deps);
+    } catch (error) {
+      if (error instanceof CliUsageError || error instanceof CalendarError) {
+        process.stderr.write(`mangaassist budget: ${error.message}\n`);
+        return 2;
+      }
+      // Most likely the ledger's Redis: say where the command failed, not only what ioredis said.
+      process.stderr.write(`mangaassist budget: the ledger or calendar did not answer (REDIS_URL, CALENDAR_TABLE): ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    } finally {
+      await deps?.close();
     }
   }
   if (command === 'classify' && (rest.includes('-h') || rest.includes('--help'))) {

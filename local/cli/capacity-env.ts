@@ -12,7 +12,7 @@ import { consoleLog, RecordingMetrics } from '../console-log';
 import { CliUsageError, type CapacityCliDeps, type CapacityStores } from './capacity';
 
 /** The deployed functions' MODEL_CATALOG when given (overrides included), else a named profile. */
-const catalogFrom = (env: Readonly<Record<string, string | undefined>>): ModelCatalog => {
+export const catalogFrom = (env: Readonly<Record<string, string | undefined>>): ModelCatalog => {
   if (env['MODEL_CATALOG'] !== undefined) {
     try {
       return loadConfig(env, ['MODEL_CATALOG']).MODEL_CATALOG;
