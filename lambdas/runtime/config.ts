@@ -59,6 +59,7 @@ const environment = z.object({
   [ENV.bedrockEndpoint]: z.optional(z.url()),
   [ENV.bedrockRequestTimeoutMs]: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),
   [ENV.calendarTable]: tableName,
+  [ENV.faqTable]: tableName,
   [ENV.capacityTable]: tableName,
   [ENV.capacityConfig]: z.pipe(
     z.optional(z.string()),
