@@ -10,12 +10,15 @@
  *   LOCAL_BEDROCK_SEED        seed of the simulated models (default 42)
  *   LOCAL_BEDROCK_QUOTAS      JSON tokens-per-minute quotas by model id substring, e.g. {"sonnet":200000}
  *   CAPACITY_CONFIG           JSON capacity configuration over the embedded defaults (schedule, units, mitigation)
+ *   DAILY_BUDGET_USD          the budget guardian's daily budget (default 2500)
+ *   BUDGET_CONFIG             JSON budget guardian configuration over the embedded defaults (ramp, token budgets)
  *   LOCAL_CAPACITY_CLOCK      real (default) | fast (an hour every 10 s) | a speed factor: the capacity scheduler's clock
  *   LOCAL_CAPACITY_START      where the scheduler's clock starts, e.g. 2026-12-06T16:00+09:00 (default: now)
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
  */
 import { CATALOG_PROFILES, type CatalogProfile } from '../lambdas/core/catalog';
 import { parseInstant } from '../lambdas/core/capacity/jst';
+import { BudgetConfigError, parseBudgetConfig } from '../lambdas/runtime/budget-config';
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
 import { parseCapacityClock } from '../local/capacity-scheduler';
 import { consoleLog, isLogLevel } from '../local/console-log';
@@ -64,6 +67,15 @@ const main = async (): Promise<void> => {
   const faults = parseJsonObject('LOCAL_BEDROCK_FAULTS', env['LOCAL_BEDROCK_FAULTS']);
   const quotas = parseQuotas(env['LOCAL_BEDROCK_QUOTAS']);
   const speed = parseCapacityClock(env['LOCAL_CAPACITY_CLOCK']) ?? fail('LOCAL_CAPACITY_CLOCK must be real, fast or a speed factor from 1 to 10000');
+  const dailyText = env['DAILY_BUDGET_USD'] ?? '2500';
+  const dailyBudgetUsd = Number(dailyText);
+  if (!(dailyBudgetUsd > 0) || !Number.isFinite(dailyBudgetUsd)) fail(`DAILY_BUDGET_USD must be a positive amount, got "${dailyText}"`);
+  let budgetConfig;
+  try {
+    budgetConfig = parseBudgetConfig(env['BUDGET_CONFIG'], dailyBudgetUsd);
+  } catch (error) {
+    fail(error instanceof BudgetConfigError ? `BUDGET_CONFIG: ${error.message}` : String(error));
+  }
   const startText = env['LOCAL_CAPACITY_START'];
   const startAt = startText ? (parseInstant(startText) ?? fail(`LOCAL_CAPACITY_START must be a date or an ISO time with an offset, got "${startText}"`)) : undefined;
   let capacityConfig;
@@ -87,6 +99,8 @@ const main = async (): Promise<void> => {
       ...(quotas && { quotas }),
     },
     ...(capacityConfig && { capacityConfig }),
+    ...(budgetConfig && { budgetConfig }),
+    dailyBudgetUsd,
     capacityScheduler: { speed, ...(startAt !== undefined && { startAt }) },
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
@@ -97,7 +111,7 @@ const main = async (): Promise<void> => {
     [
       `MangaAssist gateway (offline) listening on ${stack.url}`,
       `  Bedrock Runtime (local): ${stack.bedrock.url}${forwardUrl ? ` -> forwarding to ${forwardUrl}` : ' (simulated models)'}`,
-      `  DynamoDB (dynalite): ${stack.dynamo.endpoint}; cache and spend: ${env['REDIS_URL'] ? 'Redis' : 'in-process store'}`,
+      `  DynamoDB (dynalite): ${stack.dynamo.endpoint}; cache and budget ledger: ${env['REDIS_URL'] ? 'Redis' : 'in-process store'}; daily budget $${dailyBudgetUsd}`,
       `  capacity scheduler: every 15 min of a ${speed === 1 ? 'real-time' : `${speed}x`} clock against the local control plane`,
       `  capacity CLI: export AWS_REGION=ap-northeast-1 DYNAMODB_ENDPOINT=${stack.dynamo.endpoint} BEDROCK_CONTROL_ENDPOINT=${stack.bedrock.url} CAPACITY_TABLE=${stack.tables.capacity} CALENDAR_TABLE=${stack.tables.calendar} CAPACITY_CONFIG='${env['CAPACITY_CONFIG'] ?? '{}'}'`,
       `  try: npm run chat -- ${stack.url}`,

@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { BedrockModelClient } from '../lambdas/adapters/bedrock-model-client';
 import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-control';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
+import { DynamoFaqStore } from '../lambdas/adapters/dynamodb-faq';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
 import { MemoryBudgetLedger } from '../lambdas/adapters/memory-budget';
 import { MemoryStore } from '../lambdas/adapters/memory-store';
@@ -25,11 +26,11 @@ import { createBedrockControlClient } from '../lambdas/runtime/clients/bedrock-c
 import { createDocumentClient } from '../lambdas/runtime/clients/dynamodb';
 import { systemClock } from '../lambdas/runtime/system';
 import { wireAnswer, wireRouter } from '../lambdas/runtime/wiring';
-import { CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
+import { CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, FAQ_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
 import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from './bedrock/server';
 import { FastClock, startLocalScheduler, type LocalScheduler } from './capacity-scheduler';
 import { RecordingMetrics } from './console-log';
-import { LOCAL_CREDENTIALS, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
+import { LOCAL_CREDENTIALS, seedFaq, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
 import { WebSocketEmulator } from './websocket-emulator';
 
 export interface LocalStackOptions {
@@ -84,7 +85,14 @@ export interface LocalStack {
   /** The scheduler's and the control plane's clock, when it is not the stack's own (a speed or a start was given). */
   readonly capacityClock?: FastClock;
   /** Table names in dynalite by logical name (Sessions, RoutingConfig, Orders, CapacityState, EventCalendar). */
-  readonly tables: { readonly sessions: string; readonly routing: string; readonly orders: string; readonly capacity: string; readonly calendar: string };
+  readonly tables: {
+    readonly sessions: string;
+    readonly routing: string;
+    readonly orders: string;
+    readonly capacity: string;
+    readonly calendar: string;
+    readonly faq: string;
+  };
   close(): Promise<void>;
 }
 
@@ -130,8 +138,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       orders: dynamo.tableNames[ORDERS_TABLE.logicalName] ?? '',
       capacity: dynamo.tableNames[CAPACITY_STATE_TABLE.logicalName] ?? '',
       calendar: dynamo.tableNames[EVENT_CALENDAR_TABLE.logicalName] ?? '',
+      faq: dynamo.tableNames[FAQ_TABLE.logicalName] ?? '',
     };
     await seedOrders(documents, tables.orders);
+    // The demo store's FAQ in its table, as an operator would have it: edits there apply within 30 s.
+    await seedFaq(documents, tables.faq);
 
     let redis: Redis | undefined;
     let store: MemoryStore | RedisStore;
@@ -163,6 +174,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const routerWiring = {
       routingConfig,
       capacityState,
+      faq: new DynamoFaqStore(documents, tables.faq),
       capacityConfig,
       catalog,
       clock,

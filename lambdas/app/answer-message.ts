@@ -1,5 +1,6 @@
 import { ConnectionGoneError } from '../core/errors';
 import { detectLanguage } from '../core/language';
+import { isFaqDecision } from '../core/faq';
 import { isTemplateIntent } from '../core/templates';
 import type { ModelTier } from '../core/vocabulary';
 import { admitRequest } from './answer/admit';
@@ -41,8 +42,8 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
   const mitigation = mitigationEffects(deps, routed);
   const language = detectLanguage(request.message);
   try {
-    // FAQ spot: a FAQ decision (template tier, reason `faq:<id>`) is answered here too, by its entry, at no cost.
-    if (routed.decision.tier === 'template' && isTemplateIntent(routed.decision.intent)) {
+    // A FAQ decision (template tier, reason `faq:<id>`) is answered here too, by its entry, at no cost.
+    if (routed.decision.tier === 'template' && (isTemplateIntent(routed.decision.intent) || isFaqDecision(routed.decision))) {
       return await reply(deps, request, routed.decision, mitigation, await templateAnswer(deps, request, routed.decision, language));
     }
     const budgeted = await applyDayBudget(deps, routed, admission);

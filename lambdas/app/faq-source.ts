@@ -1,6 +1,9 @@
 import { DEFAULT_FAQ, DEFAULT_FAQ_MATCH_OPTIONS, matchFaq, mergeFaq, type FaqEntry, type FaqMatch, type FaqMatchOptions, type FaqStore } from '../core/faq';
 import type { Clock, Log } from '../ports';
 
+/** A FAQ table with no rows: the embedded default FAQ alone (tests, and tools without a table). */
+export const NO_FAQ_TABLE: FaqStore = { listWithProblems: async () => ({ entries: [], disabled: [], rejected: [] }) };
+
 export interface FaqSourceOptions {
   /** Re-read the table at most this often (ms). */
   readonly ttlMs?: number;

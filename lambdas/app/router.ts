@@ -5,6 +5,8 @@ import { applyMitigation, isMitigationActive, type MitigationState } from '../co
 import { decideRoute, modelFor, type RouteDecision } from '../core/routing';
 import type { IntentClassifier, RoutingMap } from '../core/vocabulary';
 import type { Clock, MetricsSink, ServingState } from '../ports';
+import { applyFaq, isFaqDecision } from '../core/faq';
+import type { FaqSource } from './faq-source';
 import type { RoutingMapSource } from './routing-map-source';
 import type { ServingStateSource } from './serving-state-source';
 
@@ -12,6 +14,8 @@ export interface RouterDeps {
   readonly classifier: IntentClassifier;
   readonly routingMap: RoutingMapSource;
   readonly serving: ServingStateSource;
+  /** The FAQ in force: a confident match answers on the template tier (no model, no cost). */
+  readonly faq: FaqSource;
   readonly catalog: ModelCatalog;
   readonly mitigation: MitigationConfig;
   readonly clock: Clock;
@@ -36,13 +40,14 @@ export interface RoutedMessage {
  */
 export const routeMessage = async (deps: RouterDeps, text: string): Promise<RoutedMessage> => {
   const classification = deps.classifier.classify(text);
-  const [map, serving] = await Promise.all([deps.routingMap.get(), deps.serving.get()]);
-  const planned = decideRoute(classification, map, deps.catalog);
-  // FAQ spot (issue 7 item 5): a confident match against the FAQ table turns `planned` into a template-tier decision
-  // (reason `faq:<id>`) here, before mitigation and the budget, which only ever move strong-tier decisions.
+  const [map, serving, faqMatch] = await Promise.all([deps.routingMap.get(), deps.serving.get(), deps.faq.match(text)]);
+  // A confident FAQ match makes it a template-tier decision (reason `faq:<id>`), before mitigation and the budget,
+  // which only ever move strong-tier decisions.
+  const planned = applyFaq(decideRoute(classification, map, deps.catalog), faqMatch);
   const mitigation = isMitigationActive(serving.mitigation, deps.clock.now()) ? serving.mitigation : undefined;
   const decision = mitigation ? applyMitigation(planned, map, deps.mitigation, (tier) => modelFor(tier, deps.catalog)) : planned;
   deps.metrics.record('RoutingDecisions', 1, 'Count', { Intent: decision.intent, Tier: decision.tier });
+  if (isFaqDecision(decision)) deps.metrics.record('FaqAnswers', 1, 'Count', { Intent: decision.intent });
   if (decision.intent === 'unknown') deps.metrics.record('UnmappedIntents', 1, 'Count');
   return { decision, map, serving, mitigation };
 };

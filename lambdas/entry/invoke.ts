@@ -1,5 +1,6 @@
 import { BedrockModelClient } from '../adapters/bedrock-model-client';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
+import { DynamoFaqStore } from '../adapters/dynamodb-faq';
 import { DynamoOrderStore, DynamoRoutingConfigStore } from '../adapters/dynamodb-stores';
 import { RedisBudgetLedger } from '../adapters/redis-budget';
 import { createRedisClient, RedisStore } from '../adapters/redis-store';
@@ -16,6 +17,7 @@ const config = loadConfig(process.env, [
   'ROUTING_TABLE',
   'ORDERS_TABLE',
   'CAPACITY_TABLE',
+  'FAQ_TABLE',
   'CAPACITY_CONFIG',
   'CALENDAR_TABLE',
   'DAILY_BUDGET_USD',
@@ -44,6 +46,7 @@ export const handler = instrument(
       ...frame,
       routingConfig: new DynamoRoutingConfigStore(documents, config.ROUTING_TABLE),
       capacityState: new DynamoCapacityStateStore(documents, config.CAPACITY_TABLE),
+      faq: new DynamoFaqStore(documents, config.FAQ_TABLE),
       capacityConfig: config.CAPACITY_CONFIG,
       orders: new DynamoOrderStore(documents, config.ORDERS_TABLE),
       model: new BedrockModelClient(bedrock, { streamIdleTimeoutMs: config.BEDROCK_REQUEST_TIMEOUT_MS }),

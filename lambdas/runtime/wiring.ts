@@ -4,6 +4,7 @@ import { AutoMitigation } from '../app/answer/throttle-defence';
 import { CalendarSource } from '../app/budget-calendar';
 import { BudgetStatusPublisher } from '../app/budget-publisher';
 import { BudgetSource } from '../app/budget-source';
+import { FaqSource, NO_FAQ_TABLE } from '../app/faq-source';
 import { previewRoute, routeMessage, type RouterDeps } from '../app/router';
 import { RoutingMapSource } from '../app/routing-map-source';
 import { ServingStateSource } from '../app/serving-state-source';
@@ -11,6 +12,7 @@ import type { BudgetConfig } from '../core/budget/config';
 import type { ModelCatalog } from '../core/catalog';
 import type { CapacityConfig } from '../core/capacity/config';
 import { KeywordClassifier } from '../core/classifier';
+import type { FaqStore } from '../core/faq';
 import type { RouteDecision } from '../core/routing';
 import type { IntentClassifier } from '../core/vocabulary';
 import type {
@@ -48,15 +50,20 @@ export interface RouterWiring {
   readonly servingCacheTtlMs?: number;
   /** In [0, 1); `Math.random` unless a test or benchmark wants a fixed draw. */
   readonly random?: () => number;
+  /** The FAQ table over the embedded default FAQ; absent, the embedded FAQ alone answers. */
+  readonly faq?: FaqStore;
 }
 
 const servingState = (wiring: RouterWiring): ServingStateSource =>
   new ServingStateSource(wiring.capacityState, wiring.clock, wiring.log, wiring.servingCacheTtlMs);
 
-const routerDeps = (wiring: RouterWiring, serving: ServingStateSource): RouterDeps => ({
+const faqSource = (wiring: RouterWiring): FaqSource => new FaqSource(wiring.faq ?? NO_FAQ_TABLE, wiring.clock, wiring.log);
+
+const routerDeps = (wiring: RouterWiring, serving: ServingStateSource, faq: FaqSource): RouterDeps => ({
   classifier: wiring.classifier ?? new KeywordClassifier(),
   routingMap: new RoutingMapSource(wiring.routingConfig, wiring.clock, wiring.log, wiring.routingCacheTtlMs),
   serving,
+  faq,
   catalog: wiring.catalog,
   mitigation: wiring.capacityConfig.mitigation,
   clock: wiring.clock,
@@ -69,7 +76,7 @@ const routerDeps = (wiring: RouterWiring, serving: ServingStateSource): RouterDe
  * status the invoke path published in the capacity table (`route` cannot reach the ledger).
  */
 export const wireRouter = (wiring: RouterWiring): ((text: string) => Promise<RouteDecision>) => {
-  const deps = routerDeps(wiring, servingState(wiring));
+  const deps = routerDeps(wiring, servingState(wiring), faqSource(wiring));
   return (text) => previewRoute(deps, text);
 };
 
@@ -97,12 +104,15 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
   // One serving state per container, shared by routing and the throttle defence: mitigation this container
   // starts applies to its next request, not 30 s later.
   const serving = servingState(wiring);
-  const router = routerDeps(wiring, serving);
+  // One FAQ per container: the answer looks up the entry in the same cached FAQ the router matched against.
+  const faq = faqSource(wiring);
+  const router = routerDeps(wiring, serving, faq);
   return {
     route: (text) => routeMessage(router, text),
     catalog: wiring.catalog,
     capacity: wiring.capacityConfig,
     orders: wiring.orders,
+    faq,
     model: wiring.model,
     cache: wiring.store,
     ledger: wiring.ledger,

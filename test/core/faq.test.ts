@@ -121,6 +121,11 @@ describe('matchFaq on the embedded default FAQ', () => {
     expect(matchFaq(text, DEFAULT_FAQ, { ...DEFAULT_FAQ_MATCH_OPTIONS, threshold: 0, margin: margin + 0.001 })).toBeUndefined();
   });
 
+  it('refuses a message of nothing but the store’s everyday nouns', () => {
+    expect(matchFaq('a question about manga', DEFAULT_FAQ)).toBeUndefined();
+    expect(scoreFaq('about my order', DEFAULT_FAQ)).toEqual({ blocked: 'no_features' });
+  });
+
   it('scores below the default threshold a question that only shares a word with an entry', () => {
     const { best } = scoreFaq('Tell me about company', DEFAULT_FAQ);
 

@@ -9,6 +9,7 @@ import type { ModelTier, RoutingMap, Tier } from '../../core/vocabulary';
 import type { BudgetLedger, Clock, Log, Messenger, MetricsSink, ModelClient, OrderStore, ResponseCache } from '../../ports';
 import type { BudgetReading } from '../budget-source';
 import type { RoutedMessage } from '../router';
+import type { FaqEntries } from './template';
 
 export interface AnswerOptions {
   readonly coalescer: CoalescerOptions;
@@ -43,6 +44,8 @@ export interface AnswerDeps {
   readonly catalog: ModelCatalog;
   readonly capacity: CapacityConfig;
   readonly orders: OrderStore;
+  /** The FAQ in force, for the template tier's FAQ answers (the router matched against the same one). */
+  readonly faq?: FaqEntries;
   readonly model: ModelClient;
   readonly cache: ResponseCache;
   /** The day's spend and reservations: every model call is reserved here first and settled after. */

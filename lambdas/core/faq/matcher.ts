@@ -29,6 +29,8 @@ export interface FaqMatchOptions {
   readonly maxUnits: number;
 }
 
+const GENERIC_FEATURES: ReadonlySet<string> = new Set(['w:item', 'w:order', 'w:store']);
+
 export const DEFAULT_FAQ_MATCH_OPTIONS: FaqMatchOptions = { threshold: 0.65, margin: 0.05, maxUnits: 24 };
 
 /** Why a message was refused before scoring, or undefined when it was scored. */
@@ -144,7 +146,8 @@ export const scoreFaq = (
   if (blocked) return { blocked };
   const index = indexOf(source);
   const features = faqFeatures(text);
-  if (features.length === 0) return { blocked: 'no_features' };
+  // The store's everyday nouns (manga, order, shop) name no FAQ subject: a message of nothing else asks nothing specific.
+  if (features.every((feature) => GENERIC_FEATURES.has(feature))) return { blocked: 'no_features' };
   const queryWeights = new Map(features.map((feature) => [feature, index.weights.get(feature) ?? index.unknownWeight]));
   let queryNorm = 0;
   for (const weight of queryWeights.values()) queryNorm += weight * weight;
