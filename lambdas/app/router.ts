@@ -1,4 +1,4 @@
-import { applyBudget, jstDay, type BudgetStatus } from '../core/budget/guardian';
+import { applyBudget, jstDay } from '../core/budget/guardian';
 import type { ModelCatalog } from '../core/catalog';
 import type { MitigationConfig } from '../core/capacity/config';
 import { applyMitigation, isMitigationActive, type MitigationState } from '../core/capacity/mitigation';
@@ -64,7 +64,5 @@ export const previewRoute = async (deps: RouterDeps, text: string): Promise<Rout
   const published = serving.budget;
   if (published === undefined || published.day !== jstDay(deps.clock.now())) return decision;
   // The core's applyBudget reads only the mode and the (partly) demoted intents of a status: what was published.
-  const { mode, demoted, partial } = published;
-  const status = { mode, demoted, partial } as Pick<BudgetStatus, 'mode' | 'demoted' | 'partial'> as BudgetStatus;
-  return applyBudget(decision, status, (tier) => modelFor(tier, deps.catalog), deps.random);
+  return applyBudget(decision, published, (tier) => modelFor(tier, deps.catalog), deps.random);
 };

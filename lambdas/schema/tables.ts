@@ -56,6 +56,8 @@ export const EVENT_CALENDAR_TABLE: TableDefinition = {
  * - `MITIGATION`: `until`, `reason`, `setBy`, `startedAt`. Absent = off; kept after `until` (it is simply inactive).
  * - `SCALEUP#<tier>#<until>#<extraUnits>`: `tier`, `extraUnits`, `until`, `expiresAt` (epoch SECONDS, a day after
  *   `until`: DynamoDB TTL removes spent scale-ups).
+ * - `BUDGET`: `day` (JST), `mode`, `demoted` (intents), `partial` (`[{intent, share}]`), `updatedAt`: the budget
+ *   guardian's last reading, published by the invoke path for the `route` Lambda (which cannot reach Redis).
  */
 export const CAPACITY_STATE_TABLE: TableDefinition = {
   logicalName: 'CapacityState',

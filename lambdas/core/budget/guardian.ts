@@ -225,7 +225,12 @@ export const budgetStatus = (
  * The decision with the budget applied: a demoted intent on the strong tier goes to the cheap one, with the reason;
  * a partially demoted one does for `share` of its requests (`random` in [0, 1)).
  */
-export const applyBudget = (decision: RouteDecision, status: BudgetStatus, model: (tier: Tier) => string | null, random: () => number = () => 0): RouteDecision => {
+export const applyBudget = (
+  decision: RouteDecision,
+  status: Pick<BudgetStatus, 'mode' | 'demoted' | 'partial'>,
+  model: (tier: Tier) => string | null,
+  random: () => number = () => 0,
+): RouteDecision => {
   if (decision.tier !== 'sonnet') return decision;
   const partial = status.partial?.find((p) => p.intent === decision.intent);
   const moved = status.demoted.includes(decision.intent) || (partial !== undefined && random() < partial.share);
