@@ -13,6 +13,9 @@ import { costUsd, MODEL_CATALOGS } from '../lambdas/core/catalog';
 import { simulateDay, type SimulateOptions, type SimulationResult } from '../local/simulate/engine';
 import { renderPlotSvg } from '../local/simulate/plot';
 import { loadScenario } from '../local/simulate/scenario';
+import { RedisBudgetLedger } from '../lambdas/adapters/redis-budget';
+import { createRedisClient } from '../lambdas/adapters/redis-store';
+import { startTestRedis } from '../test/support/redis-server';
 
 const ROOT = resolve(__dirname, '..');
 const SCENARIOS = ['normal-day', 'manga-matsuri-no-calendar', 'manga-matsuri-with-calendar'] as const;
@@ -87,3 +90,47 @@ for (const name of SCENARIOS) {
 }
 write();
 write(`Plots: ${join('.bench', 'cost-<scenario>-<policy>.svg')}`);
+
+/**
+ * The guardian's added latency per answer against a real redis-server (the test suite's private one, loopback):
+ * what one model answer adds when its container's one-second ledger read is stale: a daySpend read, a reserve and
+ * a settle, each one atomic script round trip.
+ */
+const guardianLatency = async (): Promise<void> => {
+  const redis = await startTestRedis();
+  const client = createRedisClient(redis.url);
+  const ledger = new RedisBudgetLedger(client);
+  const day = '2026-12-02';
+  const samples = { read: [] as number[], reserve: [] as number[], settle: [] as number[], total: [] as number[] };
+  try {
+    for (let i = 0; i < 3000; i += 1) {
+      const t0 = performance.now();
+      await ledger.daySpend(day, Date.now());
+      const t1 = performance.now();
+      await ledger.reserve({ day, id: `bench-${i}`, usd: 0.02, limitUsd: 1e6, ttlMs: 120_000, now: Date.now() });
+      const t2 = performance.now();
+      await ledger.settle({ day, id: `bench-${i}`, usd: 0.004, tier: 'sonnet', intent: 'recommendation' });
+      const t3 = performance.now();
+      // The first few hundred warm up the connection and the script cache.
+      if (i < 500) continue;
+      samples.read.push(t1 - t0);
+      samples.reserve.push(t2 - t1);
+      samples.settle.push(t3 - t2);
+      samples.total.push(t3 - t0);
+    }
+  } finally {
+    await client.quit();
+    await redis.stop();
+  }
+  const p = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)] ?? Number.NaN;
+  write();
+  write(`Guardian latency per model answer against a local redis-server (${samples.total.length} answers after warm-up, sequential)`);
+  for (const [name, values] of Object.entries(samples)) {
+    write(`  ${name.padEnd(8)} p50 ${p(values, 0.5).toFixed(3)} ms   p99 ${p(values, 0.99).toFixed(3)} ms`);
+  }
+};
+
+guardianLatency().catch((error: unknown) => {
+  process.stderr.write(`guardian latency not measured: ${String(error)}\n`);
+  process.exitCode = 1;
+});
