@@ -17,7 +17,7 @@ export const RUNTIME_ENVIRONMENT: Readonly<Record<string, string>> = {
   NODE_OPTIONS: '--enable-source-maps',
 };
 
-export type TableKey = 'sessions' | 'routingConfig' | 'orders' | 'calendar' | 'capacityState';
+export type TableKey = 'sessions' | 'routingConfig' | 'orders' | 'calendar' | 'capacityState' | 'faq';
 export type TableAccess = 'read' | 'write' | 'readWrite';
 
 export interface HandlerSpec {
@@ -26,7 +26,10 @@ export interface HandlerSpec {
   readonly tables: Readonly<Partial<Record<TableKey, TableAccess>>>;
   /** Posts frames to clients through the stage's @connections API. */
   readonly postsToConnections: boolean;
-  /** Calls Bedrock models, runs in the VPC next to the cache, reads MODEL_CATALOG and DAILY_BUDGET_USD. */
+  /**
+   * Calls Bedrock models, runs in the VPC next to the cache (answer cache, budget ledger), reads MODEL_CATALOG,
+   * DAILY_BUDGET_USD and BUDGET_CONFIG.
+   */
   readonly answers: boolean;
   /** Reads the model catalog (MODEL_CATALOG) to name the model in its reply. */
   readonly readsCatalog: boolean;
@@ -40,10 +43,11 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
   connect: { ...light, tables: { sessions: 'readWrite' }, postsToConnections: false, answers: false, readsCatalog: false, readsCapacityConfig: false },
   disconnect: { ...light, tables: { sessions: 'write' }, postsToConnections: false, answers: false, readsCatalog: false, readsCapacityConfig: false },
   default: { ...light, tables: {}, postsToConnections: true, answers: false, readsCatalog: false, readsCapacityConfig: false },
-  // The capacity state: mitigation demotes intents, which the routing decision shows.
+  // The capacity state: mitigation demotes intents, which the routing decision shows (and the budget status the
+  // invoke path publishes there); the FAQ: a confident match is a template-tier decision.
   route: {
     ...light,
-    tables: { routingConfig: 'read', capacityState: 'read' },
+    tables: { routingConfig: 'read', capacityState: 'read', faq: 'read' },
     postsToConnections: true,
     answers: false,
     readsCatalog: true,
@@ -54,8 +58,9 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
   invoke: {
     memoryMb: 1024,
     timeoutSeconds: 60,
-    // capacityState read/write: routing targets per tier are read; a throttle-rate breach switches mitigation on.
-    tables: { sessions: 'readWrite', routingConfig: 'read', orders: 'read', capacityState: 'readWrite' },
+    // capacityState read/write: routing targets per tier are read; a throttle-rate breach switches mitigation on, and
+    // the budget status is published there for route. calendar read: the budget's event pool. faq read: answers.
+    tables: { sessions: 'readWrite', routingConfig: 'read', orders: 'read', capacityState: 'readWrite', calendar: 'read', faq: 'read' },
     postsToConnections: true,
     answers: true,
     readsCatalog: true,
@@ -88,6 +93,7 @@ export const TABLE_ENV = {
   orders: ENV.ordersTable,
   calendar: ENV.calendarTable,
   capacityState: ENV.capacityTable,
+  faq: ENV.faqTable,
 } as const satisfies Readonly<Record<TableKey, EnvName>>;
 
 export interface EnvironmentValues {
@@ -103,6 +109,8 @@ export interface EnvironmentValues {
   readonly dailyBudgetUsd: number;
   /** JSON of the resolved CapacityConfig; absent, the functions run on the embedded default. */
   readonly capacityConfigJson?: string;
+  /** JSON of the `budget` deploy parameter (parameters.ts budgetConfigJson); absent, the embedded default. */
+  readonly budgetConfigJson?: string;
 }
 
 const tableEnvironment = (
@@ -128,6 +136,7 @@ export const handlerEnvironment = (name: HandlerName, values: EnvironmentValues)
   if (spec.answers) {
     environment[ENV.redisUrl] = values.redisUrl;
     environment[ENV.dailyBudgetUsd] = String(values.dailyBudgetUsd);
+    if (values.budgetConfigJson !== undefined) environment[ENV.budgetConfig] = values.budgetConfigJson;
   }
   return environment;
 };

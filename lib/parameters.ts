@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { DEFAULT_BUDGET_CONFIG, type BudgetConfig } from '../lambdas/core/budget/config';
+import type { BudgetConfig } from '../lambdas/core/budget/config';
 import { CATALOG_PROFILES, MODEL_CATALOGS, type ModelCatalog, type ModelSpec } from '../lambdas/core/catalog';
 import type { CapacityConfig } from '../lambdas/core/capacity/config';
-import { INTENTS, TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
+import { TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
+import { BudgetConfigError, parseBudgetConfig } from '../lambdas/runtime/budget-config';
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
 
 /** The CDK context key the deploy parameters live under (cdk.json `context`, or `-c mangaassist='{...}'`). */
@@ -32,44 +33,6 @@ const modelOverrides = z.strictObject({
   sonnet: modelSpecOverride.partial().optional(),
 } satisfies Record<ModelTier, z.ZodType>);
 
-/** How far the 24 hourly shares of a budget patch may sum from 1 (hand-written shares are rounded). */
-export const HOURLY_SHARE_TOLERANCE = 0.001;
-
-const positiveInt = () => z.number().int().positive();
-
-/**
- * The fields of a BudgetConfig (lambdas/core/budget/config.ts) an operator may set, each optional, strict at every
- * level (a misspelt key is named, never ignored). `dailyUsd` is not among them: the daily budget is the top-level
- * `dailyBudgetUsd`, one number in one place. The runtime has no parser of its own for BUDGET_CONFIG yet
- * (lambdas/runtime has no parseBudgetConfig): this schema is the check, and the functions receive the resolved,
- * complete configuration.
- */
-const budgetPatch = z.strictObject({
-  dailyUsd: z
-    .never({ error: 'the daily budget is the top-level dailyBudgetUsd parameter; remove budget.dailyUsd' })
-    .optional(),
-  hourlyTrafficShare: z
-    .array(z.number().nonnegative())
-    .length(24, 'must be 24 numbers, one per JST hour 0-23')
-    .refine((shares) => Math.abs(shares.reduce((sum, share) => sum + share, 0) - 1) <= HOURLY_SHARE_TOLERANCE, {
-      message: `must sum to 1 (within ${HOURLY_SHARE_TOLERANCE})`,
-    })
-    .optional(),
-  rampOrder: z
-    .array(z.enum(INTENTS))
-    .refine((intents) => new Set(intents).size === intents.length, { message: 'must not name an intent twice' })
-    .optional(),
-  conserveAt: z.number().positive().optional(),
-  rampStep: z.number().positive().optional(),
-  emergencyAt: z.number().positive().max(1, 'must be at most 1: at 1 the day is exhausted anyway').optional(),
-  minElapsedShare: z.number().positive().max(1).optional(),
-  reservationTtlMs: positiveInt().optional(),
-  /** Replaces the default token budgets as a whole (as BUDGET_CONFIG does at runtime): list every intent you want. */
-  tokenBudgets: z
-    .partialRecord(z.enum(INTENTS), z.strictObject({ maxInputTokens: positiveInt(), maxOutputTokens: positiveInt() }))
-    .optional(),
-});
-
 /** The default strong-tier (sonnet) cost projection: this share of the daily budget (DESIGN section 6). */
 export const STRONG_TIER_PROJECTION_SHARE = 0.6;
 
@@ -92,10 +55,17 @@ const parametersSchema = z
     /** The seeds' daily foundation-model budget in USD: the budget guardian's `dailyUsd` (BUDGET_CONFIG). */
     dailyBudgetUsd: z.number().positive().default(2500),
     /**
-     * Fields of a BudgetConfig replacing DEFAULT_BUDGET_CONFIG's, checked strictly; the invoke function receives the
-     * resolved configuration (without `dailyUsd`) as BUDGET_CONFIG. The daily budget is `dailyBudgetUsd`.
+     * Fields of a BudgetConfig (lambdas/core/budget/config.ts) replacing DEFAULT_BUDGET_CONFIG's exactly as the
+     * Lambdas read BUDGET_CONFIG (`tokenBudgets` as a whole), and checked by the same parser (parseBudgetConfig,
+     * strict about misspelt keys), so a configuration that deploys is one the functions accept. No `dailyUsd`: the
+     * daily budget is `dailyBudgetUsd`, one number in one place.
      */
-    budget: budgetPatch.optional(),
+    budget: z
+      .record(z.string(), z.unknown())
+      .superRefine((patch, ctx) => {
+        for (const message of budgetProblems(patch)) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
     /**
      * The expected strong-tier (sonnet) cost of an ordinary day, USD: the strong-tier cost alarm fires above 115% of
      * it (seed 000 scenario 2). Default: STRONG_TIER_PROJECTION_SHARE (60%) of dailyBudgetUsd. Set it from a
@@ -216,6 +186,20 @@ function capacityProblems(patch: Readonly<Record<string, unknown>>): string[] {
   }
 }
 
+const BUDGET_PROBLEMS_PREFIX = 'invalid budget configuration: ';
+
+/** What is wrong with a budget patch, one sentence per problem, as parseBudgetConfig (the Lambdas' parser) finds it. */
+function budgetProblems(patch: Readonly<Record<string, unknown>>): string[] {
+  try {
+    parseBudgetConfig(JSON.stringify(patch));
+    return [];
+  } catch (error) {
+    if (!(error instanceof BudgetConfigError)) throw error;
+    const message = error.message.startsWith(BUDGET_PROBLEMS_PREFIX) ? error.message.slice(BUDGET_PROBLEMS_PREFIX.length) : error.message;
+    return message.split('; ');
+  }
+}
+
 /** Per stage, so two stages in one account manage disjoint sets of provisioned throughput (and alarm names). */
 export const defaultNamePrefix = (stageName: string): string => `mangaassist-${stageName}`;
 
@@ -228,21 +212,20 @@ export const resolveCapacityConfig = (params: Pick<DeployParameters, 'stageName'
 
 /**
  * The budget configuration the guardian runs on: DEFAULT_BUDGET_CONFIG, the `budget` parameter's fields replacing
- * the defaults' (as the runtime merges BUDGET_CONFIG), and `dailyBudgetUsd` as the daily budget.
+ * the defaults' (parsed as the Lambdas parse BUDGET_CONFIG), and `dailyBudgetUsd` as the daily budget.
  */
-export const resolveBudgetConfig = (params: Pick<DeployParameters, 'dailyBudgetUsd' | 'budget'>): BudgetConfig => {
-  const { dailyUsd: _dailyUsd, ...patch } = params.budget ?? {};
-  return { ...DEFAULT_BUDGET_CONFIG, ...stripUndefined(patch), dailyUsd: params.dailyBudgetUsd };
-};
+export const resolveBudgetConfig = (params: Pick<DeployParameters, 'dailyBudgetUsd' | 'budget'>): BudgetConfig =>
+  parseBudgetConfig(JSON.stringify(params.budget ?? {}), params.dailyBudgetUsd);
 
 /**
- * BUDGET_CONFIG: the resolved configuration without `dailyUsd`, which the functions take from DAILY_BUDGET_USD (the
- * runtime refuses a `dailyUsd` key, so the daily budget has one source).
+ * BUDGET_CONFIG: the operator's `budget` fields, validated above by the functions' own parser, which merges them over
+ * the same embedded defaults at cold start, so the functions run on exactly resolveBudgetConfig(params) (the tests
+ * check it). Undefined without a `budget` parameter: the functions then run on the defaults. Not the whole resolved
+ * configuration: its 24 hourly shares alone are ~500 bytes of the 4 KB Lambda allows for all variables, which the
+ * catalog and the capacity configuration already use half of. Never `dailyUsd`: DAILY_BUDGET_USD carries it.
  */
-export const budgetConfigJson = (params: Pick<DeployParameters, 'dailyBudgetUsd' | 'budget'>): string => {
-  const { dailyUsd: _dailyUsd, ...policy } = resolveBudgetConfig(params);
-  return JSON.stringify(policy);
-};
+export const budgetConfigJson = (params: Pick<DeployParameters, 'budget'>): string | undefined =>
+  params.budget === undefined ? undefined : JSON.stringify(params.budget);
 
 /** The strong-tier daily cost projection, USD: the parameter, or 60% of the daily budget. */
 export const resolveStrongTierDailyProjectionUsd = (params: Pick<DeployParameters, 'dailyBudgetUsd' | 'strongTierDailyProjectionUsd'>): number =>

@@ -28,6 +28,8 @@ export interface GatewayHandlersProps {
   /** The resolved capacity configuration: route and invoke read it as CAPACITY_CONFIG. */
   readonly capacity: CapacityConfig;
   readonly dailyBudgetUsd: number;
+  /** BUDGET_CONFIG of the invoke function (parameters.ts budgetConfigJson); absent: the embedded default. */
+  readonly budgetConfigJson?: string;
   readonly logRetention: RetentionDays;
   /** The invoke function runs in this network's private subnets, next to the cache. */
   readonly network: Network;
@@ -54,6 +56,7 @@ export class GatewayHandlers extends Construct {
       capacityConfigJson: JSON.stringify(props.capacity),
       redisUrl: props.cache.url,
       dailyBudgetUsd: props.dailyBudgetUsd,
+      budgetConfigJson: props.budgetConfigJson,
     };
 
     const build = (name: HandlerName): GatewayFunction => {

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import {
   CAPACITY_STATE_TABLE,
   EVENT_CALENDAR_TABLE,
+  FAQ_TABLE,
   ORDERS_TABLE,
   ROUTING_CONFIG_TABLE,
   SESSIONS_TABLE,
@@ -21,6 +22,7 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableKey, TableDefinition>> = {
   orders: ORDERS_TABLE,
   calendar: EVENT_CALENDAR_TABLE,
   capacityState: CAPACITY_STATE_TABLE,
+  faq: FAQ_TABLE,
 };
 
 /** The names of some tables, for the functions' environment. */
@@ -80,6 +82,8 @@ export class GatewayTables extends Construct {
       // serves each tier, so losing either mid-day would strand paid throughput: both are retained like the rest.
       calendar: build(TABLE_DEFINITIONS.calendar),
       capacityState: build(TABLE_DEFINITIONS.capacityState),
+      // Operator-edited answers (issue 7): retained and recoverable like the calendar.
+      faq: build(TABLE_DEFINITIONS.faq),
     };
   }
 }

@@ -7,6 +7,7 @@ import { RunbookAlarms } from '../constructs/runbook-alarms';
 import type { GatewayTableSet } from '../constructs/tables';
 import { ChatWebSocketApi } from '../constructs/websocket-api';
 import {
+  budgetConfigJson,
   resolveCapacityConfig,
   resolveModelCatalog,
   resolveStrongTierDailyProjectionUsd,
@@ -48,6 +49,7 @@ export class GatewayStack extends Stack {
       catalog,
       capacity,
       dailyBudgetUsd: parameters.dailyBudgetUsd,
+      budgetConfigJson: budgetConfigJson(parameters),
       logRetention: parameters.logRetentionDays,
       network: this.network,
       cache: this.cache,

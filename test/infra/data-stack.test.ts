@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ALL_TABLES, type TableDefinition } from '../../lambdas/schema/tables';
+import { ALL_TABLES, FAQ_TABLE, type TableDefinition } from '../../lambdas/schema/tables';
 import { DataStack } from '../../lib/stacks/data-stack';
 import { assertHasResourceProperties, assertResourceCount, makeParams, newApp } from './fixture';
 
@@ -39,6 +39,27 @@ describe('data stack', () => {
       });
     },
   );
+
+  it('creates the operator-edited FAQ table keyed by id: on demand, point-in-time recovery, encrypted, retained', () => {
+    // Act
+    const faq = Object.entries(template.findResources('AWS::DynamoDB::Table')).filter(([id]) => id.startsWith(`Tables${FAQ_TABLE.logicalName}`));
+
+    // Assess
+    expect(FAQ_TABLE).toEqual({ logicalName: 'Faq', partitionKey: 'id' });
+    expect(faq).toHaveLength(1);
+    expect(faq[0]![1]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      },
+    });
+    expect(faq[0]![1].Properties.TimeToLiveSpecification).toBeUndefined();
+  });
 
   it('bills every table on demand, with point-in-time recovery and AWS-managed encryption', () => {
     // Act

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { BUDGET_MODES } from '../../lambdas/core/budget/guardian';
 import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { parseBudgetConfig } from '../../lambdas/runtime/budget-config';
 import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { ENV, type HandlerName } from '../../lambdas/runtime/env-names';
 import { CACHE_PORT } from '../../lib/constructs/cache';
@@ -30,7 +32,7 @@ describe('gateway stack', () => {
   const functionResource = (name: HandlerName): Resource =>
     template.toJSON().Resources[logicalIdOf(fnOf(name))] as Resource;
   const statementsOf = (name: HandlerName): Statement[] => statementsOfRole(template, fnOf(name).role!);
-  type Table = 'sessions' | 'routingConfig' | 'orders' | 'calendar' | 'capacityState';
+  type Table = 'sessions' | 'routingConfig' | 'orders' | 'calendar' | 'capacityState' | 'faq';
   const tableArnOutput = (table: Table): string =>
     // The weak cross-stack reference reads the data stack's output named after the table's Arn attribute.
     logicalIdOf(synth.data.tables[table]);
@@ -166,6 +168,38 @@ describe('gateway stack', () => {
       );
     });
 
+    it('passes invoke no BUDGET_CONFIG without a budget parameter, so it runs on the defaults and DAILY_BUDGET_USD', () => {
+      // Act
+      const variables = (functionResource('invoke').Properties.Environment as { Variables: Record<string, string> }).Variables;
+
+      // Assess
+      expect(variables[ENV.budgetConfig]).toBeUndefined();
+      expect(parseBudgetConfig(variables[ENV.budgetConfig], Number(variables[ENV.dailyBudgetUsd]))).toEqual({ ...DEFAULT_BUDGET_CONFIG, dailyUsd: 2500 });
+    });
+
+    it.each(HANDLER_NAMES)("keeps %s's environment within Lambda's 4 KB, counting 128 bytes per resolved name or URL", (name) => {
+      // Prepare
+      const variables = (functionResource(name).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+      // Act
+      const bytes = Object.entries(variables).reduce(
+        (sum, [key, value]) => sum + Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 128),
+        0,
+      );
+
+      // Assess
+      expect(bytes).toBeLessThan(4096);
+    });
+
+    it.each(['route', 'invoke'] as const)('passes %s the FAQ table name', (name) => {
+      // Act
+      const variables = (functionResource(name).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+      // Assess
+      // The weak cross-stack reference reads the data stack's output of the table's name (Ref).
+      expect(JSON.stringify(variables[ENV.faqTable])).toContain(`PublishOutputRef${logicalIdOf(synth.data.tables.faq)}`);
+    });
+
     it.each(['route', 'invoke'] as const)('passes %s the resolved capacity configuration, named for the stage', (name) => {
       // Act
       const variables = (functionResource(name).Properties.Environment as { Variables: Record<string, string> }).Variables;
@@ -185,8 +219,21 @@ describe('gateway stack', () => {
       expect(appKeys('connect')).toEqual([ENV.sessionsTable]);
       expect(appKeys('disconnect')).toEqual([ENV.sessionsTable]);
       expect(appKeys('default')).toEqual([]);
-      expect(appKeys('route')).toEqual([ENV.capacityConfig, ENV.capacityTable, ENV.modelCatalog, ENV.routingTable].sort());
-      expect(appKeys('invoke')).not.toContain(ENV.calendarTable);
+      expect(appKeys('route')).toEqual([ENV.capacityConfig, ENV.capacityTable, ENV.faqTable, ENV.modelCatalog, ENV.routingTable].sort());
+      expect(appKeys('invoke')).toEqual(
+        [
+          ENV.calendarTable,
+          ENV.capacityConfig,
+          ENV.capacityTable,
+          ENV.dailyBudgetUsd,
+          ENV.faqTable,
+          ENV.modelCatalog,
+          ENV.ordersTable,
+          ENV.redisUrl,
+          ENV.routingTable,
+          ENV.sessionsTable,
+        ].sort(),
+      );
     });
 
     it('puts only invoke in the VPC, in the private subnets, wearing the cache client group', () => {
@@ -311,7 +358,7 @@ describe('gateway stack', () => {
       expect(statementsOnTable('route', 'calendar')).toEqual([]);
     });
 
-    it('gives invoke read/write on the capacity state (mitigation) and route read-only, neither the calendar', () => {
+    it('gives invoke read/write on the capacity state (mitigation, budget status) and route read-only', () => {
       // Act
       const invoke = statementsOnTable('invoke', 'capacityState').flatMap(actionsOf);
       const route = statementsOnTable('route', 'capacityState').flatMap(actionsOf);
@@ -320,8 +367,36 @@ describe('gateway stack', () => {
       expect(invoke).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
       expect(route).toContain('dynamodb:GetItem');
       expect(route).not.toContain('dynamodb:PutItem');
-      for (const name of HANDLER_NAMES) expect(statementsOnTable(name, 'calendar')).toEqual([]);
       for (const name of ['connect', 'disconnect', 'default'] as const) expect(statementsOnTable(name, 'capacityState')).toEqual([]);
+    });
+
+    const WRITE_ACTIONS = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/;
+
+    it("gives invoke read-only access to the calendar (the budget's event pool) and no other handler any", () => {
+      // Act
+      const actions = statementsOnTable('invoke', 'calendar').flatMap(actionsOf);
+
+      // Assess
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']));
+      expect(actions.filter((action) => WRITE_ACTIONS.test(action))).toEqual([]);
+      for (const name of HANDLER_NAMES.filter((handler) => handler !== 'invoke')) expect(statementsOnTable(name, 'calendar')).toEqual([]);
+    });
+
+    it.each(['route', 'invoke'] as const)('gives %s read-only access to the FAQ table', (name) => {
+      // Act
+      const statements = statementsOnTable(name, 'faq');
+      const actions = statements.flatMap(actionsOf);
+
+      // Assess
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Scan']));
+      // (CDK merges the read grants of several tables into one statement: no statement naming the FAQ may write.)
+      expect(actions.filter((action) => WRITE_ACTIONS.test(action) || !action.startsWith('dynamodb:'))).toEqual([]);
+      expect(statements.length).toBeGreaterThan(0);
+    });
+
+    it.each(['connect', 'disconnect', 'default'] as const)('gives %s no access to the FAQ table', (name) => {
+      // Assess
+      expect(statementsOnTable(name, 'faq')).toEqual([]);
     });
 
     it('gives invoke read/write on Sessions and read-only on RoutingConfig and Orders', () => {
@@ -709,6 +784,7 @@ describe('gateway stack with non-default parameters', () => {
         cacheNodeType: 'cache.r7g.large',
         dailyBudgetUsd: 4000,
         strongTierDailyProjectionUsd: 2000,
+        budget: { conserveAt: 0.8, rampOrder: ['comparison', 'translation'] },
       }),
     );
     template = synth.gatewayTemplate;
@@ -748,6 +824,23 @@ describe('gateway stack with non-default parameters', () => {
     expect(JSON.stringify(resourcesOf(manage[0]!))).toContain('/dev/*/@connections/*');
     assertResourceCount(template, 'AWS::EC2::NatGateway', 2);
     assertHasResourceProperties(template, 'AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.r7g.large' });
+  });
+
+  it('passes invoke the budget parameter as BUDGET_CONFIG and dailyBudgetUsd as DAILY_BUDGET_USD', () => {
+    // Act
+    const properties = template.toJSON().Resources[logicalIdOf(synth.gateway.handlers.functions.invoke)].Properties as {
+      Environment: { Variables: Record<string, string> };
+    };
+    const variables = properties.Environment.Variables;
+
+    // Assess
+    expect(variables[ENV.dailyBudgetUsd]).toBe('4000');
+    expect(parseBudgetConfig(variables[ENV.budgetConfig], 4000)).toEqual({
+      ...DEFAULT_BUDGET_CONFIG,
+      dailyUsd: 4000,
+      conserveAt: 0.8,
+      rampOrder: ['comparison', 'translation'],
+    });
   });
 
   it('derives the spend and strong-tier cost thresholds from dailyBudgetUsd and strongTierDailyProjectionUsd', () => {

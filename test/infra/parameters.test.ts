@@ -4,8 +4,10 @@ import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { bedrockInvokeResources, provisionableModelArns } from '../../lib/bedrock-iam';
+import { parseBudgetConfig } from '../../lambdas/runtime/budget-config';
 import {
   ParametersError,
+  budgetConfigJson,
   parseParameters,
   readParameters,
   resolveBudgetConfig,
@@ -296,6 +298,32 @@ describe('budget parameter', () => {
     expect(budget).toEqual({ ...DEFAULT_BUDGET_CONFIG, dailyUsd: 3200 });
   });
 
+  it('gives the functions BUDGET_CONFIG that their parser resolves to exactly the deploy-time configuration', () => {
+    // Prepare
+    const params = makeParams({ dailyBudgetUsd: 3200, budget: { conserveAt: 0.85, tokenBudgets: {} } });
+
+    // Act
+    const json = budgetConfigJson(params);
+
+    // Assess
+    expect(json).toBeDefined();
+    expect(JSON.parse(json ?? '{}')).toEqual({ conserveAt: 0.85, tokenBudgets: {} });
+    expect(parseBudgetConfig(json, 3200)).toEqual(resolveBudgetConfig(params));
+    expect(resolveBudgetConfig(params)).toEqual({ ...DEFAULT_BUDGET_CONFIG, dailyUsd: 3200, conserveAt: 0.85, tokenBudgets: {} });
+  });
+
+  it('sets no BUDGET_CONFIG without a budget parameter: the functions run on the same defaults', () => {
+    // Prepare
+    const params = makeParams({ dailyBudgetUsd: 3200 });
+
+    // Act
+    const json = budgetConfigJson(params);
+
+    // Assess
+    expect(json).toBeUndefined();
+    expect(parseBudgetConfig(json, 3200)).toEqual(resolveBudgetConfig(params));
+  });
+
   it('replaces the default fields given, token budgets as a whole', () => {
     // Prepare
     const shares = Array.from({ length: 24 }, () => 1 / 24);
@@ -325,10 +353,10 @@ describe('budget parameter', () => {
     });
   });
 
-  it('lists every problem of a bad budget, each by its path, with the other bad fields, in one error', () => {
+  it('lists every problem the runtime parser finds in a bad budget, each on its own line, with the other bad fields', () => {
     // Act
     const message = parseError({
-      stageName: 'bad stage!',
+      natGateways: 4,
       budget: {
         dailyUsd: 3000,
         hourlyTrafficShare: [0.5, 0.5],
@@ -343,17 +371,17 @@ describe('budget parameter', () => {
 
     // Assess
     expect(message).toMatch(/^Invalid deploy parameters \(context "mangaassist"\), 12 problem\(s\):/);
-    expect(message).toMatch(/^ {2}- stageName: /m);
-    expect(message).toMatch(/^ {2}- budget\.dailyUsd: the daily budget is the top-level dailyBudgetUsd parameter; remove budget\.dailyUsd$/m);
-    expect(message).toMatch(/^ {2}- budget\.hourlyTrafficShare: must be 24 numbers, one per JST hour 0-23$/m);
-    expect(message).toMatch(/^ {2}- budget\.rampOrder\.1: Invalid option: expected one of "greeting"/m);
-    expect(message).toMatch(/^ {2}- budget\.conserveAt: /m);
-    expect(message).toMatch(/^ {2}- budget\.emergencyAt: must be at most 1/m);
-    expect(message).toMatch(/^ {2}- budget\.reservationTtlMs: /m);
-    expect(message).toMatch(/^ {2}- budget\.tokenBudgets: Unrecognized key: "faq"$/m);
-    expect(message).toMatch(/^ {2}- budget\.tokenBudgets\.complaint\.maxInputTokens: /m);
-    expect(message).toMatch(/^ {2}- budget\.tokenBudgets\.complaint: Unrecognized key: "maxoutputTokens"$/m);
-    expect(message).toMatch(/^ {2}- budget: Unrecognized key: "rampstep"$/m);
+    expect(message).toMatch(/^ {2}- natGateways: /m);
+    expect(message).toMatch(/^ {2}- budget: dailyUsd: the daily budget is DAILY_BUDGET_USD \(the dailyBudgetUsd deploy parameter\), not part of BUDGET_CONFIG$/m);
+    expect(message).toMatch(/^ {2}- budget: hourlyTrafficShare: must have 24 numbers, one per JST hour$/m);
+    expect(message).toMatch(/^ {2}- budget: rampOrder\.1: Invalid option: expected one of "greeting"/m);
+    expect(message).toMatch(/^ {2}- budget: conserveAt: /m);
+    expect(message).toMatch(/^ {2}- budget: emergencyAt: /m);
+    expect(message).toMatch(/^ {2}- budget: reservationTtlMs: /m);
+    expect(message).toMatch(/^ {2}- budget: tokenBudgets: Unrecognized key: "faq"$/m);
+    expect(message).toMatch(/^ {2}- budget: tokenBudgets\.complaint\.maxInputTokens: /m);
+    expect(message).toMatch(/^ {2}- budget: tokenBudgets\.complaint: Unrecognized key: "maxoutputTokens"$/m);
+    expect(message).toMatch(/^ {2}- budget: \(root\): Unrecognized key: "rampstep"$/m);
   });
 
   it('rejects hourly shares that do not sum to 1 and a ramp that names an intent twice', () => {
@@ -363,8 +391,8 @@ describe('budget parameter', () => {
     });
 
     // Assess
-    expect(message).toMatch(/^ {2}- budget\.hourlyTrafficShare: must sum to 1 \(within 0\.001\)$/m);
-    expect(message).toMatch(/^ {2}- budget\.rampOrder: must not name an intent twice$/m);
+    expect(message).toMatch(/^ {2}- budget: hourlyTrafficShare: must sum to 1$/m);
+    expect(message).toMatch(/^ {2}- budget: rampOrder: must not name an intent twice$/m);
   });
 
   it('rejects a budget parameter that is not an object', () => {
