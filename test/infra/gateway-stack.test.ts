@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { BUDGET_MODE_VALUE } from '../../lambdas/app/answer/budget';
 import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { BUDGET_MODES } from '../../lambdas/core/budget/guardian';
 import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
@@ -592,6 +593,8 @@ describe('gateway stack', () => {
 
     it("puts the mode threshold at conserve's index in the guardian's modes, so any mode but normal counts", () => {
       // Assess
+      // The invoke path publishes BudgetMode with this encoding (lambdas/app/answer/budget.ts).
+      expect(BUDGET_MODE_VALUE).toEqual(Object.fromEntries(BUDGET_MODES.map((mode, index) => [mode, index])));
       expect(BUDGET_MODES.indexOf('normal')).toBe(0);
       expect(alarmNamed('mangaassist-prod-budget-mode').Threshold).toBe(BUDGET_MODES.indexOf('conserve'));
       expect(BUDGET_MODES.slice(1)).toEqual(['conserve', 'emergency', 'exhausted']);
