@@ -19,16 +19,16 @@ export interface BudgetSourceDeps {
   readonly clock: Clock;
   readonly log: Log;
   /**
-   * How long this container reuses one read of the ledger (the day's spend and override): 1 s by default. At peak a
-   * warm container answers many messages a second; each would otherwise cost Redis two reads. The cache only feeds
-   * the mode and the demotions (a ramp that moves over minutes); admission itself is the ledger's atomic reserve on
-   * every model call, so a second-old reading can never let spend pass the budget. An override set by an operator
-   * therefore applies to the requests that start after the cache has expired: within about a second.
+   * How long this container reuses one read of the day's spend: 1 s by default. At peak a warm container answers
+   * many messages a second; each would otherwise cost Redis a script run. The cache only feeds the mode and the
+   * demotions (a ramp that moves over minutes); admission itself is the ledger's atomic reserve on every model call,
+   * so a second-old reading can never let spend pass the budget. The override is read on every request (one GET), so
+   * an operator's change applies to the next request.
    */
   readonly ledgerCacheMs?: number;
 }
 
-type LedgerRead = { readonly ok: true; readonly spend: DaySpend; readonly override: BudgetOverride | undefined } | { readonly ok: false; readonly error: unknown };
+type LedgerRead = { readonly ok: true; readonly spend: DaySpend } | { readonly ok: false; readonly error: unknown };
 
 export const DEFAULT_LEDGER_CACHE_MS = 1000;
 
@@ -51,9 +51,10 @@ export class BudgetSource {
 
   /** The status of `day` at `now` under the routing map `map` (which intents are on the strong tier, which locked). */
   async read(day: string, map: RoutingMap, now: number): Promise<BudgetReading> {
-    const [events, ledger] = await Promise.all([this.deps.calendar.get(), this.ledgerRead(day, now)]);
+    const [events, ledger, override] = await Promise.all([this.deps.calendar.get(), this.ledgerRead(day, now), this.overrideRead(day)]);
     if (!ledger.ok) return { kind: 'unavailable', error: ledger.error };
-    const budget = dayBudget(this.deps.config, events, day, ledger.override, now);
+    if (!override.ok) return { kind: 'unavailable', error: override.error };
+    const budget = dayBudget(this.deps.config, events, day, override.override, now);
     const status = budgetStatus(this.deps.config, map, events, budget, ledger.spend, now, {
       catalog: this.deps.catalog,
       ...(this.previous && { previous: this.previous }),
@@ -74,11 +75,19 @@ export class BudgetSource {
     return pending;
   }
 
+  private async overrideRead(day: string): Promise<{ readonly ok: true; readonly override: BudgetOverride | undefined } | { readonly ok: false; readonly error: unknown }> {
+    try {
+      return { ok: true, override: await this.deps.ledger.getOverride(day) };
+    } catch (error) {
+      this.deps.log.error('budget override unreadable; failing closed to the cheap tier', { day, error });
+      return { ok: false, error };
+    }
+  }
+
   private async load(day: string, now: number): Promise<LedgerRead> {
     let read: LedgerRead;
     try {
-      const [spend, override] = await Promise.all([this.deps.ledger.daySpend(day, now), this.deps.ledger.getOverride(day)]);
-      read = { ok: true, spend, override };
+      read = { ok: true, spend: await this.deps.ledger.daySpend(day, now) };
     } catch (error) {
       this.deps.log.error('budget ledger unreadable; failing closed to the cheap tier', { day, error });
       read = { ok: false, error };
