@@ -1,6 +1,7 @@
 import { DEFAULT_CALENDAR, type CalendarEvent } from '../core/capacity/calendar';
 import type { CalendarStore, Clock, Log } from '../ports';
 import { calendarOrDefault } from './capacity/inputs';
+import { RefreshingValue } from './refreshing-value';
 
 /**
  * The event calendar in force for the budget guardian (budget multipliers, traffic multipliers of the projection):
@@ -10,35 +11,23 @@ import { calendarOrDefault } from './capacity/inputs';
  * a calendar outage must not stop the chat; at worst an event's budget pool applies a few minutes late.
  */
 export class CalendarSource {
-  private current: readonly CalendarEvent[] = DEFAULT_CALENDAR;
-  private loadedAt = Number.NEGATIVE_INFINITY;
-  private inflight: Promise<readonly CalendarEvent[]> | undefined;
+  private readonly calendar: RefreshingValue<readonly CalendarEvent[]>;
 
-  constructor(
-    private readonly store: CalendarStore,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly ttlMs = 5 * 60_000,
-  ) {}
-
-  async get(): Promise<readonly CalendarEvent[]> {
-    if (this.clock.now() - this.loadedAt < this.ttlMs) return this.current;
-    // Concurrent requests on a warm container share one read instead of stampeding the table.
-    this.inflight ??= this.reload().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+  constructor(store: CalendarStore, clock: Clock, log: Log, ttlMs = 5 * 60_000) {
+    this.calendar = new RefreshingValue(
+      async () => {
+        const listing = await store.listWithProblems();
+        for (const row of listing.rejected) log.warn('calendar row skipped', { id: row.id, problems: row.problems });
+        return calendarOrDefault(listing.events);
+      },
+      DEFAULT_CALENDAR,
+      clock,
+      ttlMs,
+      (error) => log.error('event calendar unreadable; keeping the previous calendar for the budget', { error }),
+    );
   }
 
-  private async reload(): Promise<readonly CalendarEvent[]> {
-    try {
-      const listing = await this.store.listWithProblems();
-      for (const row of listing.rejected) this.log.warn('calendar row skipped', { id: row.id, problems: row.problems });
-      this.current = calendarOrDefault(listing.events);
-    } catch (error) {
-      this.log.error('event calendar unreadable; keeping the previous calendar for the budget', { error });
-    }
-    this.loadedAt = this.clock.now();
-    return this.current;
+  get(): Promise<readonly CalendarEvent[]> {
+    return this.calendar.get();
   }
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_FAQ, DEFAULT_FAQ_MATCH_OPTIONS, matchFaq, mergeFaq, type FaqEntry, type FaqMatch, type FaqMatchOptions, type FaqStore } from '../core/faq';
 import type { Clock, Log } from '../ports';
+import { RefreshingValue } from './refreshing-value';
 
 /** A FAQ table with no rows: the embedded default FAQ alone (tests, and tools without a table). */
 export const NO_FAQ_TABLE: FaqStore = { listWithProblems: async () => ({ entries: [], disabled: [], rejected: [] }) };
@@ -16,54 +17,38 @@ export interface FaqSourceOptions {
  * The FAQ in force: the embedded default FAQ, overridden and extended by the FAQ table, re-read at most every
  * `ttlMs` so an operator's edit applies within that window without a deploy. Rows the table cannot serve are
  * skipped and logged (never half-applied); if the table cannot be read, the last good FAQ (or the embedded one)
- * keeps answering: a config outage must not stop the chat. Like RoutingMapSource, concurrent requests on a warm
- * container share one read.
+ * keeps answering: a config outage must not stop the chat. Like RoutingMapSource (both are a RefreshingValue),
+ * concurrent requests on a warm container share one read.
  *
  * `get()` returns the same array until the next reload, so the matcher's compiled index (cached per array) is
  * built once per reload, not per message.
  */
 export class FaqSource {
-  private readonly defaults: readonly FaqEntry[];
-  private readonly ttlMs: number;
   private readonly matchOptions: FaqMatchOptions;
-  private current: readonly FaqEntry[];
-  private loadedAt = Number.NEGATIVE_INFINITY;
-  private inflight: Promise<readonly FaqEntry[]> | undefined;
+  private readonly faq: RefreshingValue<readonly FaqEntry[]>;
 
-  constructor(
-    private readonly store: FaqStore,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    options: FaqSourceOptions = {},
-  ) {
-    this.defaults = options.defaults ?? DEFAULT_FAQ;
-    this.ttlMs = options.ttlMs ?? 30_000;
+  constructor(store: FaqStore, clock: Clock, log: Log, options: FaqSourceOptions = {}) {
+    const defaults = options.defaults ?? DEFAULT_FAQ;
     this.matchOptions = options.match ?? DEFAULT_FAQ_MATCH_OPTIONS;
-    this.current = this.defaults;
+    this.faq = new RefreshingValue(
+      async () => {
+        const listing = await store.listWithProblems();
+        for (const { id, problems } of listing.rejected) log.warn('FAQ table row ignored', { id, problems });
+        return mergeFaq(defaults, listing);
+      },
+      defaults,
+      clock,
+      options.ttlMs ?? 30_000,
+      (error) => log.error('FAQ table unreadable; keeping the previous FAQ', { error }),
+    );
   }
 
-  async get(): Promise<readonly FaqEntry[]> {
-    if (this.clock.now() - this.loadedAt < this.ttlMs) return this.current;
-    this.inflight ??= this.reload().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+  get(): Promise<readonly FaqEntry[]> {
+    return this.faq.get();
   }
 
   /** The entry the message asks for in the FAQ in force, or undefined (lambdas/core/faq matchFaq). */
   async match(text: string): Promise<FaqMatch | undefined> {
     return matchFaq(text, await this.get(), this.matchOptions);
-  }
-
-  private async reload(): Promise<readonly FaqEntry[]> {
-    try {
-      const listing = await this.store.listWithProblems();
-      for (const { id, problems } of listing.rejected) this.log.warn('FAQ table row ignored', { id, problems });
-      this.current = mergeFaq(this.defaults, listing);
-    } catch (error) {
-      this.log.error('FAQ table unreadable; keeping the previous FAQ', { error });
-    }
-    this.loadedAt = this.clock.now();
-    return this.current;
   }
 }

@@ -1,6 +1,7 @@
 import type { MitigationState } from '../core/capacity/mitigation';
 import { onDemandTarget } from '../core/capacity/reconcile';
 import type { CapacityStateStore, Clock, Log, ServingState } from '../ports';
+import { RefreshingValue } from './refreshing-value';
 
 /** Before the first good read: every tier on-demand (the catalog's profiles), no mitigation. */
 export const ON_DEMAND_SERVING_STATE: ServingState = { targets: { haiku: onDemandTarget('haiku'), sonnet: onDemandTarget('sonnet') } };
@@ -12,31 +13,33 @@ export const ON_DEMAND_SERVING_STATE: ServingState = { targets: { haiku: onDeman
  * chat, and on-demand is always a valid route.
  */
 export class ServingStateSource {
-  private current: ServingState = ON_DEMAND_SERVING_STATE;
-  private loadedAt = Number.NEGATIVE_INFINITY;
-  private inflight: Promise<ServingState> | undefined;
+  private readonly state: RefreshingValue<ServingState>;
   /** Bumped by every local change, so a read that started before it cannot undo it. */
   private localChanges = 0;
 
-  constructor(
-    private readonly store: CapacityStateStore,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly ttlMs = 30_000,
-  ) {}
+  constructor(store: CapacityStateStore, clock: Clock, log: Log, ttlMs = 30_000) {
+    this.state = new RefreshingValue(
+      async () => {
+        const changesBefore = this.localChanges;
+        const read = await store.readServingState();
+        // A mitigation noted while this read was in flight is newer than what the read saw.
+        const noted = this.localChanges === changesBefore ? undefined : this.state.latest().mitigation;
+        return noted ? { ...read, mitigation: noted } : read;
+      },
+      ON_DEMAND_SERVING_STATE,
+      clock,
+      ttlMs,
+      (error) => log.error('capacity table unreadable; keeping the previous serving state', { error }),
+    );
+  }
 
-  async get(): Promise<ServingState> {
-    if (this.clock.now() - this.loadedAt < this.ttlMs) return this.current;
-    // Concurrent requests on a warm container share one read instead of stampeding the table.
-    this.inflight ??= this.reload().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+  get(): Promise<ServingState> {
+    return this.state.get();
   }
 
   /** The state last read (or noted), without reading: for decisions that must not wait on the table. */
   latest(): ServingState {
-    return this.current;
+    return this.state.latest();
   }
 
   /**
@@ -46,25 +49,11 @@ export class ServingStateSource {
    */
   noteMitigation(mitigation: MitigationState): void {
     this.localChanges += 1;
-    this.current = { ...this.current, mitigation };
+    this.state.set({ ...this.state.latest(), mitigation });
   }
 
   /** Forgets the cached state: the next `get` reads the table (another container changed it). */
   invalidate(): void {
-    this.loadedAt = Number.NEGATIVE_INFINITY;
-  }
-
-  private async reload(): Promise<ServingState> {
-    const changesBefore = this.localChanges;
-    try {
-      const read = await this.store.readServingState();
-      // A mitigation noted while this read was in flight is newer than what the read saw.
-      const noted = this.localChanges === changesBefore ? undefined : this.current.mitigation;
-      this.current = noted ? { ...read, mitigation: noted } : read;
-    } catch (error) {
-      this.log.error('capacity table unreadable; keeping the previous serving state', { error });
-    }
-    this.loadedAt = this.clock.now();
-    return this.current;
+    this.state.invalidate();
   }
 }
