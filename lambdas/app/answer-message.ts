@@ -61,7 +61,7 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
       await charge(deps, decision, admission);
     }
     if (called.kind === 'failed') return called;
-    const { target, result, call } = called;
+    const { target, result } = called;
     await cacheAnswer(deps, request, decision, tier, { tier: target.tier, ...result }, mitigation.cacheTtlSeconds);
     return await reply(
       deps,
@@ -75,7 +75,8 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
         cacheHit: false,
         inputTokens: result.inputTokens,
         outputTokens: result.outputTokens,
-        costUsd: call.costUsd,
+        // Every call of the answer is paid for, a failed strong-tier attempt before the fallback included.
+        costUsd: admission.totalCostUsd(),
       },
       admission.reasons,
     );

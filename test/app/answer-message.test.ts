@@ -4,7 +4,7 @@ import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../../lambdas/core/capacity/config';
 import type { RoutingOverride } from '../../lambdas/core/routing';
-import { ModelStreamInterruptedError, ModelThrottledError } from '../../lambdas/core/errors';
+import { ModelStreamInterruptedError, ModelThrottledError, ModelUnavailableError } from '../../lambdas/core/errors';
 import { budgetDay } from '../../lambdas/core/spend';
 import type { Classification, Intent, IntentClassifier } from '../../lambdas/core/vocabulary';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
@@ -132,6 +132,24 @@ describe('answerMessage', () => {
     expect(await spent('sonnet')).toBe(0);
     expect(await spent('haiku')).toBeGreaterThan(0);
     expect(metrics.sum('ModelFallbacks', { Tier: 'sonnet' })).toBe(1);
+  });
+
+  it('counts in the done frame the cost of a strong-tier attempt that was accepted but failed before any text', async () => {
+    const { deps, request, messenger, spent } = setup({
+      intent: 'comparison',
+      scripts: {
+        [SONNET]: [{ type: 'usage', inputTokens: 400, outputTokens: 0 }, { type: 'fail', error: new ModelUnavailableError('5xx after accept') }],
+        [HAIKU]: textScript('Both editions are great.', { inputTokens: 80, outputTokens: 20 }),
+      },
+    });
+
+    await answerMessage(deps, request);
+
+    const done = messenger.ofType('done')[0];
+    expect(done).toMatchObject({ tier: 'haiku' });
+    const paid = (await spent('sonnet')) + (await spent('haiku'));
+    expect(await spent('sonnet')).toBeGreaterThan(0);
+    expect(done?.costUsd).toBeCloseTo(paid, 9);
   });
 
   it('reports a failure, not a truncated answer, when the stream breaks after text was sent', async () => {

@@ -53,6 +53,12 @@ export class Admission {
     readonly startedAt: number,
   ) {}
 
+  /** What every call of the request cost so far (fallback attempts included): the `done` frame's `costUsd`. */
+  totalCostUsd(): number {
+    const total = this.slots.reduce((sum, slot) => sum + (slot.call?.costUsd ?? 0), 0);
+    return Math.round(total * 1e9) / 1e9;
+  }
+
   /** The budget step's reading of the day: known, or unavailable (fail closed from here on). */
   useReading(reading: BudgetReading): void {
     if (reading.kind === 'known') this.guard = { kind: 'known', status: reading.status };
