@@ -4,6 +4,7 @@ import {
   DEFAULT_ROUTING_MAP,
   isIntent,
   isTier,
+  tierRank,
   type Classification,
   type Intent,
   type ModelTier,
@@ -21,6 +22,8 @@ export interface RouteDecision {
   readonly complexity: number;
   readonly confidence: number;
   readonly reasons: readonly string[];
+  /** All the intents of a multi-intent message, the classifier's primary first; absent for a single intent. */
+  readonly intents?: readonly Intent[];
 }
 
 export interface RoutingPolicyOptions {
@@ -66,20 +69,16 @@ export const mergeRoutingOverrides = (
   return { map, rejected };
 };
 
-/**
- * The routing policy: a pure function of the classification, the routing map and the model catalog.
- * Replaceable as a whole by a later, smarter policy.
- */
-export const decideRoute = (
+/** The tier one intent of a message needs under the policy, with the reasons it moved from its map row. */
+const intentTier = (
+  intent: Intent,
   classification: Classification,
   map: RoutingMap,
-  catalog: ModelCatalog,
-  options: RoutingPolicyOptions = DEFAULT_ROUTING_POLICY,
-): RouteDecision => {
-  const { intent, confidence, complexity } = classification;
-  const rule = map[intent];
-  const reasons = [`intent:${intent}`, `map:${rule.tier}${rule.locked ? ':locked' : ''}`, ...classification.signals];
-  let tier: Tier = rule.tier;
+  options: RoutingPolicyOptions,
+): { readonly tier: Tier; readonly reasons: readonly string[] } => {
+  const { confidence, complexity } = classification;
+  const reasons: string[] = [];
+  let tier: Tier = map[intent].tier;
   if (tier === 'template' && !isTemplateIntent(intent)) {
     // An operator mapped an intent to the template tier that has no template: the cheap model answers instead.
     tier = 'haiku';
@@ -92,7 +91,49 @@ export const decideRoute = (
     tier = 'sonnet';
     reasons.push(`complex_summary:${complexity}`);
   }
-  return { intent, tier, model: modelFor(tier, catalog), complexity, confidence, reasons };
+  return { tier, reasons };
+};
+
+/**
+ * The routing policy: a pure function of the classification, the routing map and the model catalog.
+ * Replaceable as a whole by a later, smarter policy.
+ *
+ * A multi-intent message (`classification.intents`) goes to the highest tier any of its intents needs, each judged
+ * by the same policy; the template tier only when every intent is answered there, since one template reply cannot
+ * answer a second question. The decision's intent is the one that set the tier (the classifier's primary intent on
+ * a tie): its routing row (locked or not), token budget and cacheability then govern the answer, so a locked
+ * recommendation asked after an order question is never demoted as an order question would be. Reasons:
+ * `multi_intent:<a>+<b>` (the classifier's order), and `tier_from:<intent>` when a further intent set the tier.
+ */
+export const decideRoute = (
+  classification: Classification,
+  map: RoutingMap,
+  catalog: ModelCatalog,
+  options: RoutingPolicyOptions = DEFAULT_ROUTING_POLICY,
+): RouteDecision => {
+  const { confidence, complexity } = classification;
+  const intents = [...new Set<Intent>([classification.intent, ...(classification.intents ?? [])])];
+  let intent = classification.intent;
+  let judged = intentTier(intent, classification, map, options);
+  const moved = [...judged.reasons];
+  for (const other of intents.slice(1)) {
+    const candidate = intentTier(other, classification, map, options);
+    moved.push(...candidate.reasons);
+    if (tierRank(candidate.tier) > tierRank(judged.tier)) {
+      intent = other;
+      judged = candidate;
+    }
+  }
+  const rule = map[intent];
+  const reasons = [`intent:${intent}`, `map:${rule.tier}${rule.locked ? ':locked' : ''}`, ...classification.signals];
+  if (intents.length > 1) {
+    reasons.push(`multi_intent:${intents.join('+')}`);
+    if (intent !== classification.intent) reasons.push(`tier_from:${intent}`);
+  }
+  reasons.push(...new Set(moved));
+  const tier = judged.tier;
+  const decision: RouteDecision = { intent, tier, model: modelFor(tier, catalog), complexity, confidence, reasons };
+  return intents.length > 1 ? { ...decision, intents } : decision;
 };
 
 export const modelFor = (tier: Tier, catalog: ModelCatalog): string | null =>

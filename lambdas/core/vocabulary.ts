@@ -83,6 +83,12 @@ export interface Classification {
   readonly complexity: number;
   /** Short machine-readable notes on why (matched rules), surfaced in the `route` frame's reasons. */
   readonly signals: readonly string[];
+  /**
+   * Every intent the message asks with enough evidence, `intent` first, when there is more than one ("where is
+   * order 12345 and can you recommend something like Berserk?": order_status, recommendation). Absent for a
+   * single-intent message. Routing sends the message to the highest tier any of them needs.
+   */
+  readonly intents?: readonly Intent[];
 }
 
 /** The replaceable classifier seam: a later issue swaps in a better one without touching the handlers. */

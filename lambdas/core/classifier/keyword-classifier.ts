@@ -13,6 +13,11 @@ export interface KeywordClassifierOptions {
    * as the runner-up that lowers the winner's confidence. Default: greeting.
    */
   readonly politeIntents?: readonly Intent[];
+  /**
+   * The whole-message score a further intent of a multi-intent message needs: one strong cue (3), so that a tone
+   * word in front of a question ("this is unacceptable, what is your return policy?") is not a second request.
+   */
+  readonly minSecondaryScore?: number;
 }
 
 interface CompiledRule {
@@ -37,6 +42,12 @@ const CUE_DECAY = 0.5;
 const STRENGTH_HALF_SCORE = 1.5;
 /** A runner-up within this share of the winner's score is reported as an alternative. */
 const ALTERNATIVE_SHARE = 0.6;
+/**
+ * Where a message splits into separately asked parts, for multi-intent detection: sentence ends, question marks,
+ * commas and the connectives that join two requests ("... and can you ...", 「それと」, 「〜してから」).
+ */
+const SEGMENT_BREAK =
+  /[?!;。、,]|\b(?:and|also|plus|then|after that|as well as)\b|それと|それから|してから|そして|ついでに|あと、|また、/u;
 const UNKNOWN_NO_CUE_CONFIDENCE = 0.2;
 const UNKNOWN_MAX_CONFIDENCE = 0.4;
 
@@ -55,11 +66,13 @@ export class KeywordClassifier implements IntentClassifier {
   private readonly rules: readonly CompiledRule[];
   private readonly minScore: number;
   private readonly politeIntents: ReadonlySet<Intent>;
+  private readonly minSecondaryScore: number;
 
   constructor(options: KeywordClassifierOptions = {}) {
     const table = options.rules ?? DEFAULT_KEYWORD_RULES;
     this.minScore = options.minScore ?? 2;
     this.politeIntents = new Set(options.politeIntents ?? ['greeting']);
+    this.minSecondaryScore = options.minSecondaryScore ?? 3;
     const compiled: CompiledRule[] = [];
     for (const intent of INTENTS) {
       for (const rule of table[intent] ?? []) {
@@ -96,12 +109,36 @@ export class KeywordClassifier implements IntentClassifier {
     const confidence = strength * (0.55 + 0.45 * margin);
     const signals = [...best.signals];
     if (runnerUp !== undefined && rival >= best.score * ALTERNATIVE_SHARE) signals.push(`alt:${runnerUp.intent}`);
-    return {
+    const intents = this.allIntents(normalized, best.intent, ranked);
+    const classification = {
       intent: best.intent,
       confidence: round3(confidence),
-      complexity: estimateComplexity(normalized, best.intent),
+      complexity: estimateComplexity(normalized, best.intent, intents),
       signals,
     };
+    if (intents.length < 2) return classification;
+    return { ...classification, intents };
+  }
+
+  /**
+   * The intents of a message that asks several things, the winner first: a further intent counts when it wins a
+   * part of the message on its own (split at SEGMENT_BREAK) with at least `minScore`, and also reaches
+   * `minSecondaryScore` over the whole message (one strong cue; a veto elsewhere in the message still applies). Polite intents and `unknown` never
+   * count. The winner over the whole message stays the primary intent: single-intent accuracy is unchanged.
+   */
+  private allIntents(normalized: string, primary: Intent, ranked: readonly IntentScore[]): Intent[] {
+    const intents: Intent[] = [primary];
+    const parts = normalized.split(SEGMENT_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+    if (parts.length < 2) return intents;
+    for (const part of parts) {
+      const top = this.score(part)[0];
+      if (top === undefined || top.score < this.minScore || top.intent === 'unknown') continue;
+      if (this.politeIntents.has(top.intent) || intents.includes(top.intent)) continue;
+      const whole = ranked.find((candidate) => candidate.intent === top.intent);
+      if (whole === undefined || whole.score < Math.max(this.minScore, this.minSecondaryScore)) continue;
+      intents.push(top.intent);
+    }
+    return intents;
   }
 
   /** Scores of the intents with at least one matching rule, best first. */
