@@ -98,3 +98,4 @@ export interface ResponseCache {
 
 export * from './capacity';
 export * from './budget';
+export * from './conversation';
