@@ -36,8 +36,18 @@ import {
   type FaqIndex,
   type FaqMatchOptions,
 } from '../lambdas/core/faq';
+import { defaultIntentModel, DEFAULT_INTENT_MODEL_ARTIFACT, EnsembleClassifier, ModelClassifier, type CombineMode } from '../lambdas/core/intent-model';
 import { decideRoute, type RouteDecision } from '../lambdas/core/routing';
-import { DEFAULT_ROUTING_MAP, isIntent, isTier, tierRank, type Classification, type Intent, type Tier } from '../lambdas/core/vocabulary';
+import {
+  DEFAULT_ROUTING_MAP,
+  isIntent,
+  isTier,
+  tierRank,
+  type Classification,
+  type Intent,
+  type IntentClassifier,
+  type Tier,
+} from '../lambdas/core/vocabulary';
 
 interface Row {
   readonly id: string;
@@ -62,9 +72,10 @@ interface Args {
   readonly intent?: string;
   readonly faqSweep: boolean;
   readonly faqErrors: number;
+  readonly combineSweep: boolean;
 }
 
-const USAGE = 'usage: npx tsx bench/intents.ts [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N]\n';
+const USAGE = 'usage: npm run bench:intents -- [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep]\n';
 
 const parseArgs = (argv: readonly string[]): Args => {
   let split: 'dev' | 'test' = 'dev';
@@ -72,6 +83,7 @@ const parseArgs = (argv: readonly string[]): Args => {
   let intent: string | undefined;
   let faqSweep = false;
   let faqErrors = 0;
+  let combineSweep = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === 'dev' || arg === 'test') split = arg;
@@ -79,12 +91,13 @@ const parseArgs = (argv: readonly string[]): Args => {
     else if (arg === '--intent') intent = argv[++i];
     else if (arg === '--faq-sweep') faqSweep = true;
     else if (arg === '--faq-errors') faqErrors = Number(argv[++i] ?? 20);
+    else if (arg === '--combine-sweep') combineSweep = true;
     else {
       process.stderr.write(USAGE);
       process.exit(2);
     }
   }
-  return { split, errors, faqSweep, faqErrors, ...(intent !== undefined && { intent }) };
+  return { split, errors, faqSweep, faqErrors, combineSweep, ...(intent !== undefined && { intent }) };
 };
 
 const loadRows = (file: string): Row[] =>
@@ -284,8 +297,8 @@ const main = (): void => {
     process.stdout.write(`intent benchmark skipped: ${file} not found (the labeled data lives in ../shared/datasets)\n`);
     return;
   }
-  if (split === 'test' && (errors > 0 || args.faqSweep || args.faqErrors > 0)) {
-    process.stderr.write('--errors, --faq-sweep and --faq-errors are for dev only: the test split is held out\n');
+  if (split === 'test' && (errors > 0 || args.faqSweep || args.faqErrors > 0 || args.combineSweep)) {
+    process.stderr.write('--errors, --faq-sweep, --faq-errors and --combine-sweep are for dev only: the test split is held out\n');
     process.exit(2);
   }
   const rows = loadRows(file);
@@ -376,6 +389,138 @@ const main = (): void => {
     // Spread the sample over the whole list so one source does not fill it.
     const step = Math.max(1, Math.floor(mistakes.length / errors));
     for (let i = 0; i < mistakes.length && i / step < errors; i += step) process.stdout.write(`${mistakes[i]}\n`);
+  }
+
+  printClassifierComparison(rows, args);
+};
+
+/**
+ * Issue 8 items 1 and 6: the rules, the trained model (lambdas/core/intent-model) and their combination through the
+ * ensemble library, side by side. Tier = the predicted intent's tier in DEFAULT_ROUTING_MAP; cost = seed 001's
+ * average message at that tier (current catalog) relative to every row at its min_tier (the oracle) and to every
+ * row on sonnet. Reliability: rows binned by the classifier's confidence, the mean confidence against the accuracy.
+ */
+interface ClassifierFigures {
+  readonly name: string;
+  readonly correct: number;
+  readonly under: number;
+  readonly over: number;
+  readonly cost: number;
+  readonly byLang: Map<string, Tally>;
+  readonly byIntent: Map<string, Tally>;
+  readonly bins: { n: number; confidence: number; correct: number }[];
+  readonly p50Us: number;
+  readonly p99Us: number;
+}
+
+const RELIABILITY_BINS = 10;
+
+const evaluateClassifier = (name: string, classifier: IntentClassifier, rows: readonly Row[], catalog: ModelCatalog): ClassifierFigures => {
+  let correct = 0;
+  let under = 0;
+  let over = 0;
+  let cost = 0;
+  const byLang = new Map<string, Tally>();
+  const byIntent = new Map<string, Tally>();
+  const bins = Array.from({ length: RELIABILITY_BINS }, () => ({ n: 0, confidence: 0, correct: 0 }));
+  const times: number[] = [];
+  for (const row of rows) {
+    const started = performance.now();
+    const result = classifier.classify(row.text);
+    times.push(performance.now() - started);
+    const ok = row.accept.includes(result.intent);
+    if (ok) correct += 1;
+    bump(byLang, row.lang, ok);
+    bump(byIntent, row.intent, ok);
+    const tier = DEFAULT_ROUTING_MAP[result.intent].tier;
+    const gap = tierRank(tier) - tierRank(row.minTier);
+    if (gap < 0) under += 1;
+    if (gap > 0) over += 1;
+    cost += messageCost(tier, catalog);
+    const bin = bins[Math.min(RELIABILITY_BINS - 1, Math.floor(result.confidence * RELIABILITY_BINS))];
+    if (bin !== undefined) {
+      bin.n += 1;
+      bin.confidence += result.confidence;
+      if (ok) bin.correct += 1;
+    }
+  }
+  // Latency: a second, warm pass (the first one above includes JIT warm-up).
+  times.length = 0;
+  for (const row of rows) {
+    const started = performance.now();
+    classifier.classify(row.text);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const quantile = (q: number): number => (times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0) * 1000;
+  return { name, correct, under, over, cost, byLang, byIntent, bins, p50Us: quantile(0.5), p99Us: quantile(0.99) };
+};
+
+const comparisonClassifiers = (): { name: string; classifier: IntentClassifier }[] => {
+  const model = defaultIntentModel();
+  return [
+    { name: 'rules', classifier: new KeywordClassifier() },
+    { name: 'model', classifier: new ModelClassifier(model) },
+    { name: 'ensemble', classifier: new EnsembleClassifier(model) },
+  ];
+};
+
+const printClassifierComparison = (rows: readonly Row[], args: Args): void => {
+  const catalog = MODEL_CATALOGS.current;
+  const n = rows.length;
+  const out = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  const oracle = rows.reduce((sum, row) => sum + messageCost(row.minTier, catalog), 0);
+  const allSonnet = n * messageCost('sonnet', catalog);
+  const meta = DEFAULT_INTENT_MODEL_ARTIFACT.meta;
+  out(`\nrules vs trained model vs ensemble (${args.split}; model: ${String(meta['rows'])} training rows, temperature ${DEFAULT_INTENT_MODEL_ARTIFACT.temperature}, ${DEFAULT_INTENT_MODEL_ARTIFACT.buckets} buckets)`);
+  const figures = comparisonClassifiers().map(({ name, classifier }) => evaluateClassifier(name, classifier, rows, catalog));
+  out(`  ${'classifier'.padEnd(12)} ${'accuracy'.padStart(8)} ${'under'.padStart(6)} ${'over'.padStart(6)} ${'cost/oracle'.padStart(11)} ${'cost/sonnet'.padStart(11)} ${'p50 µs'.padStart(7)} ${'p99 µs'.padStart(7)}`);
+  for (const f of figures) {
+    out(
+      `  ${f.name.padEnd(12)} ${pct(f.correct, n).padStart(8)} ${pct(f.under, n).padStart(6)} ${pct(f.over, n).padStart(6)} ${ratio(f.cost, oracle).padStart(11)} ${ratio(f.cost, allSonnet).padStart(11)} ${f.p50Us.toFixed(1).padStart(7)} ${f.p99Us.toFixed(1).padStart(7)}`,
+    );
+  }
+  const table = (title: string, pick: (f: ClassifierFigures) => Map<string, Tally>): void => {
+    out(`\n  ${title}`);
+    out(`    ${''.padEnd(16)} ${'rows'.padStart(5)} ${figures.map((f) => f.name.padStart(9)).join(' ')}`);
+    const keys = [...(pick(figures[0] as ClassifierFigures))].sort((a, b) => b[1].total - a[1].total).map(([key]) => key);
+    for (const key of keys) {
+      const total = pick(figures[0] as ClassifierFigures).get(key)?.total ?? 0;
+      out(`    ${key.padEnd(16)} ${String(total).padStart(5)} ${figures.map((f) => pct(pick(f).get(key)?.correct ?? 0, total).padStart(9)).join(' ')}`);
+    }
+  };
+  table('accuracy per language', (f) => f.byLang);
+  table('accuracy per gold intent', (f) => f.byIntent);
+  out('\n  reliability (confidence bin: rows, mean confidence -> accuracy)');
+  out(`    ${'bin'.padEnd(9)} ${figures.map((f) => f.name.padStart(24)).join(' ')}`);
+  for (let b = 0; b < RELIABILITY_BINS; b += 1) {
+    const label = `${(b / RELIABILITY_BINS).toFixed(1)}-${((b + 1) / RELIABILITY_BINS).toFixed(1)}`;
+    const cells = figures.map((f) => {
+      const bin = f.bins[b] ?? { n: 0, confidence: 0, correct: 0 };
+      return (bin.n === 0 ? '-' : `${bin.n} ${(bin.confidence / bin.n).toFixed(2)} -> ${(bin.correct / bin.n).toFixed(2)}`).padStart(24);
+    });
+    out(`    ${label.padEnd(9)} ${cells.join(' ')}`);
+  }
+  const ece = (f: ClassifierFigures): number => f.bins.reduce((sum, bin) => sum + (bin.n === 0 ? 0 : Math.abs(bin.confidence - bin.correct)), 0) / n;
+  out(`    expected calibration error: ${figures.map((f) => `${f.name} ${ece(f).toFixed(3)}`).join(', ')}`);
+
+  if (args.split === 'dev' && args.combineSweep) {
+    out('\n  combination sweep (dev): mode, model threshold, upgrade threshold -> accuracy, under, over, cost/oracle');
+    const model = defaultIntentModel();
+    const candidates: { mode: CombineMode; modelThreshold: number; upgradeThreshold: number; weights?: Record<string, number> }[] = [];
+    for (const modelThreshold of [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]) {
+      candidates.push({ mode: 'fallback', modelThreshold, upgradeThreshold: 1 });
+      for (const upgradeThreshold of [0.7, 0.8, 0.9, 0.95]) candidates.push({ mode: 'upgrade', modelThreshold, upgradeThreshold });
+    }
+    for (const w of [0.25, 0.5, 1]) candidates.push({ mode: 'weighted', modelThreshold: 0, upgradeThreshold: 1, weights: { rules: 1, model: w } });
+    candidates.push({ mode: 'confidence_select', modelThreshold: 0, upgradeThreshold: 1 });
+    for (const candidate of candidates) {
+      const f = evaluateClassifier(candidate.mode, new EnsembleClassifier(model, undefined, candidate), rows, catalog);
+      const label = `${candidate.mode} ${candidate.modelThreshold} ${candidate.upgradeThreshold}${candidate.weights ? ` model weight ${candidate.weights['model']}` : ''}`;
+      out(`    ${label.padEnd(36)} ${pct(f.correct, n).padStart(7)} ${pct(f.under, n).padStart(6)} ${pct(f.over, n).padStart(6)} ${ratio(f.cost, oracle).padStart(8)}`);
+    }
   }
 };
 

@@ -1,0 +1,101 @@
+import { KeywordClassifier } from '../classifier/keyword-classifier';
+import { estimateComplexity } from '../classifier/complexity';
+import { normalizeText } from '../classifier/normalize';
+import { confidenceSelect, weightedVote, type EnsembleResult, type Vote } from '../ensemble';
+import { DEFAULT_ROUTING_MAP, tierRank, type Classification, type Intent, type IntentClassifier } from '../vocabulary';
+import type { IntentModel } from './model-classifier';
+
+/**
+ * The rules (KeywordClassifier) and the trained model combined through the ensemble library. The modes are the
+ * candidates bench/intents.ts measures on intents-dev:
+ * - `fallback`: the rules decide; when they find no intent (`unknown`), the model's answer stands if its calibrated
+ *   probability reaches `modelThreshold`;
+ * - `upgrade`: `fallback`, and also the model's answer when it names an intent on a higher tier than the rules'
+ *   with probability at least `upgradeThreshold` (the paraphrases the rules under-route);
+ * - `weighted`: a weighted vote (weights per source, times each confidence);
+ * - `confidence_select`: the more confident of the two.
+ * Signals: the rules' own (`kw:...`), `model:<intent>:<p>`, then `ensemble:<mode>:<source>:agree=<a>`.
+ */
+export type CombineMode = 'fallback' | 'upgrade' | 'weighted' | 'confidence_select';
+
+export interface EnsembleClassifierOptions {
+  readonly mode: CombineMode;
+  readonly modelThreshold: number;
+  readonly upgradeThreshold: number;
+  readonly weights: Readonly<Record<string, number>>;
+}
+
+export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleClassifierOptions = {
+  mode: 'upgrade',
+  modelThreshold: 0.5,
+  upgradeThreshold: 0.7,
+  weights: { rules: 1, model: 1 },
+};
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+export class EnsembleClassifier implements IntentClassifier {
+  private readonly options: EnsembleClassifierOptions;
+
+  constructor(
+    private readonly model: IntentModel,
+    private readonly rules: IntentClassifier = new KeywordClassifier(),
+    options: Partial<EnsembleClassifierOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_ENSEMBLE_OPTIONS, ...options };
+  }
+
+  classify(text: string): Classification {
+    const normalized = normalizeText(text);
+    const ruled = this.rules.classify(text);
+    const predicted = this.model.predictNormalized(normalized);
+    const votes: Vote<Intent>[] = [
+      { source: 'rules', label: ruled.intent, confidence: ruled.confidence },
+      { source: 'model', label: predicted.intent, confidence: predicted.probability },
+    ];
+    const result = this.combine(votes, ruled.intent, predicted.intent, predicted.probability);
+    const source = result.selected.source;
+    const signals = [
+      ...ruled.signals,
+      `model:${predicted.intent}:${round3(predicted.probability)}`,
+      `ensemble:${this.options.mode}:${source}:agree=${round3(result.agreement)}`,
+    ];
+    // Agreement of both voters makes the answer surer than either alone; a disagreement keeps the chosen one's.
+    const confidence = ruled.intent === predicted.intent ? Math.max(ruled.confidence, predicted.probability) : result.selected.confidence;
+    return {
+      intent: result.label,
+      confidence: round3(confidence),
+      complexity: source === 'rules' ? ruled.complexity : estimateComplexity(normalized, result.label),
+      signals,
+    };
+  }
+
+  private combine(votes: readonly Vote<Intent>[], ruled: Intent, predicted: Intent, probability: number): EnsembleResult<Intent> {
+    const [rulesVote, modelVote] = votes as [Vote<Intent>, Vote<Intent>];
+    const pick = (vote: Vote<Intent>): EnsembleResult<Intent> => ({
+      label: vote.label,
+      selected: vote,
+      agreement: ruled === predicted ? 1 : 0.5,
+      confidence: vote.confidence,
+      strategy: 'confidence_select',
+    });
+    switch (this.options.mode) {
+      case 'weighted':
+        return weightedVote(votes, this.options.weights);
+      case 'confidence_select':
+        return confidenceSelect(votes);
+      case 'fallback':
+      case 'upgrade': {
+        if (ruled === 'unknown' && predicted !== 'unknown' && probability >= this.options.modelThreshold) return pick(modelVote);
+        if (
+          this.options.mode === 'upgrade' &&
+          probability >= this.options.upgradeThreshold &&
+          tierRank(DEFAULT_ROUTING_MAP[predicted].tier) > tierRank(DEFAULT_ROUTING_MAP[ruled].tier)
+        ) {
+          return pick(modelVote);
+        }
+        return pick(rulesVote);
+      }
+    }
+  }
+}

@@ -1,0 +1,230 @@
+import { normalizeText } from '../classifier/normalize';
+import { INTENTS, isIntent, type Intent } from '../vocabulary';
+import { encodeClassWeights, type IntentModelArtifact } from './artifact';
+import { featurize, type FeatureVector } from './features';
+
+/**
+ * The trainer of the intent model (used by scripts/train-intents.ts and the tests; never bundled into a Lambda).
+ * Multinomial logistic regression by plain SGD over hashed features: seeded shuffle, fixed epochs, linearly
+ * decaying rate, lazy L2 on touched weights. Deterministic: the same rows and options give the same artifact.
+ *
+ * Calibration: every `holdoutEvery`-th row (by a hash of its text, so it does not depend on file order) is held
+ * out, a model is trained on the rest, and the softmax temperature minimizing the held-out log loss is kept; the
+ * final model is trained on all rows with the same options and that temperature.
+ */
+
+export interface TrainingRow {
+  readonly text: string;
+  readonly intent: Intent;
+}
+
+export interface TrainOptions {
+  readonly buckets: number;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly l2: number;
+  readonly seed: number;
+  readonly holdoutEvery: number;
+  /** Quantized weights with |q| below this are dropped (size of the artifact). */
+  readonly minQuantized: number;
+  /** Largest |q|: the quantization levels. */
+  readonly levels: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  buckets: 1 << 14,
+  epochs: 30,
+  learningRate: 3,
+  l2: 1e-6,
+  seed: 20261201,
+  holdoutEvery: 5,
+  minQuantized: 8,
+  levels: 127,
+};
+
+export interface TrainReport {
+  readonly rows: number;
+  readonly trainRows: number;
+  readonly holdoutRows: number;
+  readonly holdoutAccuracy: number;
+  readonly holdoutLogLossRaw: number;
+  readonly holdoutLogLossCalibrated: number;
+  readonly temperature: number;
+  readonly nonZeroWeights: number;
+}
+
+const mulberry32 = (seed: number): (() => number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+const textHash = (text: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+};
+
+export const parseTrainingJsonl = (content: string): TrainingRow[] =>
+  content
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, index) => {
+      const raw = JSON.parse(line) as Record<string, unknown>;
+      if (typeof raw['text'] !== 'string' || !isIntent(raw['intent'])) throw new Error(`training row ${index + 1}: needs text and a known intent`);
+      return { text: raw['text'], intent: raw['intent'] };
+    });
+
+interface Dense {
+  readonly w: Float64Array;
+  readonly b: Float64Array;
+}
+
+const K = INTENTS.length;
+const CLASS_INDEX = new Map<Intent, number>(INTENTS.map((intent, i) => [intent, i]));
+
+const logits = (model: Dense, x: FeatureVector, out: Float64Array): void => {
+  for (let c = 0; c < K; c += 1) out[c] = model.b[c] ?? 0;
+  for (const i of x.indices) {
+    const base = i * K;
+    for (let c = 0; c < K; c += 1) out[c] = (out[c] ?? 0) + x.value * (model.w[base + c] ?? 0);
+  }
+};
+
+const softmaxInPlace = (z: Float64Array, temperature: number): void => {
+  let max = -Infinity;
+  for (const v of z) if (v > max) max = v;
+  let sum = 0;
+  for (let c = 0; c < z.length; c += 1) {
+    const e = Math.exp(((z[c] ?? 0) - max) / temperature);
+    z[c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < z.length; c += 1) z[c] = (z[c] ?? 0) / sum;
+};
+
+const fit = (data: readonly { x: FeatureVector; y: number }[], options: TrainOptions): Dense => {
+  const model: Dense = { w: new Float64Array(options.buckets * K), b: new Float64Array(K) };
+  const random = mulberry32(options.seed);
+  const order = data.map((_, i) => i);
+  const z = new Float64Array(K);
+  const total = options.epochs * data.length;
+  let step = 0;
+  for (let epoch = 0; epoch < options.epochs; epoch += 1) {
+    for (let i = order.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      const swap = order[i] ?? 0;
+      order[i] = order[j] ?? 0;
+      order[j] = swap;
+    }
+    for (const index of order) {
+      const example = data[index];
+      if (example === undefined) continue;
+      const rate = options.learningRate * (1 - step / total) + 1e-4;
+      step += 1;
+      logits(model, example.x, z);
+      softmaxInPlace(z, 1);
+      for (let c = 0; c < K; c += 1) {
+        const g = (z[c] ?? 0) - (c === example.y ? 1 : 0);
+        model.b[c] = (model.b[c] ?? 0) - rate * g;
+        for (const f of example.x.indices) {
+          const at = f * K + c;
+          const w = model.w[at] ?? 0;
+          model.w[at] = w - rate * (g * example.x.value + options.l2 * w);
+        }
+      }
+    }
+  }
+  return model;
+};
+
+const logLoss = (model: Dense, data: readonly { x: FeatureVector; y: number }[], temperature: number): { loss: number; accuracy: number } => {
+  const z = new Float64Array(K);
+  let loss = 0;
+  let correct = 0;
+  for (const { x, y } of data) {
+    logits(model, x, z);
+    let best = 0;
+    for (let c = 1; c < K; c += 1) if ((z[c] ?? 0) > (z[best] ?? 0)) best = c;
+    if (best === y) correct += 1;
+    softmaxInPlace(z, temperature);
+    loss -= Math.log(Math.max(1e-12, z[y] ?? 0));
+  }
+  return { loss: loss / Math.max(1, data.length), accuracy: correct / Math.max(1, data.length) };
+};
+
+const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+
+/** Trains the model on `rows` and returns the artifact (plain JSON data) with a report of the calibration split. */
+export const trainIntentModel = (rows: readonly TrainingRow[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS): { artifact: IntentModelArtifact; report: TrainReport } => {
+  const data = rows.map((row) => ({
+    x: featurize(normalizeText(row.text), options.buckets),
+    y: CLASS_INDEX.get(row.intent) ?? 0,
+    holdout: textHash(row.text) % options.holdoutEvery === 0,
+  }));
+  const train = data.filter((row) => !row.holdout);
+  const holdout = data.filter((row) => row.holdout);
+  const calibrationModel = fit(train, options);
+  let temperature = 1;
+  let bestLoss = Infinity;
+  for (let t = 0.2; t <= 5.0001; t += 0.05) {
+    const { loss } = logLoss(calibrationModel, holdout, t);
+    if (loss < bestLoss - 1e-12) {
+      bestLoss = loss;
+      temperature = round(t, 2);
+    }
+  }
+  const raw = logLoss(calibrationModel, holdout, 1);
+
+  const model = fit(data, options);
+  let maxAbs = 0;
+  for (const w of model.w) maxAbs = Math.max(maxAbs, Math.abs(w));
+  const scale = maxAbs / options.levels;
+  const weights: string[] = [];
+  let nonZeroWeights = 0;
+  for (let c = 0; c < K; c += 1) {
+    const row = new Int16Array(options.buckets);
+    for (let f = 0; f < options.buckets; f += 1) {
+      const q = Math.round((model.w[f * K + c] ?? 0) / scale);
+      if (Math.abs(q) >= options.minQuantized) {
+        row[f] = q;
+        nonZeroWeights += 1;
+      }
+    }
+    weights.push(encodeClassWeights(row));
+  }
+  const report: TrainReport = {
+    rows: rows.length,
+    trainRows: train.length,
+    holdoutRows: holdout.length,
+    holdoutAccuracy: round(raw.accuracy, 4),
+    holdoutLogLossRaw: round(raw.loss, 4),
+    holdoutLogLossCalibrated: round(bestLoss, 4),
+    temperature,
+    nonZeroWeights,
+  };
+  const artifact: IntentModelArtifact = {
+    version: 1,
+    buckets: options.buckets,
+    classes: [...INTENTS],
+    scale: Number(scale.toPrecision(8)),
+    bias: [...model.b].map((b) => round(b, 4)),
+    temperature,
+    weights,
+    meta: {
+      rows: rows.length,
+      epochs: options.epochs,
+      seed: options.seed,
+      learningRate: options.learningRate,
+      l2: options.l2,
+      minQuantized: options.minQuantized,
+      holdoutAccuracy: report.holdoutAccuracy,
+    },
+  };
+  return { artifact, report };
+};

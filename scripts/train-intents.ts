@@ -1,0 +1,36 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Trains the intent model (`npm run train:intents`) from training/intents.jsonl, the project's own labeled
+ * examples (never the public sets of ../shared/datasets), into lambdas/core/intent-model/intent-model.json.
+ * Deterministic: seeded shuffle, fixed epochs; prints the artifact's size and SHA-256 and the calibration report.
+ * `--check` trains and compares with the committed artifact instead of writing it (exit 1 when it differs).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseTrainingJsonl, trainIntentModel } from '../lambdas/core/intent-model/train';
+
+const ROOT = resolve(__dirname, '..');
+const DATA = resolve(ROOT, 'training', 'intents.jsonl');
+const OUT = resolve(ROOT, 'lambdas', 'core', 'intent-model', 'intent-model.json');
+
+const started = Date.now();
+const rows = parseTrainingJsonl(readFileSync(DATA, 'utf8'));
+const { artifact, report } = trainIntentModel(rows);
+const json = `${JSON.stringify(artifact)}\n`;
+const sha = createHash('sha256').update(json).digest('hex');
+process.stdout.write(`trained on ${report.rows} rows in ${Date.now() - started} ms\n`);
+process.stdout.write(`calibration split: ${report.trainRows} train / ${report.holdoutRows} held out; held-out accuracy ${(100 * report.holdoutAccuracy).toFixed(1)}%\n`);
+process.stdout.write(`held-out log loss ${report.holdoutLogLossRaw} -> ${report.holdoutLogLossCalibrated} at temperature ${report.temperature}\n`);
+process.stdout.write(`non-zero weights ${report.nonZeroWeights}; artifact ${(Buffer.byteLength(json) / 1024).toFixed(1)} KB sha256 ${sha}\n`);
+if (process.argv.includes('--check')) {
+  const committed = readFileSync(OUT, 'utf8');
+  if (committed !== json) {
+    process.stderr.write(`${OUT} differs from a fresh training run\n`);
+    process.exit(1);
+  }
+  process.stdout.write('the committed artifact matches\n');
+} else {
+  writeFileSync(OUT, json);
+  process.stdout.write(`wrote ${OUT}\n`);
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { KeywordClassifier } from '../../lambdas/core/classifier';
+import {
+  decodeArtifact,
+  DEFAULT_INTENT_MODEL_ARTIFACT,
+  defaultIntentModel,
+  EnsembleClassifier,
+  ModelClassifier,
+} from '../../lambdas/core/intent-model';
+import { featureStrings } from '../../lambdas/core/intent-model/features';
+import { DEFAULT_TRAIN_OPTIONS, parseTrainingJsonl, trainIntentModel } from '../../lambdas/core/intent-model/train';
+import { INTENTS, type Intent, type IntentClassifier } from '../../lambdas/core/vocabulary';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TRAINING = resolve(ROOT, 'training', 'intents.jsonl');
+const ARTIFACT = resolve(ROOT, 'lambdas', 'core', 'intent-model', 'intent-model.json');
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+describe('intent model trainer', () => {
+  const rows = parseTrainingJsonl(readFileSync(TRAINING, 'utf8'));
+
+  it('has English and Japanese examples for every intent', () => {
+    const labeled = readFileSync(TRAINING, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { intent: string; lang: string });
+    for (const intent of INTENTS) {
+      const count = (lang: string): number => labeled.filter((row) => row.intent === intent && row.lang === lang).length;
+      expect({ intent, english: count('en') >= 15, japanese: count('ja') >= 15 }).toEqual({ intent, english: true, japanese: true });
+    }
+    expect(rows.length).toBe(labeled.length);
+  });
+
+  it('is deterministic, and the committed artifact is what `npm run train:intents` writes', () => {
+    const first = `${JSON.stringify(trainIntentModel(rows).artifact)}\n`;
+    const second = `${JSON.stringify(trainIntentModel(rows).artifact)}\n`;
+    expect(sha256(first)).toBe(sha256(second));
+    expect(sha256(readFileSync(ARTIFACT, 'utf8'))).toBe(sha256(first));
+  });
+
+  it('fits a temperature on its held-out rows that does not worsen the log loss', () => {
+    const { report } = trainIntentModel(rows, { ...DEFAULT_TRAIN_OPTIONS, epochs: 10 });
+    expect(report.holdoutRows).toBeGreaterThan(50);
+    expect(report.holdoutLogLossCalibrated).toBeLessThanOrEqual(report.holdoutLogLossRaw);
+    expect(report.temperature).toBeGreaterThan(0);
+  });
+});
+
+describe('intent model artifact', () => {
+  it('is small and loads into a model over all intents', () => {
+    expect(statSync(ARTIFACT).size).toBeLessThan(100 * 1024);
+    const decoded = decodeArtifact(DEFAULT_INTENT_MODEL_ARTIFACT);
+    expect(decoded.classes).toEqual([...INTENTS]);
+    expect(decoded.dense.length).toBe(DEFAULT_INTENT_MODEL_ARTIFACT.buckets * INTENTS.length);
+  });
+
+  it('refuses an unknown class or a corrupt weight string', () => {
+    expect(() => decodeArtifact({ ...DEFAULT_INTENT_MODEL_ARTIFACT, classes: ['nope', ...INTENTS.slice(1)] })).toThrow(/unknown class/);
+    const weights = [...DEFAULT_INTENT_MODEL_ARTIFACT.weights];
+    weights[0] = 'zzzzzz+1';
+    expect(() => decodeArtifact({ ...DEFAULT_INTENT_MODEL_ARTIFACT, weights })).toThrow(/corrupt/);
+  });
+});
+
+describe('model classifier', () => {
+  const model = defaultIntentModel();
+  const classifier = new ModelClassifier(model);
+
+  it('character n-grams need no tokenizer; full-width digits fold like ASCII ones', () => {
+    expect(featureStrings('注文')).toEqual(expect.arrayContaining(['j注', 'j文', 'j注文']));
+    expect(model.predict('注文番号１２３４５はどこ？').ranked).toEqual(model.predict('注文番号12345はどこ？').ranked);
+    expect(classifier.classify('注文番号９８７６５の荷物はいつ届く？').intent).toBe('order_status');
+  });
+
+  it('returns a calibrated probability, a `model:` signal and the complexity of the complexity function', () => {
+    const result = classifier.classify('what should I read after Vagabond? I like samurai stories');
+    expect(result.signals[0]).toMatch(/^model:[a-z_]+:0?\.\d+|^model:[a-z_]+:1$/);
+    expect(result.confidence).toBeGreaterThan(0);
+    expect(result.confidence).toBeLessThanOrEqual(1);
+    const total = model.predict('anything').ranked.reduce((sum, entry) => sum + entry.probability, 0);
+    expect(total).toBeCloseTo(1, 6);
+    expect(result.complexity).toBeGreaterThanOrEqual(1);
+  });
+
+  // Held-out paraphrases: written for this test, in neither training/intents.jsonl nor ../shared/datasets.
+  const HELD_OUT: readonly [string, Intent][] = [
+    ['my daughter is into magical girls, what series would she enjoy?', 'recommendation'],
+    ['I finished Blue Period and need my next obsession', 'recommendation'],
+    ['姪っ子の誕生日に贈る漫画を選んでほしい', 'recommendation'],
+    ['進撃の巨人が好きならどれを読むべき？', 'recommendation'],
+    ['why did Light pick up the Death Note in the first place?', 'manga_qa'],
+    ['ナミはなぜアーロンの一味にいたの？', 'manga_qa'],
+    ['the third package in a row came soaked, I am done with this', 'complaint'],
+    ['何度問い合わせても同じ返事しか来ない', 'complaint'],
+    ['from everything I have ordered, what genre do I lean toward?', 'taste_profile'],
+    ['今までの購入から私の好みを分析して', 'taste_profile'],
+    ['recap volume 2 of Spy x Family for me', 'summarization'],
+    ['ベルセルク１巻のあらすじを短くまとめて', 'summarization'],
+    ['how do I say "I cried at the ending" in Japanese?', 'translation'],
+    ['「尊い」を英語に訳して', 'translation'],
+    ['which edition of Vinland Saga should I get, hardcover or paperback?', 'comparison'],
+    ['呪術廻戦とチェンソーマン、どっちが面白い？', 'comparison'],
+    ['注文番号５５５１２はいつ届きますか', 'order_status'],
+    ['has order 81234 shipped yet?', 'order_status'],
+    ['送料はいくらかかりますか', 'shipping_info'],
+    ['I want to cancel my order before it ships', 'order_change'],
+    ['パスワードを再設定したい', 'account'],
+    ['can I talk to a person please', 'escalation'],
+    ['ありがとうございました、助かりました', 'greeting'],
+    ['set an alarm for 6:30 tomorrow', 'unknown'],
+  ];
+
+  it('classifies held-out English and Japanese paraphrases of its own (at least 75%)', () => {
+    const misses = HELD_OUT.filter(([text, intent]) => classifier.classify(text).intent !== intent).map(([text, intent]) => `${intent}: ${text} -> ${classifier.classify(text).intent}`);
+    if (process.env['SHOW_MISSES']) process.stdout.write(`${misses.length}/${HELD_OUT.length} missed\n${misses.join('\n')}\n`);
+    expect(misses.length).toBeLessThanOrEqual(Math.floor(HELD_OUT.length * 0.25));
+  });
+});
+
+describe('ensemble classifier (rules + model)', () => {
+  const ensemble = new EnsembleClassifier(defaultIntentModel(), new KeywordClassifier(), { mode: 'fallback', modelThreshold: 0.5 });
+
+  it("keeps the rules' answer and complexity where they find an intent, and names both sources", () => {
+    const rules = new KeywordClassifier().classify('注文番号１２３４５はどこ？');
+    const result = ensemble.classify('注文番号１２３４５はどこ？');
+    expect(result.intent).toBe(rules.intent);
+    expect(result.complexity).toBe(rules.complexity);
+    expect(result.signals.some((signal) => signal.startsWith('model:'))).toBe(true);
+    expect(result.signals.some((signal) => signal.startsWith('kw:'))).toBe(true);
+    expect(result.signals.at(-1)).toMatch(/^ensemble:fallback:rules:agree=/);
+  });
+
+  it("takes the model's answer when the rules find nothing and the model is sure enough", () => {
+    const nothing: IntentClassifier = { classify: () => ({ intent: 'unknown', confidence: 0.2, complexity: 1, signals: ['fallback:no_match'] }) };
+    const text = '今までの購入から私の好みを分析して';
+    const prediction = defaultIntentModel().predict(text);
+    expect(prediction.probability).toBeGreaterThanOrEqual(0.5);
+    const result = new EnsembleClassifier(defaultIntentModel(), nothing, { mode: 'fallback', modelThreshold: 0.5 }).classify(text);
+    expect(result.intent).toBe('taste_profile');
+    expect(result.confidence).toBeCloseTo(prediction.probability, 3);
+    expect(result.signals).toEqual(['fallback:no_match', expect.stringMatching(/^model:taste_profile:/), 'ensemble:fallback:model:agree=0.5']);
+    const unsure = new EnsembleClassifier(defaultIntentModel(), nothing, { mode: 'fallback', modelThreshold: 0.999 }).classify(text);
+    expect(unsure.intent).toBe('unknown');
+  });
+
+  it('upgrade mode: a sure model answer on a higher tier replaces a lower-tier rules answer (a gift request)', () => {
+    const text = '姪っ子の誕生日に贈る漫画を選んでほしい';
+    const rules = new KeywordClassifier().classify(text);
+    const upgraded = new EnsembleClassifier(defaultIntentModel(), new KeywordClassifier(), { mode: 'upgrade', modelThreshold: 0.9, upgradeThreshold: 0.6 }).classify(text);
+    expect(rules.intent).not.toBe('recommendation');
+    expect(upgraded.intent).toBe('recommendation');
+    expect(upgraded.signals.at(-1)).toBe('ensemble:upgrade:model:agree=0.5');
+  });
+});
