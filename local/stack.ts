@@ -4,6 +4,7 @@ import { BedrockModelClient } from '../lambdas/adapters/bedrock-model-client';
 import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-control';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
 import { DynamoFaqStore } from '../lambdas/adapters/dynamodb-faq';
+import { DynamoConversationStore } from '../lambdas/adapters/dynamodb-conversation';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
 import { MemoryBudgetLedger } from '../lambdas/adapters/memory-budget';
 import { MemoryStore } from '../lambdas/adapters/memory-store';
@@ -201,6 +202,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           route: makeRouteHandler({ ...frameDeps, route: wireRouter({ ...routerWiring }) }),
           invoke: makeInvokeHandler({
             ...frameDeps,
+            sessions,
             answer: wireAnswer({
               ...routerWiring,
               orders: new DynamoOrderStore(documents, tables.orders),
@@ -209,6 +211,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               ledger,
               calendar: new DynamoCalendarStore(documents, tables.calendar, clock),
               budgetConfig,
+              conversation: new DynamoConversationStore(documents, tables.sessions),
               ...(options.budgetLedgerCacheMs !== undefined && { budgetLedgerCacheMs: options.budgetLedgerCacheMs }),
               ...(options.answer && { options: options.answer }),
             }),

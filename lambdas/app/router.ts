@@ -2,6 +2,7 @@ import { applyBudget, jstDay } from '../core/budget/guardian';
 import type { ModelCatalog } from '../core/catalog';
 import type { MitigationConfig } from '../core/capacity/config';
 import { applyMitigation, isMitigationActive, type MitigationState } from '../core/capacity/mitigation';
+import { applyFollowUp, type PreviousExchange } from '../core/conversation';
 import { decideRoute, modelFor, type RouteDecision } from '../core/routing';
 import type { IntentClassifier, RoutingMap } from '../core/vocabulary';
 import type { Clock, MetricsSink, ServingState } from '../ports';
@@ -37,18 +38,29 @@ export interface RoutedMessage {
 /**
  * Classify, decide by the routing map, then apply mitigation if it is on: the path `route` and `invoke` share, so
  * the `route` frame shows what an `invoke` would do. No model is called, nothing is charged.
+ * `previous` (an `invoke` in a session with history) is the previous exchange: a short follow-up inherits its
+ * intent (`follow_up:<intent>`) and stays on the strong tier if that exchange needed it (`follow_up:keep_strong`),
+ * unless the message is clearly simple (lambdas/core/conversation/follow-up.ts).
  */
-export const routeMessage = async (deps: RouterDeps, text: string): Promise<RoutedMessage> => {
+export const routeMessage = async (deps: RouterDeps, text: string, previous?: PreviousExchange): Promise<RoutedMessage> => {
   const classification = deps.classifier.classify(text);
   const [map, serving, faqMatch] = await Promise.all([deps.routingMap.get(), deps.serving.get(), deps.faq.match(text)]);
   // A confident FAQ match makes it a template-tier decision (reason `faq:<id>`), before mitigation and the budget,
   // which only ever move strong-tier decisions.
-  const planned = applyFaq(decideRoute(classification, map, deps.catalog), faqMatch);
+  const fresh = decideRoute(classification, map, deps.catalog);
+  const followed = applyFollowUp(fresh, text, previous, {
+    map,
+    reroute: (intent) =>
+      decideRoute({ intent, confidence: classification.confidence, complexity: classification.complexity, signals: classification.signals }, map, deps.catalog),
+    strongModel: deps.catalog.sonnet.modelId,
+  });
+  const planned = applyFaq(followed, faqMatch);
   const mitigation = isMitigationActive(serving.mitigation, deps.clock.now()) ? serving.mitigation : undefined;
   const decision = mitigation ? applyMitigation(planned, map, deps.mitigation, (tier) => modelFor(tier, deps.catalog)) : planned;
   deps.metrics.record('RoutingDecisions', 1, 'Count', { Intent: decision.intent, Tier: decision.tier });
   if (isFaqDecision(decision)) deps.metrics.record('FaqAnswers', 1, 'Count', { Intent: decision.intent });
   if (decision.intent === 'unknown') deps.metrics.record('UnmappedIntents', 1, 'Count');
+  if (followed !== fresh) deps.metrics.record('FollowUps', 1, 'Count', { Intent: followed.intent });
   return { decision, map, serving, mitigation };
 };
 

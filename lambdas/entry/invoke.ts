@@ -1,7 +1,8 @@
 import { BedrockModelClient } from '../adapters/bedrock-model-client';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
 import { DynamoFaqStore } from '../adapters/dynamodb-faq';
-import { DynamoOrderStore, DynamoRoutingConfigStore } from '../adapters/dynamodb-stores';
+import { DynamoConversationStore } from '../adapters/dynamodb-conversation';
+import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../adapters/dynamodb-stores';
 import { RedisBudgetLedger } from '../adapters/redis-budget';
 import { createRedisClient, RedisStore } from '../adapters/redis-store';
 import { makeInvokeHandler } from '../handlers/invoke';
@@ -14,6 +15,7 @@ import { systemClock } from '../runtime/system';
 import { wireAnswer } from '../runtime/wiring';
 
 const config = loadConfig(process.env, [
+  'SESSIONS_TABLE',
   'ROUTING_TABLE',
   'ORDERS_TABLE',
   'CAPACITY_TABLE',
@@ -42,6 +44,7 @@ const redis = createRedisClient(config.REDIS_URL);
 export const handler = instrument(
   makeInvokeHandler({
     ...frame,
+    sessions: new DynamoSessionStore(documents, config.SESSIONS_TABLE),
     answer: wireAnswer({
       ...frame,
       routingConfig: new DynamoRoutingConfigStore(documents, config.ROUTING_TABLE),
@@ -55,6 +58,7 @@ export const handler = instrument(
       calendar: new DynamoCalendarStore(documents, config.CALENDAR_TABLE, systemClock),
       budgetConfig: { ...config.BUDGET_CONFIG, dailyUsd: config.DAILY_BUDGET_USD },
       catalog: config.MODEL_CATALOG,
+      conversation: new DynamoConversationStore(documents, config.SESSIONS_TABLE),
     }),
   }),
 );

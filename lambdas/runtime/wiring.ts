@@ -20,6 +20,7 @@ import type {
   CalendarStore,
   CapacityStateStore,
   Clock,
+  ConversationStore,
   Log,
   MetricsSink,
   ModelClient,
@@ -98,6 +99,10 @@ export interface AnswerWiring extends RouterWiring {
   readonly options?: Partial<AnswerOptions>;
   /** Unique per request (the ledger's reservation ids); `randomUUID` unless a test wants fixed ids. */
   readonly newId?: () => string;
+  /** Conversation turns (the Sessions table); absent, `invoke` answers every message on its own. */
+  readonly conversation?: ConversationStore;
+  /** How many recent turns are read per request; 10 by default. */
+  readonly conversationTurns?: number;
 }
 
 export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> => {
@@ -108,7 +113,7 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
   const faq = faqSource(wiring);
   const router = routerDeps(wiring, serving, faq);
   return {
-    route: (text) => routeMessage(router, text),
+    route: (text, previous) => routeMessage(router, text, previous),
     catalog: wiring.catalog,
     capacity: wiring.capacityConfig,
     orders: wiring.orders,
@@ -141,5 +146,8 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
     metrics: wiring.metrics,
     log: wiring.log,
     options: { ...DEFAULT_ANSWER_OPTIONS, ...wiring.options },
+    ...(wiring.conversation && {
+      conversation: { store: wiring.conversation, ...(wiring.conversationTurns !== undefined && { turns: wiring.conversationTurns }) },
+    }),
   };
 };

@@ -51,8 +51,9 @@ export class ModelAttempt {
   ) {
     this.spec = deps.catalog[target.tier];
     this.system = systemPrompt(decision.intent, language);
-    // An estimate until the stream's usage metadata replaces it; what an interrupted call is charged by.
-    this.estimatedInputTokens = estimateTokens(this.system + prompt);
+    // An estimate until the stream's usage metadata replaces it; what an interrupted call is charged by. The
+    // conversation's history (request.history) is input too.
+    this.estimatedInputTokens = estimateTokens(this.system + (request.history ?? []).map((turn) => turn.text).join('') + prompt);
     this.inputTokens = this.estimatedInputTokens;
   }
 
@@ -72,7 +73,7 @@ export class ModelAttempt {
       const stream = this.deps.model.stream({
         modelId: this.target.modelId,
         system: this.system,
-        messages: [{ role: 'user', text: this.prompt }],
+        messages: [...(this.request.history ?? []), { role: 'user', text: this.prompt }],
         maxTokens: this.maxTokens,
         signal,
       });

@@ -6,7 +6,8 @@ import type { CoalescerOptions } from '../../core/coalescer';
 import type { BudgetExhaustedError, ModelError } from '../../core/errors';
 import type { DoneReply } from '../../core/protocol';
 import type { ModelTier, RoutingMap, Tier } from '../../core/vocabulary';
-import type { BudgetLedger, Clock, Log, Messenger, MetricsSink, ModelClient, OrderStore, ResponseCache } from '../../ports';
+import type { PreviousExchange } from '../../core/conversation';
+import type { BudgetLedger, Clock, ConversationStore, Log, Messenger, MetricsSink, ModelClient, ModelMessage, OrderStore, ResponseCache } from '../../ports';
 import type { BudgetReading } from '../budget-source';
 import type { RoutedMessage } from '../router';
 import type { FaqEntries } from './template';
@@ -39,8 +40,11 @@ export interface BudgetPublisher {
 }
 
 export interface AnswerDeps {
-  /** Classify, route and apply mitigation (lambdas/app/router.ts). */
-  readonly route: (text: string) => Promise<RoutedMessage>;
+  /**
+   * Classify, route and apply mitigation (lambdas/app/router.ts); `previous` is the session's previous exchange, for
+   * follow-up routing.
+   */
+  readonly route: (text: string, previous?: PreviousExchange) => Promise<RoutedMessage>;
   readonly catalog: ModelCatalog;
   readonly capacity: CapacityConfig;
   readonly orders: OrderStore;
@@ -64,6 +68,18 @@ export interface AnswerDeps {
   readonly metrics: MetricsSink;
   readonly log: Log;
   readonly options: AnswerOptions;
+  /** Conversation memory (lambdas/app/answer/memory.ts): the session's turns; absent, every message stands alone. */
+  readonly conversation?: { readonly store: ConversationStore; readonly turns?: number };
+}
+
+/**
+ * The session a message belongs to, for conversation memory. Any client can name any sessionId today: binding a
+ * session to its connection's principal is the security issue's (issue 9).
+ */
+export interface AnswerSession {
+  readonly id: string;
+  /** Epoch seconds: the session's TTL, given to the turns stored under it. */
+  readonly expiresAt: number;
 }
 
 export interface AnswerRequest {
@@ -72,6 +88,10 @@ export interface AnswerRequest {
   readonly message: string;
   /** When the gateway received the frame (epoch ms): latency and queue wait are measured from here. */
   readonly receivedAt: number;
+  /** The conversation it belongs to; absent, no history is read or stored. */
+  readonly session?: AnswerSession;
+  /** Earlier exchanges sent before the message (oldest first, user first), set by the answer step for the model. */
+  readonly history?: readonly ModelMessage[];
 }
 
 export type AnswerOutcome =
