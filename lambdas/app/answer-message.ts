@@ -5,11 +5,12 @@ import { isTemplateIntent } from '../core/templates';
 import type { ModelTier } from '../core/vocabulary';
 import { admitRequest } from './answer/admit';
 import { applyDayBudget } from './answer/budget';
-import { cacheAnswer, cachedAnswer } from './answer/cache';
+import { cacheAnswer } from './answer/cache';
 import { charge } from './answer/charge';
 import { mitigationEffects } from './answer/mitigation';
-import { callModel, type ModelOutcome } from './answer/model';
+import type { ModelOutcome } from './answer/model';
 import { reply } from './answer/reply';
+import { cachedAnswer, callModel } from './answer/single-flight';
 import { templateAnswer } from './answer/template';
 import type { AnswerDeps, AnswerOptions, AnswerOutcome, AnswerRequest } from './answer/types';
 
@@ -28,7 +29,9 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  *    else mitigation changes for this answer (a longer cache TTL); the template tier answers here, at no cost;
  * 3. budget: today's reading of the budget ledger and the ramp's demotion of the decision, or fail closed to the
  *    cheap tier when the ledger cannot be read;
- * 4. the answer cache, or
+ * 4. the answer cache, or an identical cacheable question's answer while it is being generated in this container
+ *    (single-flight, lambdas/app/answer/single-flight.ts: one model call for both; a failed leader's followers call
+ *    the model themselves), or
  * 5. the model: the tier's target (provisioned or on-demand), each call admitted by a reservation of its worst case,
  *    streamed as coalesced chunks, falling back while no text has reached the client (provisioned -> on-demand ->
  *    the cheaper tier, also when the budget refuses a tier); the throttle defence counts calls;
