@@ -19,7 +19,7 @@ const FOLLOW_UP_EN: readonly RegExp[] = [
   /\b(any )?(others|more)\??$/i,
 ];
 /** A pronoun refers back only in a very short message ("is it in stock?", "how long is that one?"). */
-const PRONOUN_EN = /\b(it|that|this|those|these|them|they|one|ones)\b/i;
+const PRONOUN_EN = /\b(it|that|this|those|these|them|they)\b/i;
 
 /** Japanese references: それ/その/あれ, 〜つ目/番目/巻目, 次, 続き, 他に, 別の, じゃあ, and the short 「Xは？」. */
 const FOLLOW_UP_JA: readonly RegExp[] = [
@@ -29,6 +29,15 @@ const FOLLOW_UP_JA: readonly RegExp[] = [
   /^(じゃあ|じゃ|では|で、|それで|あと|また|もう)/,
   /^.{1,10}(は|も)[？?]$/,
 ];
+
+/**
+ * Intents a short follow-up lands on when it has no topic of its own ("what about the second one?" is unknown, "and
+ * the next volume?" a product search): the previous exchange's intent is the better guess. A follow-up the
+ * classifier places confidently elsewhere ("how much is the second one?": price_inquiry) keeps its own intent.
+ */
+const CONTEXT_FREE_INTENTS: ReadonlySet<Intent> = new Set<Intent>(['unknown', 'chitchat', 'product_search']);
+/** Below this confidence the fresh intent is a guess, whatever it is. */
+const INHERIT_BELOW_CONFIDENCE = 0.5;
 
 const MAX_WORDS_EN = 8;
 const MAX_PRONOUN_WORDS_EN = 5;
@@ -62,8 +71,9 @@ export const isFollowUp = (text: string): boolean => {
  * Follow-up routing over a fresh decision:
  * - a clearly simple message (greeting, thanks) or a template-tier decision (an order lookup, a hand-off, a FAQ) is
  *   routed on its own, whatever came before;
- * - a follow-up inherits the previous exchange's intent (`reroute` decides it again with that intent; reason
- *   `follow_up:<intent>`);
+ * - a follow-up without a topic of its own (a context-free intent, or a low-confidence one) inherits the previous
+ *   exchange's intent (`reroute` decides it again with that intent; reason `follow_up:<intent>`); one the classifier
+ *   places confidently on another intent keeps it;
  * - a follow-up of an exchange that needed the strong tier stays there (`follow_up:keep_strong`) unless its intent is
  *   locked by the routing map (an operator's lock is never overridden).
  * Mitigation and the budget guardian apply afterwards, as to any decision.
@@ -79,8 +89,12 @@ export const applyFollowUp = (
   },
 ): RouteDecision => {
   if (previous === undefined || fresh.tier === 'template' || isTemplateIntent(fresh.intent) || isClearlySimple(text) || !isFollowUp(text)) return fresh;
-  const inherited = fresh.intent === previous.intent ? fresh : context.reroute(previous.intent);
-  const decision: RouteDecision = { ...inherited, reasons: [...inherited.reasons, `follow_up:${previous.intent}`] };
+  const inherits = fresh.intent === previous.intent || CONTEXT_FREE_INTENTS.has(fresh.intent) || fresh.confidence < INHERIT_BELOW_CONFIDENCE;
+  let decision = fresh;
+  if (inherits) {
+    const inherited = fresh.intent === previous.intent ? fresh : context.reroute(previous.intent);
+    decision = { ...inherited, reasons: [...inherited.reasons, `follow_up:${previous.intent}`] };
+  }
   if (previous.tier === 'sonnet' && decision.tier === 'haiku' && !context.map[decision.intent].locked) {
     return { ...decision, tier: 'sonnet', model: context.strongModel, reasons: [...decision.reasons, 'follow_up:keep_strong'] };
   }

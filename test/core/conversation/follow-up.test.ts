@@ -36,6 +36,7 @@ describe('isFollowUp', () => {
     'Who is the author of Berserk and why did the story change after the eclipse?',
     'ベルセルクに似たおすすめの漫画を教えてください。暗すぎないものがいいです。',
     'Compare the Viz and Kodansha editions of Akira',
+    'Do you have One Piece?',
     '',
   ])('"%s" is not a follow-up', (text) => {
     expect(isFollowUp(text)).toBe(false);
@@ -73,6 +74,21 @@ describe('applyFollowUp', () => {
 
     expect(decided).toMatchObject({ intent: 'product_search', tier: 'sonnet', model: catalog.sonnet.modelId });
     expect(decided.reasons).toEqual(expect.arrayContaining(['follow_up:product_search', 'follow_up:keep_strong']));
+  });
+
+  it('keeps a confident intent of its own, on the strong tier when the conversation needed it', () => {
+    const decided = applyFollowUp(route('price_inquiry', DEFAULT_ROUTING_MAP, 0.73), 'how much is the second one?', { intent: 'recommendation', tier: 'sonnet' }, context());
+
+    expect(decided).toMatchObject({ intent: 'price_inquiry', tier: 'sonnet' });
+    expect(decided.reasons).toContain('follow_up:keep_strong');
+    expect(decided.reasons).not.toContain('follow_up:recommendation');
+  });
+
+  it('inherits over a context-free intent even when it is confident ("and the next volume?" as a product search)', () => {
+    const decided = applyFollowUp(route('product_search', DEFAULT_ROUTING_MAP, 0.74), 'and the next volume?', { intent: 'manga_qa', tier: 'sonnet' }, context());
+
+    expect(decided).toMatchObject({ intent: 'manga_qa', tier: 'sonnet' });
+    expect(decided.reasons).toContain('follow_up:manga_qa');
   });
 
   it('never raises an intent the routing map locks', () => {
