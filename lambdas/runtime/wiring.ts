@@ -11,7 +11,7 @@ import { ServingStateSource } from '../app/serving-state-source';
 import type { BudgetConfig } from '../core/budget/config';
 import type { ModelCatalog } from '../core/catalog';
 import type { CapacityConfig } from '../core/capacity/config';
-import { KeywordClassifier } from '../core/classifier';
+import { defaultIntentClassifier } from '../core/intent-model';
 import type { FaqStore } from '../core/faq';
 import type { RouteDecision } from '../core/routing';
 import type { IntentClassifier } from '../core/vocabulary';
@@ -61,7 +61,7 @@ const servingState = (wiring: RouterWiring): ServingStateSource =>
 const faqSource = (wiring: RouterWiring): FaqSource => new FaqSource(wiring.faq ?? NO_FAQ_TABLE, wiring.clock, wiring.log);
 
 const routerDeps = (wiring: RouterWiring, serving: ServingStateSource, faq: FaqSource): RouterDeps => ({
-  classifier: wiring.classifier ?? new KeywordClassifier(),
+  classifier: wiring.classifier ?? defaultIntentClassifier(),
   routingMap: new RoutingMapSource(wiring.routingConfig, wiring.clock, wiring.log, wiring.routingCacheTtlMs),
   serving,
   faq,
