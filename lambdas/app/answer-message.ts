@@ -7,6 +7,7 @@ import { admitRequest } from './answer/admit';
 import { applyDayBudget } from './answer/budget';
 import { cacheAnswer } from './answer/cache';
 import { charge } from './answer/charge';
+import { historyFor, recallMemory, rememberExchange } from './answer/memory';
 import { mitigationEffects } from './answer/mitigation';
 import type { ModelOutcome } from './answer/model';
 import { reply } from './answer/reply';
@@ -14,7 +15,7 @@ import { cachedAnswer, callModel } from './answer/single-flight';
 import { templateAnswer } from './answer/template';
 import type { AnswerDeps, AnswerOptions, AnswerOutcome, AnswerRequest } from './answer/types';
 
-export type { AnswerDeps, AnswerOptions, AnswerOutcome, AnswerRequest, BudgetPublisher, BudgetReader, ThrottleDefence } from './answer/types';
+export type { AnswerDeps, AnswerOptions, AnswerOutcome, AnswerRequest, AnswerSession, BudgetPublisher, BudgetReader, ThrottleDefence } from './answer/types';
 
 export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
   coalescer: { maxChars: 160, maxDelayMs: 120 },
@@ -38,26 +39,40 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  * 6. charge: every reservation settled with what its call cost, for the tier actually called, whatever happened;
  * 7. reply: exactly one `done` frame; a failure is returned as `failed` for the handler's one `error` frame.
  * A client that left (410) stops the posting and the stream.
+ * Conversation memory (lambdas/app/answer/memory.ts), when the request has a session: its recent turns are read
+ * first; routing sees the previous exchange (follow-ups: lambdas/core/conversation), the model gets the history within the
+ * intent's input budget, and a complete answer is stored as an exchange after its `done` frame (never an error, an
+ * interrupted answer, or an answer to a client that left). A message with history neither reads nor fills the answer
+ * cache: "what about the second one?" means something else in every conversation.
  */
 export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): Promise<AnswerOutcome> => {
   const admission = admitRequest(deps, request);
-  const routed = await deps.route(request.message);
+  const memory = await recallMemory(deps, request);
+  const routed = await deps.route(request.message, memory.previous);
   const mitigation = mitigationEffects(deps, routed);
   const language = detectLanguage(request.message);
   try {
     // A FAQ decision (template tier, reason `faq:<id>`) is answered here too, by its entry, at no cost.
     if (routed.decision.tier === 'template' && (isTemplateIntent(routed.decision.intent) || isFaqDecision(routed.decision))) {
-      return await reply(deps, request, routed.decision, mitigation, await templateAnswer(deps, request, routed.decision, language));
+      const answer = await templateAnswer(deps, request, routed.decision, language);
+      const outcome = await reply(deps, request, routed.decision, mitigation, answer);
+      await rememberExchange(deps, request, routed.decision, { text: answer.chunk ?? '', tier: answer.tier });
+      return outcome;
     }
     const budgeted = await applyDayBudget(deps, routed, admission);
     const { decision } = budgeted;
     const tier: ModelTier = decision.tier === 'template' ? 'haiku' : decision.tier;
-    const cached = await cachedAnswer(deps, request, decision, tier);
-    if (cached) return await reply(deps, request, decision, mitigation, cached);
+    const history = historyFor(deps, memory, decision.intent, request.message);
+    const cached = history.length > 0 ? undefined : await cachedAnswer(deps, request, decision, tier);
+    if (cached) {
+      const outcome = await reply(deps, request, decision, mitigation, cached);
+      await rememberExchange(deps, request, routed.decision, { text: cached.chunk ?? '', tier: cached.tier });
+      return outcome;
+    }
 
     let called: ModelOutcome;
     try {
-      called = await callModel(deps, request, budgeted, tier, language, admission);
+      called = await callModel(deps, history.length > 0 ? { ...request, history } : request, budgeted, tier, language, admission);
     } finally {
       // Whatever was generated was generated: an interrupted or abandoned answer is paid for too, and no
       // reservation outlives the request.
@@ -65,8 +80,8 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
     }
     if (called.kind === 'failed') return called;
     const { target, result } = called;
-    await cacheAnswer(deps, request, decision, tier, { tier: target.tier, ...result }, mitigation.cacheTtlSeconds);
-    return await reply(
+    if (history.length === 0) await cacheAnswer(deps, request, decision, tier, { tier: target.tier, ...result }, mitigation.cacheTtlSeconds);
+    const outcome = await reply(
       deps,
       request,
       decision,
@@ -83,6 +98,9 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
       },
       admission.reasons,
     );
+    // The user turn keeps the tier routing decided it needed (before the budget): what its follow-ups inherit.
+    await rememberExchange(deps, request, routed.decision, { text: result.text, tier: target.tier });
+    return outcome;
   } catch (error) {
     if (error instanceof ConnectionGoneError) return { kind: 'client_gone', tier: routed.decision.tier };
     throw error;
