@@ -22,6 +22,10 @@ const CACHEABLE_INTENTS: ReadonlySet<Intent> = new Set<Intent>([
 
 export const isCacheable = (intent: Intent): boolean => CACHEABLE_INTENTS.has(intent);
 
+/** A decision's answer may be cached (and shared) only if every intent of the message may: one personal ask taints it. */
+export const isCacheableDecision = (decision: { readonly intent: Intent; readonly intents?: readonly Intent[] }): boolean =>
+  isCacheable(decision.intent) && (decision.intents ?? []).every(isCacheable);
+
 /** The text a cache key is derived from: case, width and spacing variants of one question share an entry. */
 export const normalizeForCache = (text: string): string =>
   text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').replace(/[?!.。？！]+$/u, '').trim();

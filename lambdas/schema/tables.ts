@@ -12,8 +12,9 @@ export interface TableDefinition {
 }
 
 /**
- * Connections and sessions in one table: `pk` = `CONNECTION#<id>` or `SESSION#<id>`, `sk` = `META` (later
- * issues add per-turn items under the session). Items expire by `expiresAt`.
+ * Connections and sessions in one table: `pk` = `CONNECTION#<id>` or `SESSION#<id>`, `sk` = `META`; under a session,
+ * its conversation turns, `sk` = `TURN#<15-digit epoch ms>#<requestId>` (`role`, `text`, `intent`, `tier`, `at`,
+ * `requestId`; lambdas/adapters/dynamodb-conversation.ts). Items expire by `expiresAt`.
  */
 export const SESSIONS_TABLE: TableDefinition = {
   logicalName: 'Sessions',

@@ -1,6 +1,6 @@
 import { costUsd, MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { detectLanguage, estimateTokens } from '../../lambdas/core/language';
-import { budgetDay, isCacheable, normalizeForCache } from '../../lambdas/core/spend';
+import { budgetDay, isCacheable, isCacheableDecision, normalizeForCache } from '../../lambdas/core/spend';
 import { renderTemplateReply } from '../../lambdas/core/templates';
 
 describe('renderTemplateReply', () => {
@@ -57,5 +57,14 @@ describe('cost and accounting helpers', () => {
     expect(detectLanguage('where is my order')).toBe('en');
     expect(estimateTokens('あいうえお')).toBe(5);
     expect(estimateTokens('abcdefgh')).toBe(2);
+  });
+});
+
+describe('isCacheableDecision', () => {
+  it('caches a message only if every one of its intents may be cached', () => {
+    expect(isCacheableDecision({ intent: 'shipping_info' })).toBe(true);
+    expect(isCacheableDecision({ intent: 'shipping_info', intents: ['shipping_info', 'payment'] })).toBe(true);
+    expect(isCacheableDecision({ intent: 'shipping_info', intents: ['shipping_info', 'recommendation'] })).toBe(false);
+    expect(isCacheableDecision({ intent: 'recommendation' })).toBe(false);
   });
 });

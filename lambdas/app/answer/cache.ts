@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RouteDecision } from '../../core/routing';
-import { isCacheable, normalizeForCache } from '../../core/spend';
+import { isCacheableDecision, normalizeForCache } from '../../core/spend';
 import type { ModelTier } from '../../core/vocabulary';
 import type { Answer, AnswerDeps, AnswerRequest } from './types';
 
@@ -14,7 +14,7 @@ export const cachedAnswer = async (
   decision: RouteDecision,
   tier: ModelTier,
 ): Promise<Answer | undefined> => {
-  if (!isCacheable(decision.intent)) return undefined;
+  if (!isCacheableDecision(decision)) return undefined;
   let text: string | undefined;
   try {
     text = await deps.cache.get(cacheKey(tier, decision, request.message));
@@ -40,7 +40,7 @@ export const cacheAnswer = async (
   answer: { readonly tier: ModelTier; readonly text: string; readonly stopReason: string },
   ttlSeconds: number,
 ): Promise<void> => {
-  if (!isCacheable(decision.intent) || answer.stopReason !== 'end_turn' || answer.tier !== routedTier) return;
+  if (!isCacheableDecision(decision) || answer.stopReason !== 'end_turn' || answer.tier !== routedTier) return;
   await deps.cache.set(cacheKey(routedTier, decision, request.message), answer.text, ttlSeconds).catch((error: unknown) => {
     deps.log.warn('response cache write failed', { error });
   });

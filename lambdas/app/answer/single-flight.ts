@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RouteDecision } from '../../core/routing';
-import { isCacheable, normalizeForCache } from '../../core/spend';
+import { isCacheableDecision, normalizeForCache } from '../../core/spend';
 import type { ModelTier } from '../../core/vocabulary';
 import type { ResponseCache } from '../../ports';
 import type { RoutedMessage } from '../router';
@@ -90,7 +90,7 @@ const flightKey = (tier: ModelTier, decision: RouteDecision, message: string): s
 const hasHistory = (request: AnswerRequest): boolean => 'history' in request && request.history !== undefined;
 
 /** Only questions whose answer does not depend on who asks are shared: every intent of the message cacheable. */
-const shareable = (decision: RouteDecision): boolean => isCacheable(decision.intent) && (decision.intents ?? []).every(isCacheable);
+const shareable = (decision: RouteDecision): boolean => isCacheableDecision(decision);
 
 /**
  * The answer cache step with single-flight: a cached answer; else, for a cacheable question that an identical
