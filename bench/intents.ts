@@ -1,13 +1,17 @@
 #!/usr/bin/env -S npx tsx
 /**
- * Intent benchmark of the keyword classifier against the public labeled data in ../shared/datasets (never copied
- * into this repository). Usage:
- * `npx tsx bench/intents.ts [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N]`.
+ * Intent benchmark of the keyword classifier, the trained model and their combination against the public labeled
+ * data in ../shared/datasets (never copied into this repository). Usage:
+ * `npm run bench:intents -- [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep]`.
  *   dev (default) is for iterating; test is held out: run it once to report the figure.
  *   --errors N      print N misclassified rows (dev only), optionally only those of gold intent NAME.
  *   --faq-sweep     the FAQ figures at each matcher threshold (dev only: the threshold is chosen there).
  *   --faq-errors N  print N FAQ matches on rows whose label is not the entry's, and N FAQ-like rows the FAQ missed
  *                   (dev only).
+ *   --combine-sweep the rules + model combinations (modes and thresholds of EnsembleClassifier) on dev, where the
+ *                   default is chosen.
+ * The last section compares rules / model / ensemble: accuracy, under/over-routing, cost vs the oracle and vs
+ * all-Sonnet, per language, per intent, the reliability table and the classify latency p50/p99.
  * Prints accuracy (overall, per intent, per language), under/over-routing shares, top confusions, the FAQ report,
  * throughput. A row is correct when the predicted intent is in its `accept` list; under-routing = the intent's tier
  * in DEFAULT_ROUTING_MAP is below the row's `min_tier`, over-routing = above it.
