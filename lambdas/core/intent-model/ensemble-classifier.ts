@@ -31,8 +31,8 @@ export interface EnsembleClassifierOptions {
 export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleClassifierOptions = {
   mode: 'upgrade',
   // Chosen on intents-dev (bench:intents --combine-sweep): the best accuracy without more under-routing than the rules.
-  modelThreshold: 0.95,
-  upgradeThreshold: 0.8,
+  modelThreshold: 0.9,
+  upgradeThreshold: 0.9,
   weights: { rules: 1, model: 1 },
   upgradeMinTier: 'sonnet',
 };
