@@ -5,6 +5,7 @@ import { KeywordClassifier } from '../../lambdas/core/classifier';
 import {
   decodeArtifact,
   DEFAULT_INTENT_MODEL_ARTIFACT,
+  defaultIntentClassifier,
   defaultIntentModel,
   EnsembleClassifier,
   ModelClassifier,
@@ -149,5 +150,12 @@ describe('ensemble classifier (rules + model)', () => {
     expect(rules.intent).not.toBe('recommendation');
     expect(upgraded.intent).toBe('recommendation');
     expect(upgraded.signals.at(-1)).toBe('ensemble:upgrade:model:agree=0.5');
+  });
+});
+
+describe('the default classifier keeps a multi-intent message', () => {
+  it('passes the rules’ intents on when their answer stands', () => {
+    const classification = defaultIntentClassifier().classify('Where is order 12345 and can you recommend something like Berserk?');
+    expect(classification.intents).toEqual(expect.arrayContaining(['order_status', 'recommendation']));
   });
 });

@@ -73,6 +73,8 @@ export class EnsembleClassifier implements IntentClassifier {
       confidence: source === 'rules' ? confidence : round3(confidence),
       complexity: source === 'rules' ? ruled.complexity : estimateComplexity(normalized, result.label),
       signals,
+      // A multi-intent message found by the rules stays one when their answer stands (the tier is the highest any needs).
+      ...(source === 'rules' && ruled.intents !== undefined && { intents: ruled.intents }),
     };
   }
 
