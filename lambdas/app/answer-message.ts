@@ -35,7 +35,8 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  *    the model themselves), or
  * 5. the model: the tier's target (provisioned or on-demand), each call admitted by a reservation of its worst case,
  *    streamed as coalesced chunks, falling back while no text has reached the client (provisioned -> on-demand ->
- *    the cheaper tier, also when the budget refuses a tier); the throttle defence counts calls;
+ *    the cheaper tier, also when the budget refuses a tier); the throttle defence counts calls; a cascade-eligible
+ *    decision tries the cheap tier first, buffered and judged, and escalates at most once (lambdas/app/answer/cascade.ts);
  * 6. charge: every reservation settled with what its call cost, for the tier actually called, whatever happened;
  * 7. reply: exactly one `done` frame; a failure is returned as `failed` for the handler's one `error` frame.
  * A client that left (410) stops the posting and the stream.
@@ -95,6 +96,7 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
         outputTokens: result.outputTokens,
         // Every call of the answer is paid for, a failed strong-tier attempt before the fallback included.
         costUsd: admission.totalCostUsd(),
+        escalated: called.escalated ?? false,
       },
       admission.reasons,
     );

@@ -4,33 +4,59 @@ import { estimateTokens, type Language } from '../../core/language';
 import type { ModelTier } from '../../core/vocabulary';
 import type { RoutedMessage } from '../router';
 import type { Admission } from './admit';
+import { answerWithCascade } from './cascade';
 import { ModelAttempt, type ModelCall, type StreamResult } from './model-attempt';
 import { modelTargets, type ModelTarget } from './targets';
 import type { AnswerDeps, AnswerRequest } from './types';
 
 export type ModelOutcome =
-  | { readonly kind: 'answered'; readonly target: ModelTarget; readonly result: StreamResult; readonly call: ModelCall }
+  | {
+      readonly kind: 'answered';
+      readonly target: ModelTarget;
+      readonly result: StreamResult;
+      readonly call: ModelCall;
+      /** True when the confidence cascade judged the cheap answer too weak and the strong tier answered instead. */
+      readonly escalated?: boolean;
+    }
   | { readonly kind: 'failed'; readonly error: ModelError | BudgetExhaustedError; readonly tier: ModelTier };
 
 /**
  * Streams an answer from the routed tier's target, falling back while no text has reached the client: provisioned
- * -> the same tier on-demand -> the cheaper tier. Before every call, admission reserves its worst case in the
- * budget ledger: a tier the budget refuses is skipped for the cheaper one (`budget:refused:<tier>`), and a refusal
- * at the cheapest ends in `budget_exhausted`. The message is trimmed to the intent's input budget and `maxTokens`
- * is the intent's output budget. A failure after text ends in `failed` (the client must not take the partial text
+ * -> the same tier on-demand -> the cheaper tier. A cascade-eligible decision goes through the confidence cascade
+ * first (lambdas/app/answer/cascade.ts: the cheap tier buffered and judged, the strong tier at most once). Before
+ * every call, admission reserves its worst case in the budget ledger: a tier the budget refuses is skipped for the
+ * cheaper one (`budget:refused:<tier>`), and a refusal at the cheapest ends in `budget_exhausted`. The message is
+ * trimmed to the intent's input budget and `maxTokens` is the intent's output budget. A failure after text ends in `failed` (the client must not take the partial text
  * for a complete answer). Every call made is recorded on its admission slot, to be settled whatever happens; a
  * client that left (ConnectionGoneError) is thrown.
  */
-export const callModel = async (
+export const callModel = (
   deps: AnswerDeps,
   request: AnswerRequest,
   routed: RoutedMessage,
   routedTier: ModelTier,
   language: Language,
   admission: Admission,
+): Promise<ModelOutcome> => answerWithCascade(deps, request, routed, routedTier, language, admission, streamTier);
+
+/**
+ * The model step without the cascade (`callModel` above). With `onlyRoutedTier` (the cascade's calls) only the
+ * routed tier's targets are tried, never the cheaper tier, and a failure is not counted as a fallback reply: the
+ * caller still has an answer to give.
+ */
+export const streamTier = async (
+  deps: AnswerDeps,
+  request: AnswerRequest,
+  routed: RoutedMessage,
+  routedTier: ModelTier,
+  language: Language,
+  admission: Admission,
+  onlyRoutedTier = false,
 ): Promise<ModelOutcome> => {
   const { intent } = routed.decision;
-  const targets = modelTargets(routedTier, routed.serving, deps.catalog, deps.capacity, deps.random);
+  const targets = modelTargets(routedTier, routed.serving, deps.catalog, deps.capacity, deps.random).filter(
+    (target) => !onlyRoutedTier || target.tier === routedTier,
+  );
   const tokenBudget = deps.budgetConfig.tokenBudgets[intent];
   const prompt = trimToBudget(request.message, tokenBudget, estimateTokens);
   if (prompt.trimmed) deps.metrics.record('InputTrimmed', 1, 'Count', { Intent: intent });
@@ -83,6 +109,6 @@ export const callModel = async (
     // Provisioned -> on-demand keeps the tier; only a move to the cheaper tier counts as a model fallback.
     deps.metrics.record(next.tier === target.tier ? 'TargetFallbacks' : 'ModelFallbacks', 1, 'Count', { Tier: target.tier });
   }
-  deps.metrics.record('FallbackReplies', 1, 'Count', { Tier: lastTier });
+  if (!onlyRoutedTier) deps.metrics.record('FallbackReplies', 1, 'Count', { Tier: lastTier });
   return { kind: 'failed', error: lastError, tier: lastTier };
 };

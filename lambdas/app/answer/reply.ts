@@ -25,7 +25,7 @@ export const reply = async (
     tier: answer.tier,
     model: answer.model,
     target: answer.target,
-    escalated: false,
+    escalated: answer.escalated ?? false,
     cacheHit: answer.cacheHit,
     inputTokens: answer.inputTokens,
     outputTokens: answer.outputTokens,

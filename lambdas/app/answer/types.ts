@@ -1,5 +1,6 @@
 import type { BudgetConfig } from '../../core/budget/config';
 import type { BudgetStatus } from '../../core/budget/guardian';
+import type { CascadeConfig } from '../../core/cascade';
 import type { ModelCatalog } from '../../core/catalog';
 import type { CapacityConfig } from '../../core/capacity/config';
 import type { CoalescerOptions } from '../../core/coalescer';
@@ -21,6 +22,8 @@ export interface AnswerOptions {
    * the client hears why.
    */
   readonly deadlineMs: number;
+  /** The confidence cascade (lambdas/core/cascade); absent, the embedded default: no intent cascades. */
+  readonly cascade?: CascadeConfig;
 }
 
 /** Watches model calls for throttling and starts mitigation when they cross the threshold (one per container). */
@@ -102,4 +105,6 @@ export type AnswerOutcome =
 /** What answered, as the `done` frame reports it; `chunk` is the whole text when it was not streamed. */
 export type Answer = Pick<DoneReply, 'tier' | 'model' | 'target' | 'cacheHit' | 'inputTokens' | 'outputTokens' | 'costUsd'> & {
   readonly chunk?: string;
+  /** The cascade escalated to the strong tier (`done.escalated`); false when absent. */
+  readonly escalated?: boolean;
 };
