@@ -3,7 +3,7 @@
  * `npm run --silent cli -- classify`: the MangaAssist command line (DESIGN section 3). The logic lives in
  * local/cli so it can be tested without a process.
  */
-import { KeywordClassifier } from '../lambdas/core/classifier';
+import { defaultIntentClassifier } from '../lambdas/core/intent-model';
 import { BUDGET_USAGE, runBudget } from '../local/cli/budget';
 import { budgetCliDeps } from '../local/cli/budget-env';
 import { CAPACITY_USAGE, CliUsageError, runCapacity } from '../local/cli/capacity';
@@ -16,8 +16,10 @@ const USAGE = `usage: mangaassist <command>
 
 commands:
   classify   read JSON lines {"text": "..."} on stdin; write one JSON line per input line on stdout:
-             {"text","intent","tier","complexity","confidence"}, or {"error":{"code","message"},"line"}
-             for a line that is not JSON or has no string "text". Blank lines are skipped.
+             {"text","intent","tier","complexity","confidence","source","needsLlm"}, or
+             {"error":{"code","message"},"line"} for a line that is not JSON or has no string "text". Blank lines
+             are skipped. The gateway's default classifier (rules + trained model); "source" is "rules" or "model";
+             "needsLlm" is true below the LLM fallback's threshold (no model is called: the fast path's answer).
   capacity   provisioned-throughput planning and operations: "capacity --help" lists its commands.
   budget     the budget guardian's day, overrides and the event calendar: "budget --help".
   simulate   replay one JST day of a scenario through the classifier, routing and budget guardian (no network):
@@ -36,7 +38,7 @@ const main = async (argv: readonly string[]): Promise<number> => {
   if (command === 'classify' && rest.length === 0) {
     // A closed pipe downstream (`| head`) is the reader's choice, not an error.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
-    await runClassify(process.stdin, process.stdout, new KeywordClassifier());
+    await runClassify(process.stdin, process.stdout, defaultIntentClassifier());
     return 0;
   }
   if (command === 'simulate') return simulateCommand(rest);

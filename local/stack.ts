@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
+import { BedrockIntentClassifier } from '../lambdas/adapters/bedrock-intent-classifier';
 import { BedrockModelClient } from '../lambdas/adapters/bedrock-model-client';
 import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-control';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
@@ -11,6 +12,7 @@ import { MemoryStore } from '../lambdas/adapters/memory-store';
 import { RedisBudgetLedger } from '../lambdas/adapters/redis-budget';
 import { createRedisClient, RedisStore } from '../lambdas/adapters/redis-store';
 import type { AnswerOptions } from '../lambdas/app/answer-message';
+import { DEFAULT_LLM_CLASSIFIER_CONFIG, type LlmClassifierConfig } from '../lambdas/app/classify-message';
 import type { ReconcileDeps } from '../lambdas/app/capacity/reconcile-capacity';
 import { DEFAULT_BUDGET_CONFIG, type BudgetConfig } from '../lambdas/core/budget/config';
 import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../lambdas/core/capacity/config';
@@ -56,6 +58,11 @@ export interface LocalStackOptions {
   readonly budgetConfig?: Partial<BudgetConfig>;
   /** How long a read of the budget ledger (spend, override) is reused (ms); the deployed default is 1 s. */
   readonly budgetLedgerCacheMs?: number;
+  /**
+   * The LLM classifier fallback (below the threshold, the cheap tier is asked through the local endpoint, which
+   * answers with a deterministic stand-in): on with the defaults unless `false`; a partial configuration overrides them.
+   */
+  readonly llmClassifier?: false | Partial<LlmClassifierConfig>;
   /**
    * Runs the capacity scheduler (reconcile + health every 15 minutes of its clock) against the local control plane.
    * `speed` > 1 runs its clock (and the control plane's) that many times faster, starting now.
@@ -172,8 +179,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const routingConfig = new DynamoRoutingConfigStore(documents, tables.routing);
     const sessions = new DynamoSessionStore(documents, tables.sessions);
     const capacityState = new DynamoCapacityStateStore(documents, tables.capacity);
+    const llmConfig: LlmClassifierConfig = { ...DEFAULT_LLM_CLASSIFIER_CONFIG, ...(options.llmClassifier || {}) };
+    const llmClassifier =
+      options.llmClassifier === false
+        ? undefined
+        : { oracle: new BedrockIntentClassifier(bedrockClient, { modelId: catalog.haiku.modelId, timeoutMs: llmConfig.timeoutMs }), config: llmConfig };
     const routerWiring = {
       routingConfig,
+      ...(llmClassifier && { llmClassifier }),
       capacityState,
       faq: new DynamoFaqStore(documents, tables.faq),
       capacityConfig,

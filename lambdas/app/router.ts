@@ -1,18 +1,25 @@
+import { performance } from 'node:perf_hooks';
 import { applyBudget, jstDay } from '../core/budget/guardian';
 import type { ModelCatalog } from '../core/catalog';
 import type { MitigationConfig } from '../core/capacity/config';
 import { applyMitigation, isMitigationActive, type MitigationState } from '../core/capacity/mitigation';
 import { applyFollowUp, type PreviousExchange } from '../core/conversation';
 import { decideRoute, modelFor, type RouteDecision } from '../core/routing';
-import type { IntentClassifier, RoutingMap } from '../core/vocabulary';
+import type { RoutingMap } from '../core/vocabulary';
 import type { Clock, MetricsSink, ServingState } from '../ports';
 import { applyFaq, isFaqDecision } from '../core/faq';
+import type { ClassifierSource } from '../core/llm-classifier';
+import type { MessageClassification } from './classify-message';
 import type { FaqSource } from './faq-source';
 import type { RoutingMapSource } from './routing-map-source';
 import type { ServingStateSource } from './serving-state-source';
 
 export interface RouterDeps {
-  readonly classifier: IntentClassifier;
+  /**
+   * The classification step (lambdas/app/classify-message.ts): the fast path, and below its threshold the LLM
+   * classifier fallback (reason `llm:<intent>`).
+   */
+  readonly classifier: MessageClassification;
   readonly routingMap: RoutingMapSource;
   readonly serving: ServingStateSource;
   /** The FAQ in force: a confident match answers on the template tier (no model, no cost). */
@@ -33,6 +40,13 @@ export interface RoutedMessage {
   readonly serving: ServingState;
   /** The mitigation in force when the message was routed; undefined when none is. */
   readonly mitigation: MitigationState | undefined;
+  /** Who classified the message: the rules, the trained model, or the LLM fallback. */
+  readonly classifierSource?: ClassifierSource;
+  /**
+   * What the LLM classifier call cost (USD, the cheap tier's prices); 0 when none was made. Not yet settled in the
+   * budget ledger: the charge step is to add it (see ClassifierCostMicroUsd for the metric).
+   */
+  readonly classifierCostUsd?: number;
 }
 
 /**
@@ -43,8 +57,14 @@ export interface RoutedMessage {
  * unless the message is clearly simple (lambdas/core/conversation/follow-up.ts).
  */
 export const routeMessage = async (deps: RouterDeps, text: string, previous?: PreviousExchange): Promise<RoutedMessage> => {
-  const classification = deps.classifier.classify(text);
-  const [map, serving, faqMatch] = await Promise.all([deps.routingMap.get(), deps.serving.get(), deps.faq.match(text)]);
+  const startedAt = performance.now();
+  const [classified, map, serving, faqMatch] = await Promise.all([
+    deps.classifier.classify(text),
+    deps.routingMap.get(),
+    deps.serving.get(),
+    deps.faq.match(text),
+  ]);
+  const { classification } = classified;
   // A confident FAQ match makes it a template-tier decision (reason `faq:<id>`), before mitigation and the budget,
   // which only ever move strong-tier decisions.
   const fresh = decideRoute(classification, map, deps.catalog);
@@ -61,7 +81,8 @@ export const routeMessage = async (deps: RouterDeps, text: string, previous?: Pr
   if (isFaqDecision(decision)) deps.metrics.record('FaqAnswers', 1, 'Count', { Intent: decision.intent });
   if (decision.intent === 'unknown') deps.metrics.record('UnmappedIntents', 1, 'Count');
   if (followed !== fresh) deps.metrics.record('FollowUps', 1, 'Count', { Intent: followed.intent });
-  return { decision, map, serving, mitigation };
+  deps.metrics.record('DecisionLatencyMs', Math.round((performance.now() - startedAt) * 1000) / 1000, 'Milliseconds', { Source: classified.source });
+  return { decision, map, serving, mitigation, classifierSource: classified.source, classifierCostUsd: classified.costUsd };
 };
 
 /**

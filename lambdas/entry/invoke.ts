@@ -1,4 +1,6 @@
+import { BedrockIntentClassifier } from '../adapters/bedrock-intent-classifier';
 import { BedrockModelClient } from '../adapters/bedrock-model-client';
+import { DEFAULT_LLM_CLASSIFIER_CONFIG } from '../app/classify-message';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
 import { DynamoFaqStore } from '../adapters/dynamodb-faq';
 import { DynamoConversationStore } from '../adapters/dynamodb-conversation';
@@ -59,6 +61,10 @@ export const handler = instrument(
       budgetConfig: { ...config.BUDGET_CONFIG, dailyUsd: config.DAILY_BUDGET_USD },
       catalog: config.MODEL_CATALOG,
       conversation: new DynamoConversationStore(documents, config.SESSIONS_TABLE),
+      // Below the fast path's threshold the cheap tier classifies through one forced tool call (800 ms at most).
+      llmClassifier: {
+        oracle: new BedrockIntentClassifier(bedrock, { modelId: config.MODEL_CATALOG.haiku.modelId, timeoutMs: DEFAULT_LLM_CLASSIFIER_CONFIG.timeoutMs }),
+      },
     }),
   }),
 );

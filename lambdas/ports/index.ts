@@ -90,6 +90,22 @@ export interface ModelClient {
   stream(request: ModelRequest): AsyncIterable<ModelStreamEvent>;
 }
 
+/**
+ * A second opinion on a message's intent: the cheap model asked through one forced tool call (the LLM classifier
+ * fallback). It returns the tool's raw input, unvalidated (the app validates it against the vocabulary), and the
+ * call's token usage (what it costs). Failures are thrown; aborting `signal` (the fallback's timeout) stops the call.
+ */
+export interface IntentOracle {
+  classify(request: { readonly text: string; readonly signal: AbortSignal }): Promise<IntentOracleAnswer>;
+}
+
+export interface IntentOracleAnswer {
+  /** The tool input the model produced (an object, or the raw text if the model did not call the tool). */
+  readonly input: unknown;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
 /** Response cache. Failures are thrown; callers treat them as a miss. */
 export interface ResponseCache {
   get(key: string): Promise<string | undefined>;

@@ -4,6 +4,7 @@ import { AutoMitigation } from '../app/answer/throttle-defence';
 import { CalendarSource } from '../app/budget-calendar';
 import { BudgetStatusPublisher } from '../app/budget-publisher';
 import { BudgetSource } from '../app/budget-source';
+import { MessageClassifier, type LlmClassifierConfig } from '../app/classify-message';
 import { FaqSource, NO_FAQ_TABLE } from '../app/faq-source';
 import { previewRoute, routeMessage, type RouterDeps } from '../app/router';
 import { RoutingMapSource } from '../app/routing-map-source';
@@ -20,6 +21,7 @@ import type {
   CalendarStore,
   CapacityStateStore,
   Clock,
+  IntentOracle,
   ConversationStore,
   Log,
   MetricsSink,
@@ -45,7 +47,13 @@ export interface RouterWiring {
   readonly clock: Clock;
   readonly log: Log;
   readonly metrics: MetricsSink;
+  /** The fast path; the default classifier (rules + trained model) unless given. */
   readonly classifier?: IntentClassifier;
+  /**
+   * The LLM classifier fallback: below `config.threshold` the oracle (the cheap tier through Converse) is asked;
+   * absent, the fast path's answer always stands.
+   */
+  readonly llmClassifier?: { readonly oracle: IntentOracle; readonly config?: Partial<LlmClassifierConfig> };
   readonly routingCacheTtlMs?: number;
   /** How long a read of the capacity table's serving state is reused (ms); 30 s by default. */
   readonly servingCacheTtlMs?: number;
@@ -61,7 +69,14 @@ const servingState = (wiring: RouterWiring): ServingStateSource =>
 const faqSource = (wiring: RouterWiring): FaqSource => new FaqSource(wiring.faq ?? NO_FAQ_TABLE, wiring.clock, wiring.log);
 
 const routerDeps = (wiring: RouterWiring, serving: ServingStateSource, faq: FaqSource): RouterDeps => ({
-  classifier: wiring.classifier ?? defaultIntentClassifier(),
+  classifier: new MessageClassifier({
+    fast: wiring.classifier ?? defaultIntentClassifier(),
+    ...(wiring.llmClassifier && { oracle: wiring.llmClassifier.oracle }),
+    ...(wiring.llmClassifier?.config && { config: wiring.llmClassifier.config }),
+    cheapModel: wiring.catalog.haiku,
+    metrics: wiring.metrics,
+    log: wiring.log,
+  }),
   routingMap: new RoutingMapSource(wiring.routingConfig, wiring.clock, wiring.log, wiring.routingCacheTtlMs),
   serving,
   faq,

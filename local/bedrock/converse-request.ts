@@ -21,6 +21,11 @@ export interface ConverseRequest {
   readonly temperature?: number;
   readonly topP?: number;
   readonly stopSequences?: readonly string[];
+  /**
+   * The tool the model must call: `toolConfig.toolChoice.tool.name`, or the only tool of `toolConfig.tools` when
+   * `toolChoice` is `any`. Absent when no tool use is required.
+   */
+  readonly requiredTool?: string;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -76,6 +81,29 @@ const parseInferenceConfig = (value: unknown): Pick<ConverseRequest, 'maxTokens'
   };
 };
 
+/** The tool a request forces (see ConverseRequest.requiredTool); a malformed `toolConfig` is a ValidationException. */
+const parseRequiredTool = (value: unknown): string | undefined => {
+  if (value === undefined) return undefined;
+  if (!isRecord(value) || !Array.isArray(value.tools) || value.tools.length === 0) {
+    throw validationError('toolConfig.tools must be a non-empty array');
+  }
+  const names = value.tools.map((tool, index) => {
+    const spec = isRecord(tool) ? tool.toolSpec : undefined;
+    if (spec === undefined && isRecord(tool)) return undefined; // a cache point or a system tool
+    if (!isRecord(spec) || typeof spec.name !== 'string' || spec.name === '') throw validationError(`toolConfig.tools.${index}.toolSpec.name must be a string`);
+    return spec.name;
+  });
+  const choice = value.toolChoice;
+  if (!isRecord(choice)) return undefined;
+  if (isRecord(choice.tool)) {
+    const name = choice.tool.name;
+    if (typeof name !== 'string' || !names.includes(name)) throw validationError('toolConfig.toolChoice.tool.name must name one of toolConfig.tools');
+    return name;
+  }
+  const specs = names.filter((name): name is string => name !== undefined);
+  return choice.any !== undefined && specs.length === 1 ? specs[0] : undefined;
+};
+
 /** Parses the raw body of a Converse(Stream) call; `modelId` comes from the (already decoded) path. */
 export const parseConverseRequest = (modelId: string, body: string): ConverseRequest => {
   let json: unknown;
@@ -92,7 +120,8 @@ export const parseConverseRequest = (modelId: string, body: string): ConverseReq
   if (messages[0]?.role !== 'user') throw validationError('A conversation must start with a user message');
   if (json.system !== undefined && !Array.isArray(json.system)) throw validationError('system must be an array of content blocks');
   const system = json.system === undefined ? '' : textOfBlocks(json.system, 'system');
-  return { modelId, system, messages, ...parseInferenceConfig(json.inferenceConfig) };
+  const requiredTool = parseRequiredTool(json.toolConfig);
+  return { modelId, system, messages, ...parseInferenceConfig(json.inferenceConfig), ...(requiredTool !== undefined && { requiredTool }) };
 };
 
 /** The last user message: what the simulated answer responds to. */

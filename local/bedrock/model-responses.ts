@@ -1,3 +1,4 @@
+import { classificationToolReply } from './classification-tool';
 import { asBedrockError, BedrockError, injected } from './errors';
 import { encodeEvent, encodeException } from './event-stream';
 import type { FaultConfig, FaultKind } from './faults';
@@ -25,6 +26,18 @@ export const serveConverse = async (ex: HttpExchange, request: ConverseRequest, 
   if (fault === 'hang') return;
   if (fault === 'midStreamError') {
     throw BedrockError.fromStreamExceptionType(faults.midStreamErrorType, injected('The model failed while generating'));
+  }
+  // The LLM classifier's forced tool call: a deterministic stand-in answer (classification-tool.ts).
+  const toolUse = classificationToolReply(request);
+  if (toolUse !== undefined) {
+    const { toolUseId, name, input, inputTokens, outputTokens } = toolUse;
+    ex.sendJson(200, {
+      output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId, name, input } }] } },
+      stopReason: 'tool_use',
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      metrics: { latencyMs: 0 },
+    });
+    return;
   }
   const reply = await openReply(request, { stream: false, signal: controller.signal });
   let text = '';

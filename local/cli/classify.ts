@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { applyFaq, DEFAULT_FAQ, matchFaq, type FaqEntry } from '../../lambdas/core/faq';
+import { DEFAULT_LLM_CLASSIFIER_CONFIG } from '../../lambdas/app/classify-message';
+import { fastPathSource, type ClassifierSource } from '../../lambdas/core/llm-classifier';
 import { decideRoute } from '../../lambdas/core/routing';
 import { DEFAULT_ROUTING_MAP, type IntentClassifier, type Intent, type Tier } from '../../lambdas/core/vocabulary';
 
@@ -13,6 +15,10 @@ export interface ClassifyLine {
   readonly tier: Tier;
   readonly complexity: number;
   readonly confidence: number;
+  /** Who decided: `rules`, `model` (the trained model's answer replaced the rules'), or `llm` (the LLM fallback). */
+  readonly source: ClassifierSource;
+  /** The fast path's confidence is below the LLM fallback's threshold: the gateway would ask the LLM. */
+  readonly needsLlm: boolean;
 }
 
 export type ClassifyErrorCode = 'invalid_json' | 'missing_text';
@@ -34,13 +40,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Classifies one input line; pure, so the CLI loop is only I/O. `undefined` for a blank line (skipped). `faq` is
- * the FAQ answered on the template tier: the embedded default FAQ unless given (the CLI reads no table).
+ * the FAQ answered on the template tier: the embedded default FAQ unless given (the CLI reads no table). The CLI
+ * never calls a model: a line below `llmThreshold` says `needsLlm: true` and reports the fast path's decision.
  */
 export const classifyLine = (
   raw: string,
   lineNumber: number,
   classifier: IntentClassifier,
   faq: readonly FaqEntry[] = DEFAULT_FAQ,
+  llmThreshold: number = DEFAULT_LLM_CLASSIFIER_CONFIG.threshold,
 ): ClassifyLine | ClassifyErrorLine | undefined => {
   const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
   if (line.trim() === '') return undefined;
@@ -59,7 +67,7 @@ export const classifyLine = (
   // The tier the gateway's routing policy picks on the embedded defaults, FAQ answers included (a question that
   // matches an entry of the FAQ is answered on the template tier), so this agrees with a `route` frame.
   const { tier } = applyFaq(decideRoute(classification, DEFAULT_ROUTING_MAP, MODEL_CATALOGS.current), matchFaq(text, faq));
-  return { text, intent, tier, complexity, confidence };
+  return { text, intent, tier, complexity, confidence, source: fastPathSource(classification), needsLlm: confidence < llmThreshold };
 };
 
 /**

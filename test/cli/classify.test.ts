@@ -53,12 +53,12 @@ describe('runClassify', () => {
     const summary = await runClassify(input, sink, new KeywordClassifier());
 
     expect(lines()).toEqual([
-      { text: 'where is my order 12345', intent: 'order_status', tier: 'template', complexity: expect.any(Number), confidence: expect.any(Number) },
+      { text: 'where is my order 12345', intent: 'order_status', tier: 'template', complexity: expect.any(Number), confidence: expect.any(Number), source: 'rules', needsLlm: false },
       { error: { code: 'invalid_json', message: expect.any(String) }, line: 3 },
       { error: { code: 'missing_text', message: expect.any(String) }, line: 5 },
       { error: { code: 'missing_text', message: expect.any(String) }, line: 6 },
       { error: { code: 'missing_text', message: expect.any(String) }, line: 7 },
-      { text: '注文番号１２３４５はどこ？', intent: 'order_status', tier: 'template', complexity: expect.any(Number), confidence: expect.any(Number) },
+      { text: '注文番号１２３４５はどこ？', intent: 'order_status', tier: 'template', complexity: expect.any(Number), confidence: expect.any(Number), source: 'rules', needsLlm: false },
     ]);
     expect(summary).toEqual({ classified: 2, errors: 4 });
   });
@@ -70,8 +70,8 @@ describe('runClassify', () => {
     await runClassify(input, sink, fixed);
 
     expect(lines()).toEqual([
-      { text: 'hello', intent: 'greeting', tier: 'template', complexity: 1, confidence: 0.9 },
-      { text: 'ありがとう', intent: 'greeting', tier: 'template', complexity: 1, confidence: 0.9 },
+      { text: 'hello', intent: 'greeting', tier: 'template', complexity: 1, confidence: 0.9, source: 'rules', needsLlm: false },
+      { text: 'ありがとう', intent: 'greeting', tier: 'template', complexity: 1, confidence: 0.9, source: 'rules', needsLlm: false },
     ]);
   });
 

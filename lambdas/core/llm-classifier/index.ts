@@ -1,0 +1,2 @@
+export * from './prompt';
+export * from './validate';

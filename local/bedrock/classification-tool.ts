@@ -1,0 +1,44 @@
+import { KeywordClassifier } from '../../lambdas/core/classifier';
+import { CLASSIFY_TOOL_NAME } from '../../lambdas/core/llm-classifier';
+import { lastUserText, type ConverseRequest } from './converse-request';
+import { hashSeed } from './prng';
+import { estimateInputTokens } from './simulator';
+import { estimateTokens } from './text';
+
+/**
+ * A deterministic STAND-IN for the LLM classifier (lambdas/adapters/bedrock-intent-classifier.ts): a Converse call
+ * that forces the `classify_intent` tool is answered with a tool use whose input is the keyword rules' reading of
+ * the message (`{"intent", "confidence"}`), not by a language model. It exercises the gateway's fallback path
+ * offline (timeouts and faults included: the call draws faults like any other); it says nothing about how well a
+ * real model classifies. Other tools are not simulated (the call gets a text reply, as before).
+ */
+export interface ToolUseReply {
+  readonly toolUseId: string;
+  readonly name: string;
+  readonly input: { readonly intent: string; readonly confidence: number };
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+const rules = new KeywordClassifier();
+
+/** The message inside the classifier's `<message>` delimiters, else the whole user turn. */
+const messageOf = (request: ConverseRequest): string => {
+  const text = lastUserText(request);
+  const match = /<message>\n?([\s\S]*?)\n?<\/message>/.exec(text);
+  return match?.[1] ?? text;
+};
+
+export const classificationToolReply = (request: ConverseRequest): ToolUseReply | undefined => {
+  if (request.requiredTool !== CLASSIFY_TOOL_NAME) return undefined;
+  const message = messageOf(request);
+  const { intent, confidence } = rules.classify(message);
+  const input = { intent, confidence };
+  return {
+    toolUseId: `tooluse_${hashSeed(0, request.modelId, message).toString(36)}`,
+    name: CLASSIFY_TOOL_NAME,
+    input,
+    inputTokens: estimateInputTokens(request),
+    outputTokens: estimateTokens(JSON.stringify(input)) + 10,
+  };
+};

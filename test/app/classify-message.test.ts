@@ -1,0 +1,133 @@
+import { performance } from 'node:perf_hooks';
+import { MessageClassifier } from '../../lambdas/app/classify-message';
+import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { defaultIntentClassifier } from '../../lambdas/core/intent-model';
+import type { IntentOracle, IntentOracleAnswer } from '../../lambdas/ports';
+import { RecordingMetrics } from '../../local/console-log';
+import { silentLog } from '../support/fakes';
+
+const cheapModel = MODEL_CATALOGS.current.haiku;
+/** The default classifier's fast path is at 0.2 for these (no rule fires, the model is not sure enough). */
+const UNSURE_EN = 'xyzzy plugh';
+const UNSURE_JA = '電車で読むのにいいものある？';
+const CONFIDENT_JA = '注文番号１２３４５はどこ？';
+
+class FakeOracle implements IntentOracle {
+  calls: string[] = [];
+  constructor(private readonly answer: (text: string, signal: AbortSignal) => Promise<IntentOracleAnswer>) {}
+  classify(request: { readonly text: string; readonly signal: AbortSignal }): Promise<IntentOracleAnswer> {
+    this.calls.push(request.text);
+    return this.answer(request.text, request.signal);
+  }
+}
+
+const answering = (input: unknown): FakeOracle => new FakeOracle(async () => ({ input, inputTokens: 400, outputTokens: 20 }));
+
+const classifierWith = (oracle: IntentOracle | undefined, config = {}) => {
+  const metrics = new RecordingMetrics();
+  const classifier = new MessageClassifier({ fast: defaultIntentClassifier(), ...(oracle && { oracle }), cheapModel, config, metrics, log: silentLog });
+  return { classifier, metrics };
+};
+
+describe('MessageClassifier (the LLM classifier fallback)', () => {
+  it('does not call the LLM when the fast path is confident', async () => {
+    const oracle = answering({ intent: 'complaint', confidence: 0.9 });
+    const { classifier, metrics } = classifierWith(oracle);
+    const result = await classifier.classify(CONFIDENT_JA);
+    expect(oracle.calls).toEqual([]);
+    expect(result).toMatchObject({ source: 'rules', needsLlm: false, costUsd: 0, classification: { intent: 'order_status' } });
+    expect(metrics.sum('ClassifierSource', { Source: 'rules' })).toBe(1);
+    expect(metrics.sum('LlmFallbacks')).toBe(0);
+  });
+
+  it("asks the LLM below the threshold and takes its validated answer, cost included (Japanese input)", async () => {
+    const oracle = answering({ intent: 'recommendation', confidence: 0.92 });
+    const { classifier, metrics } = classifierWith(oracle);
+    const result = await classifier.classify(UNSURE_JA);
+    expect(oracle.calls).toEqual([UNSURE_JA]);
+    expect(result).toMatchObject({ source: 'llm', needsLlm: true, classification: { intent: 'recommendation', confidence: 0.92 } });
+    expect(result.classification.signals).toContain('llm:recommendation');
+    // 400 input tokens at $1/M + 20 output tokens at $5/M
+    expect(result.costUsd).toBeCloseTo(0.0005, 9);
+    expect(result.usage).toEqual({ modelId: cheapModel.modelId, inputTokens: 400, outputTokens: 20 });
+    expect(metrics.sum('ClassifierSource', { Source: 'llm' })).toBe(1);
+    expect(metrics.sum('LlmFallbacks')).toBe(1);
+    expect(metrics.sum('ClassifierCostMicroUsd')).toBe(500);
+  });
+
+  it('caches by normalized text: a second identical message makes no second call', async () => {
+    const oracle = answering({ intent: 'recommendation', confidence: 0.9 });
+    const { classifier, metrics } = classifierWith(oracle);
+    const first = await classifier.classify(UNSURE_JA);
+    const second = await classifier.classify(`  ${UNSURE_JA.replace('？', '?')} `);
+    expect(oracle.calls).toHaveLength(1);
+    expect(second).toMatchObject({ source: 'llm', costUsd: 0, classification: { intent: 'recommendation' } });
+    expect(first.costUsd).toBeGreaterThan(0);
+    expect(metrics.sum('LlmClassifierCacheHits')).toBe(1);
+  });
+
+  it('evicts the least recently used answer past the cache size', async () => {
+    const oracle = answering({ intent: 'unknown', confidence: 0.9 });
+    const { classifier } = classifierWith(oracle, { cacheSize: 2 });
+    for (const text of ['hmm', 'うーん', 'hmm', 'xyzzy plugh', 'hmm', 'うーん']) await classifier.classify(text);
+    // hmm, うーん, (hmm hit), xyzzy evicts うーん, (hmm hit), うーん again
+    expect(oracle.calls).toEqual(['hmm', 'うーん', 'xyzzy plugh', 'うーん']);
+  });
+
+  it.each([
+    ['an intent outside the vocabulary', { intent: 'weather', confidence: 0.99 }, 'unknown_intent'],
+    ['malformed JSON', '{"intent": "recommendation", ', 'malformed_json'],
+  ])('keeps the fast path on %s, charges the call, caches nothing', async (_what, input, reason) => {
+    const oracle = answering(input);
+    const { classifier, metrics } = classifierWith(oracle);
+    const result = await classifier.classify(UNSURE_EN);
+    expect(result).toMatchObject({ source: 'rules', needsLlm: true, classification: { intent: 'unknown', confidence: 0.2 } });
+    expect(result.classification.signals.some((s) => s.startsWith('llm:'))).toBe(false);
+    expect(result.costUsd).toBeGreaterThan(0);
+    expect(metrics.sum('LlmFallbackFailures', { Reason: reason })).toBe(1);
+    await classifier.classify(UNSURE_EN);
+    expect(oracle.calls).toHaveLength(2);
+  });
+
+  it('keeps the fast path when the call fails', async () => {
+    const oracle = new FakeOracle(async () => {
+      throw new Error('ThrottlingException');
+    });
+    const { classifier, metrics } = classifierWith(oracle);
+    const result = await classifier.classify(UNSURE_JA);
+    expect(result).toMatchObject({ source: 'rules', needsLlm: true, costUsd: 0, classification: { intent: 'unknown' } });
+    expect(metrics.sum('LlmFallbackFailures', { Reason: 'error' })).toBe(1);
+  });
+
+  it('answers with the fast path within the timeout when the model hangs, and aborts the call', async () => {
+    let aborted = false;
+    const oracle = new FakeOracle(
+      (_text, signal) =>
+        new Promise<IntentOracleAnswer>(() => {
+          signal.addEventListener('abort', () => (aborted = true));
+        }),
+    );
+    const { classifier, metrics } = classifierWith(oracle, { timeoutMs: 100 });
+    const startedAt = performance.now();
+    const result = await classifier.classify(UNSURE_EN);
+    const elapsed = performance.now() - startedAt;
+    expect(result).toMatchObject({ source: 'rules', needsLlm: true, costUsd: 0, classification: { intent: 'unknown' } });
+    expect(elapsed).toBeGreaterThanOrEqual(90);
+    expect(elapsed).toBeLessThan(400);
+    expect(aborted).toBe(true);
+    expect(metrics.sum('LlmFallbackFailures', { Reason: 'timeout' })).toBe(1);
+  });
+
+  it('reports needsLlm without an oracle and makes no call (the fast path stands)', async () => {
+    const { classifier } = classifierWith(undefined);
+    expect(await classifier.classify(UNSURE_EN)).toMatchObject({ source: 'rules', needsLlm: true, costUsd: 0 });
+  });
+
+  it('follows a configured threshold', async () => {
+    const oracle = answering({ intent: 'order_status', confidence: 0.95 });
+    const { classifier } = classifierWith(oracle, { threshold: 0.9 });
+    const result = await classifier.classify(CONFIDENT_JA);
+    expect(oracle.calls).toEqual([CONFIDENT_JA]);
+    expect(result).toMatchObject({ source: 'llm', classification: { intent: 'order_status', confidence: 0.95 } });
+  });
+});
