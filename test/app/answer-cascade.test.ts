@@ -136,6 +136,7 @@ describe('confidence cascade', () => {
     expect(done()?.costUsd).toBeCloseTo(haikuCost + sonnetCost, 9);
     expect(done()?.reasons.at(-1)).toBe('cascade:escalated:0.50');
     expect(metrics.sum('CascadeEscalations', { Intent: 'comparison' })).toBe(1);
+    expect(metrics.records.filter((r) => r.name === 'QueueWaitMs')).toHaveLength(1);
     // Both calls were reserved before they ran and settled after.
     expect(ledger.reserved.map((r) => r.id)).toEqual(['r-1:n1:1', 'r-1:n1:2']);
     expect(ledger.settled.map((s) => s.tier).sort()).toEqual(['haiku', 'sonnet']);

@@ -10,7 +10,7 @@ import { BudgetExhaustedError } from '../../core/errors';
 import type { Language } from '../../core/language';
 import type { ServerFrame } from '../../core/protocol';
 import type { ModelTier } from '../../core/vocabulary';
-import type { Messenger } from '../../ports';
+import type { Messenger, MetricsSink } from '../../ports';
 import type { RoutedMessage } from '../router';
 import type { Admission } from './admit';
 import type { ModelOutcome } from './model';
@@ -61,6 +61,12 @@ const withDeadline = (deps: AnswerDeps, deadlineMs: number, messenger: Messenger
   options: { ...deps.options, deadlineMs: Math.max(1, Math.floor(deadlineMs)) },
 });
 
+/** The second call of an answer: the wait before the first model call is recorded once per answer, by the first. */
+const secondCall = (deps: AnswerDeps, deadlineMs: number, messenger: Messenger): AnswerDeps => {
+  const metrics: MetricsSink = { record: (name, ...rest) => (name === 'QueueWaitMs' ? undefined : deps.metrics.record(name, ...rest)) };
+  return { ...withDeadline(deps, deadlineMs, messenger), metrics };
+};
+
 /**
  * The confidence cascade (issue 8, item 4). For a cascade-eligible decision (lambdas/core/cascade/config.ts: a
  * listed, unlocked intent routed to the strong tier, without conversation history) the cheap tier answers first,
@@ -104,7 +110,7 @@ export const answerWithCascade = async (
     if (cheap.error instanceof BudgetExhaustedError || timeLeft() <= 0) return cheap;
     admission.reasons.push('cascade:cheap_failed');
     deps.metrics.record('CascadeCheapFailures', 1, 'Count', { Intent: intent });
-    return stream(withDeadline(deps, timeLeft(), deps.messenger), request, routed, routedTier, language, admission);
+    return stream(secondCall(deps, timeLeft(), deps.messenger), request, routed, routedTier, language, admission);
   }
 
   const estimate = estimateConfidence({ text: cheap.result.text, stopReason: cheap.result.stopReason, intent });
@@ -118,7 +124,7 @@ export const answerWithCascade = async (
   }
 
   const counting = new CountingMessenger(deps.messenger);
-  const strong = await stream(withDeadline(deps, timeLeft(), counting), request, routed, routedTier, language, admission, true);
+  const strong = await stream(secondCall(deps, timeLeft(), counting), request, routed, routedTier, language, admission, true);
   if (strong.kind === 'answered') {
     admission.reasons.push(step.reason);
     deps.metrics.record('CascadeEscalations', 1, 'Count', { Intent: intent });
