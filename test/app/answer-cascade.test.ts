@@ -273,6 +273,28 @@ describe('confidence cascade', () => {
     expect(done()).toMatchObject({ tier: 'sonnet', escalated: false });
   });
 
+  it('does not cache an accepted cheap answer under the strong tier, and caches an escalated strong answer', async () => {
+    const strongSummary = setup({
+      intent: 'summarization',
+      routingRows: [{ intent: 'summarization', tier: 'sonnet' }],
+      scripts: { [HAIKU]: textScript(HEDGING, HAIKU_USAGE), [SONNET]: textScript(STRONG, SONNET_USAGE) },
+    });
+    await answerMessage(strongSummary.deps, strongSummary.request);
+    await answerMessage(strongSummary.deps, { ...strongSummary.request, requestId: 'r-2' });
+    expect(strongSummary.model.requests.map((r) => r.modelId)).toEqual([HAIKU, SONNET]);
+    expect(strongSummary.messenger.ofType('done')[1]).toMatchObject({ tier: 'sonnet', cacheHit: true, escalated: false });
+
+    const cheapSummary = setup({
+      intent: 'summarization',
+      routingRows: [{ intent: 'summarization', tier: 'sonnet' }],
+      scripts: { [HAIKU]: textScript(CONFIDENT, HAIKU_USAGE), [SONNET]: textScript(STRONG, SONNET_USAGE) },
+    });
+    await answerMessage(cheapSummary.deps, cheapSummary.request);
+    await answerMessage(cheapSummary.deps, { ...cheapSummary.request, requestId: 'r-2' });
+    expect(cheapSummary.model.requests.map((r) => r.modelId)).toEqual([HAIKU, HAIKU]);
+    expect(cheapSummary.messenger.ofType('done').map((d) => d.cacheHit)).toEqual([false, false]);
+  });
+
   it('does not cascade an intent routed to the cheap tier', async () => {
     const { deps, request, model } = setup({
       routingRows: [{ intent: 'comparison', tier: 'haiku' }],
