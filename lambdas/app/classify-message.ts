@@ -43,9 +43,17 @@ export interface ClassifiedMessage {
   readonly usage?: { readonly modelId: string; readonly inputTokens: number; readonly outputTokens: number };
 }
 
+export interface ClassifyOptions {
+  /**
+   * The fast path's answer stands whatever its confidence: a short follow-up in a conversation, which inherits the
+   * previous turn's intent (the LLM sees the message alone and would name a topic the conversation already has).
+   */
+  readonly skipLlm?: boolean;
+}
+
 /** What the router needs: an asynchronous classifier. */
 export interface MessageClassification {
-  classify(text: string): Promise<ClassifiedMessage>;
+  classify(text: string, options?: ClassifyOptions): Promise<ClassifiedMessage>;
 }
 
 export interface MessageClassifierDeps {
@@ -89,10 +97,11 @@ export class MessageClassifier implements MessageClassification {
     this.config = { ...DEFAULT_LLM_CLASSIFIER_CONFIG, ...deps.config };
   }
 
-  async classify(text: string): Promise<ClassifiedMessage> {
+  async classify(text: string, options: ClassifyOptions = {}): Promise<ClassifiedMessage> {
     const fast = this.deps.fast.classify(text);
     const needsLlm = fast.confidence < this.config.threshold;
-    const result = needsLlm && this.deps.oracle ? await this.fallback(text, fast, this.deps.oracle) : undefined;
+    const ask = needsLlm && this.deps.oracle !== undefined && options.skipLlm !== true;
+    const result = ask && this.deps.oracle ? await this.fallback(text, fast, this.deps.oracle) : undefined;
     const classified: ClassifiedMessage = result ?? { classification: fast, source: fastPathSource(fast), needsLlm, costUsd: 0 };
     this.deps.metrics.record('ClassifierSource', 1, 'Count', { Source: classified.source });
     return classified;

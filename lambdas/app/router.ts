@@ -3,7 +3,7 @@ import { applyBudget, jstDay } from '../core/budget/guardian';
 import type { ModelCatalog } from '../core/catalog';
 import type { MitigationConfig } from '../core/capacity/config';
 import { applyMitigation, isMitigationActive, type MitigationState } from '../core/capacity/mitigation';
-import { applyFollowUp, type PreviousExchange } from '../core/conversation';
+import { applyFollowUp, isFollowUp, type PreviousExchange } from '../core/conversation';
 import { decideRoute, modelFor, type RouteDecision } from '../core/routing';
 import type { RoutingMap } from '../core/vocabulary';
 import type { Clock, MetricsSink, ServingState } from '../ports';
@@ -58,8 +58,10 @@ export interface RoutedMessage {
  */
 export const routeMessage = async (deps: RouterDeps, text: string, previous?: PreviousExchange): Promise<RoutedMessage> => {
   const startedAt = performance.now();
+  // A short follow-up inherits the previous turn's intent below: the LLM, which sees the message alone, is not asked.
+  const skipLlm = previous !== undefined && isFollowUp(text);
   const [classified, map, serving, faqMatch] = await Promise.all([
-    deps.classifier.classify(text),
+    deps.classifier.classify(text, { skipLlm }),
     deps.routingMap.get(),
     deps.serving.get(),
     deps.faq.match(text),

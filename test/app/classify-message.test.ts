@@ -123,6 +123,15 @@ describe('MessageClassifier (the LLM classifier fallback)', () => {
     expect(await classifier.classify(UNSURE_EN)).toMatchObject({ source: 'rules', needsLlm: true, costUsd: 0 });
   });
 
+  it('does not ask the LLM when told to skip it (a follow-up in a conversation)', async () => {
+    const oracle = answering({ intent: 'recommendation', confidence: 0.9 });
+    const { classifier } = classifierWith(oracle);
+    const result = await classifier.classify('２つ目は？', { skipLlm: true });
+    expect(oracle.calls).toEqual([]);
+    expect(result).toMatchObject({ needsLlm: result.classification.confidence < 0.3, costUsd: 0 });
+    expect(result.source).not.toBe('llm');
+  });
+
   it('follows a configured threshold', async () => {
     const oracle = answering({ intent: 'order_status', confidence: 0.95 });
     const { classifier } = classifierWith(oracle, { threshold: 0.9 });
