@@ -60,14 +60,16 @@ interface Setup {
   readonly dailyUsd?: number;
   readonly routingRows?: RoutingOverride[];
   readonly slowMs?: Record<string, number>;
+  /** The client leaves after this many frames. */
+  readonly goneAfter?: number;
 }
 
-const setup = ({ intent = 'comparison', scripts, cascade = cascadeFor(), dailyUsd = 2500, routingRows = [], slowMs = {} }: Setup) => {
+const setup = ({ intent = 'comparison', scripts, cascade = cascadeFor(), dailyUsd = 2500, routingRows = [], slowMs = {}, goneAfter }: Setup) => {
   const clock = new ManualClock(NOON_JST);
   const ledger = new FlakyLedger();
   const metrics = new RecordingMetrics();
   const log = new RecordingLog();
-  const messenger = new RecordingMessenger();
+  const messenger = new RecordingMessenger(goneAfter);
   const scripted = new ScriptedModel(scripts);
   const config: BudgetConfig = { ...DEFAULT_BUDGET_CONFIG, dailyUsd };
   let ids = 0;
@@ -293,6 +295,17 @@ describe('confidence cascade', () => {
     await answerMessage(cheapSummary.deps, { ...cheapSummary.request, requestId: 'r-2' });
     expect(cheapSummary.model.requests.map((r) => r.modelId)).toEqual([HAIKU, HAIKU]);
     expect(cheapSummary.messenger.ofType('done').map((d) => d.cacheHit)).toEqual([false, false]);
+  });
+
+  it('stops when the client leaves while the cheap answer is released, and still charges the call', async () => {
+    const { deps, request, daySpend } = setup({ goneAfter: 1, scripts: { [HAIKU]: textScript(CONFIDENT, HAIKU_USAGE), [SONNET]: textScript(STRONG, SONNET_USAGE) } });
+
+    const outcome = await answerMessage(deps, request);
+
+    expect(outcome.kind).toBe('client_gone');
+    const day = await daySpend();
+    expect(day.byTier.haiku).toBeCloseTo(haikuCost, 9);
+    expect(day.reservedUsd).toBe(0);
   });
 
   it('does not cascade an intent routed to the cheap tier', async () => {
