@@ -92,6 +92,8 @@ const withTimeout = async <T>(call: (signal: AbortSignal) => Promise<T>, timeout
 export class MessageClassifier implements MessageClassification {
   readonly config: LlmClassifierConfig;
   private readonly cache = new Map<string, LlmAnswer>();
+  /** Calls in flight by cache key: identical messages at once (a release-night burst) share one call. */
+  private readonly inFlight = new Map<string, Promise<ClassifiedMessage>>();
 
   constructor(private readonly deps: MessageClassifierDeps) {
     this.config = { ...DEFAULT_LLM_CLASSIFIER_CONFIG, ...deps.config };
@@ -108,7 +110,7 @@ export class MessageClassifier implements MessageClassification {
   }
 
   private async fallback(text: string, fast: Classification, oracle: IntentOracle): Promise<ClassifiedMessage | undefined> {
-    const { metrics, log, cheapModel } = this.deps;
+    const { metrics } = this.deps;
     metrics.record('LlmFallbacks', 1, 'Count');
     const key = llmCacheKey(text);
     const cached = this.cache.get(key);
@@ -119,6 +121,26 @@ export class MessageClassifier implements MessageClassification {
       metrics.record('LlmClassifierCacheHits', 1, 'Count');
       return { classification: applyLlmAnswer(text, fast, cached), source: 'llm', needsLlm: true, costUsd: 0 };
     }
+    const shared = this.inFlight.get(key);
+    if (shared !== undefined) {
+      // The first caller pays for the call; the others get its outcome (the fast path, if it failed) at no cost.
+      const outcome = await shared;
+      metrics.record('LlmClassifierCacheHits', 1, 'Count');
+      if (outcome.source !== 'llm') return { classification: fast, source: fastPathSource(fast), needsLlm: true, costUsd: 0 };
+      const answer = { intent: outcome.classification.intent, confidence: outcome.classification.confidence };
+      return { classification: applyLlmAnswer(text, fast, answer), source: 'llm', needsLlm: true, costUsd: 0 };
+    }
+    const call = this.call(text, key, fast, oracle);
+    this.inFlight.set(key, call);
+    try {
+      return await call;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async call(text: string, key: string, fast: Classification, oracle: IntentOracle): Promise<ClassifiedMessage> {
+    const { metrics, log, cheapModel } = this.deps;
     let usage: { inputTokens: number; outputTokens: number } | undefined;
     try {
       const answer = await withTimeout((signal) => oracle.classify({ text, signal }), this.config.timeoutMs);

@@ -66,6 +66,15 @@ describe('MessageClassifier (the LLM classifier fallback)', () => {
     expect(metrics.sum('LlmClassifierCacheHits')).toBe(1);
   });
 
+  it('shares one call between identical messages in flight at once', async () => {
+    const oracle = answering({ intent: 'recommendation', confidence: 0.9 });
+    const { classifier } = classifierWith(oracle);
+    const results = await Promise.all([classifier.classify(UNSURE_JA), classifier.classify(UNSURE_JA), classifier.classify(UNSURE_JA)]);
+    expect(oracle.calls).toHaveLength(1);
+    expect(results.map((r) => r.classification.intent)).toEqual(['recommendation', 'recommendation', 'recommendation']);
+    expect(results.filter((r) => r.costUsd > 0)).toHaveLength(1);
+  });
+
   it('evicts the least recently used answer past the cache size', async () => {
     const oracle = answering({ intent: 'unknown', confidence: 0.9 });
     const { classifier } = classifierWith(oracle, { cacheSize: 2 });
