@@ -10,12 +10,17 @@ import { estimateTokens } from './text';
  * that forces the `classify_intent` tool is answered with a tool use whose input is the keyword rules' reading of
  * the message (`{"intent", "confidence"}`), not by a language model. It exercises the gateway's fallback path
  * offline (timeouts and faults included: the call draws faults like any other); it says nothing about how well a
- * real model classifies. Other tools are not simulated (the call gets a text reply, as before).
+ * real model classifies. Other tools are not simulated (the call gets a text reply, as before). With forwarding
+ * (LOCAL_BEDROCK_FORWARD_URL) the call goes to the OpenAI-compatible server as a function call instead (forward.ts).
  */
+
+/** Answers a forced tool call; `undefined` when the request forces no tool this source answers. */
+export type ToolReplySource = (request: ConverseRequest, signal: AbortSignal) => Promise<ToolUseReply | undefined>;
 export interface ToolUseReply {
   readonly toolUseId: string;
   readonly name: string;
-  readonly input: { readonly intent: string; readonly confidence: number };
+  /** The tool input: the stand-in's `{intent, confidence}`, or what a forwarded model produced (unvalidated). */
+  readonly input: unknown;
   readonly inputTokens: number;
   readonly outputTokens: number;
 }
@@ -29,13 +34,15 @@ const messageOf = (request: ConverseRequest): string => {
   return match?.[1] ?? text;
 };
 
+export const toolUseId = (request: ConverseRequest): string => `tooluse_${hashSeed(0, request.modelId, lastUserText(request)).toString(36)}`;
+
 export const classificationToolReply = (request: ConverseRequest): ToolUseReply | undefined => {
   if (request.requiredTool !== CLASSIFY_TOOL_NAME) return undefined;
   const message = messageOf(request);
   const { intent, confidence } = rules.classify(message);
   const input = { intent, confidence };
   return {
-    toolUseId: `tooluse_${hashSeed(0, request.modelId, message).toString(36)}`,
+    toolUseId: toolUseId(request),
     name: CLASSIFY_TOOL_NAME,
     input,
     inputTokens: estimateInputTokens(request),

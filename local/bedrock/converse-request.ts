@@ -26,6 +26,14 @@ export interface ConverseRequest {
    * `toolChoice` is `any`. Absent when no tool use is required.
    */
   readonly requiredTool?: string;
+  /** The declared tools with a spec (name, description, JSON input schema), for forwarding tool calls. */
+  readonly tools?: readonly ToolDeclaration[];
+}
+
+export interface ToolDeclaration {
+  readonly name: string;
+  readonly description?: string;
+  readonly inputSchema?: unknown;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -81,6 +89,17 @@ const parseInferenceConfig = (value: unknown): Pick<ConverseRequest, 'maxTokens'
   };
 };
 
+/** The declared tool specs of a (validated) `toolConfig`. */
+const toolDeclarations = (value: unknown): ToolDeclaration[] => {
+  if (!isRecord(value) || !Array.isArray(value.tools)) return [];
+  return value.tools.flatMap((tool): ToolDeclaration[] => {
+    const spec = isRecord(tool) ? tool.toolSpec : undefined;
+    if (!isRecord(spec) || typeof spec.name !== 'string') return [];
+    const schema = isRecord(spec.inputSchema) ? spec.inputSchema.json : undefined;
+    return [{ name: spec.name, ...(typeof spec.description === 'string' && { description: spec.description }), ...(schema !== undefined && { inputSchema: schema }) }];
+  });
+};
+
 /** The tool a request forces (see ConverseRequest.requiredTool); a malformed `toolConfig` is a ValidationException. */
 const parseRequiredTool = (value: unknown): string | undefined => {
   if (value === undefined) return undefined;
@@ -121,7 +140,15 @@ export const parseConverseRequest = (modelId: string, body: string): ConverseReq
   if (json.system !== undefined && !Array.isArray(json.system)) throw validationError('system must be an array of content blocks');
   const system = json.system === undefined ? '' : textOfBlocks(json.system, 'system');
   const requiredTool = parseRequiredTool(json.toolConfig);
-  return { modelId, system, messages, ...parseInferenceConfig(json.inferenceConfig), ...(requiredTool !== undefined && { requiredTool }) };
+  const tools = toolDeclarations(json.toolConfig);
+  return {
+    modelId,
+    system,
+    messages,
+    ...parseInferenceConfig(json.inferenceConfig),
+    ...(requiredTool !== undefined && { requiredTool }),
+    ...(tools.length > 0 && { tools }),
+  };
 };
 
 /** The last user message: what the simulated answer responds to. */

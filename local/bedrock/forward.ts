@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
+import { toolUseId, type ToolReplySource } from './classification-tool';
 import type { ConverseRequest } from './converse-request';
 import { BedrockError } from './errors';
 import type { StopReason } from './event-stream';
@@ -155,4 +156,61 @@ export const forwardingSource =
       throw new BedrockError(status === 429 ? 'ThrottlingException' : 'InternalServerException', message);
     }
     return stream ? streamedReply(response, request, startedAt) : wholeReply(response, request, startedAt);
+  };
+
+interface ToolCallCompletion {
+  choices?: { message?: { content?: unknown; tool_calls?: { function?: { name?: unknown; arguments?: unknown } }[] } }[];
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
+}
+
+/**
+ * A Converse call that forces a tool, forwarded as an OpenAI function call: `tools` with the tool's JSON schema and
+ * `tool_choice` naming it (not streamed). The function's arguments (a JSON string) become the tool use's input,
+ * parsed when they parse and left as text when not (the caller validates). `undefined` when no tool is forced.
+ */
+export const forwardingToolSource =
+  (options: ForwardOptions): ToolReplySource =>
+  async (request, signal) => {
+    const name = request.requiredTool;
+    if (name === undefined) return undefined;
+    const declared = request.tools?.find((tool) => tool.name === name);
+    const url = chatCompletionsUrl(options.baseUrl);
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    const body = {
+      ...toChatCompletionRequest(options, request, false),
+      tools: [{ type: 'function', function: { name, description: declared?.description ?? '', parameters: declared?.inputSchema ?? { type: 'object' } } }],
+      tool_choice: { type: 'function', function: { name } },
+    };
+    let response: http.IncomingMessage;
+    try {
+      response = await post(url, headers, JSON.stringify(body), signal);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new BedrockError('ServiceUnavailableException', `Upstream model server ${url.origin} is unreachable: ${reason}`);
+    }
+    const status = response.statusCode ?? 0;
+    const text = await readAll(response);
+    if (status < 200 || status > 299) {
+      throw new BedrockError(status === 429 ? 'ThrottlingException' : 'InternalServerException', `Upstream model server answered HTTP ${status}: ${text.slice(0, 300)}`);
+    }
+    const completion = parseChunk(text) as ToolCallCompletion;
+    const message = completion.choices?.[0]?.message;
+    const call = message?.tool_calls?.find((candidate) => candidate.function?.name === name) ?? message?.tool_calls?.[0];
+    const raw = call?.function?.arguments ?? message?.content ?? '';
+    let input: unknown = raw;
+    if (typeof raw === 'string') {
+      try {
+        input = JSON.parse(raw) as unknown;
+      } catch {
+        input = raw;
+      }
+    }
+    return {
+      toolUseId: toolUseId(request),
+      name,
+      input,
+      inputTokens: countOr(completion.usage?.prompt_tokens, () => estimateInputTokens(request)),
+      outputTokens: countOr(completion.usage?.completion_tokens, () => estimateTokens(typeof raw === 'string' ? raw : JSON.stringify(raw))),
+    };
   };

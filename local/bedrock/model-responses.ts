@@ -1,4 +1,4 @@
-import { classificationToolReply } from './classification-tool';
+import type { ToolReplySource } from './classification-tool';
 import { asBedrockError, BedrockError, injected } from './errors';
 import { encodeEvent, encodeException } from './event-stream';
 import type { FaultConfig, FaultKind } from './faults';
@@ -13,6 +13,8 @@ import type { StatsRecorder } from './stats';
  */
 export interface ResponseContext {
   readonly openReply: ReplySource;
+  /** Answers a Converse call that forces a tool (the LLM classifier's); `undefined` answers it with text as before. */
+  readonly toolReply: ToolReplySource;
   readonly stats: StatsRecorder;
   /** The fault configuration when the request arrived. */
   readonly faults: FaultConfig;
@@ -21,14 +23,14 @@ export interface ResponseContext {
 }
 
 export const serveConverse = async (ex: HttpExchange, request: ConverseRequest, fault: FaultKind | undefined, context: ResponseContext) => {
-  const { openReply, faults, controller } = context;
+  const { openReply, toolReply, faults, controller } = context;
   // Without a stream, a hang is a request that is never answered, and a mid-stream error an HTTP error.
   if (fault === 'hang') return;
   if (fault === 'midStreamError') {
     throw BedrockError.fromStreamExceptionType(faults.midStreamErrorType, injected('The model failed while generating'));
   }
-  // The LLM classifier's forced tool call: a deterministic stand-in answer (classification-tool.ts).
-  const toolUse = classificationToolReply(request);
+  // The LLM classifier's forced tool call: a deterministic stand-in, or the forwarded server (classification-tool.ts).
+  const toolUse = await toolReply(request, controller.signal);
   if (toolUse !== undefined) {
     const { toolUseId, name, input, inputTokens, outputTokens } = toolUse;
     ex.sendJson(200, {

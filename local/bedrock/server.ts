@@ -4,7 +4,8 @@ import { isControlPlanePath, serveControlPlane } from './control-plane';
 import { parseConverseRequest, type ConverseRequest } from './converse-request';
 import { asBedrockError, BedrockError, injected, validationError } from './errors';
 import { FaultInjector, type FaultConfig } from './faults';
-import { forwardingSource, type ForwardOptions } from './forward';
+import { classificationToolReply, type ToolReplySource } from './classification-tool';
+import { forwardingSource, forwardingToolSource, type ForwardOptions } from './forward';
 import { HttpExchange } from './http-exchange';
 import { listenDualProtocol } from './listener';
 import { serveLocalRoute } from './local-routes';
@@ -176,6 +177,13 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
     return playReply(plan, latencyScale, signal);
   };
   const forward = options.forward === undefined ? undefined : forwardingSource(options.forward);
+  const forwardTool = options.forward === undefined ? undefined : forwardingToolSource(options.forward);
+  const toolReply: ToolReplySource = async (request, signal) => {
+    if (forwardTool === undefined) return classificationToolReply(request);
+    if (request.requiredTool === undefined) return undefined;
+    stats.forwardedRequest();
+    return forwardTool(request, signal);
+  };
   const openReply: ReplySource = async (request, openOptions) => {
     if (forward === undefined) return simulate(request, openOptions);
     stats.forwardedRequest();
@@ -222,7 +230,7 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
     ex.onClientGone(() => controller.abort());
     let failed = false;
     try {
-      const context = { openReply: admitted.openReply, stats, faults: injector.config, controller };
+      const context = { openReply: admitted.openReply, toolReply, stats, faults: injector.config, controller };
       if (call.route === 'converse') await serveConverse(ex, target.request, fault, context);
       else await serveStream(ex, target.request, fault, context);
     } catch (error) {

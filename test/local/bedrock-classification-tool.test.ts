@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BedrockIntentClassifier } from '../../lambdas/adapters/bedrock-intent-classifier';
 import { MessageClassifier } from '../../lambdas/app/classify-message';
@@ -82,5 +83,47 @@ describe('the LLM classifier against the local Bedrock endpoint (deterministic s
       }),
     });
     expect(response.status).toBe(400);
+  });
+});
+
+describe('the classification tool forwarded to an OpenAI-compatible server', () => {
+  it('sends the tool as a forced function call and returns its arguments as the tool input', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    let reply = { name: 'classify_intent', arguments: '{"intent":"recommendation","confidence":0.83}' };
+    const upstream = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        bodies.push(JSON.parse(body) as Record<string, unknown>);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ choices: [{ message: { content: null, tool_calls: [{ type: 'function', function: reply }] }, finish_reason: 'tool_calls' }], usage: { prompt_tokens: 321, completion_tokens: 12 } }));
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const { port } = upstream.address() as { port: number };
+    const bedrock = await startLocalBedrock({ latencyScale: 0, forward: { baseUrl: `http://127.0.0.1:${port}`, model: 'small' } });
+    const client = createBedrockRuntimeClient({ region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS, endpoint: bedrock.url, requestTimeoutMs: 5000 });
+    try {
+      const oracle = new BedrockIntentClassifier(client, { modelId: haiku.modelId, timeoutMs: 2000 });
+      const answer = await oracle.classify({ text: '電車で読むのにいいものある？', signal: new AbortController().signal });
+      expect(answer).toEqual({ input: { intent: 'recommendation', confidence: 0.83 }, inputTokens: 321, outputTokens: 12 });
+      expect(bodies[0]).toMatchObject({
+        model: 'small',
+        tool_choice: { type: 'function', function: { name: 'classify_intent' } },
+        tools: [{ type: 'function', function: { name: 'classify_intent', parameters: { properties: { intent: { enum: expect.arrayContaining(['recommendation']) } } } } }],
+      });
+
+      // Arguments that are not JSON reach the gateway as text: its validation rejects them and the fast path stands.
+      reply = { name: 'classify_intent', arguments: 'recommendation, I think' };
+      const metrics = new RecordingMetrics();
+      const classifier = new MessageClassifier({ fast: defaultIntentClassifier(), oracle, cheapModel: haiku, metrics, log: silentLog });
+      const result = await classifier.classify('xyzzy plugh');
+      expect(result).toMatchObject({ source: 'rules', classification: { intent: 'unknown' } });
+      expect(metrics.sum('LlmFallbackFailures', { Reason: 'malformed_json' })).toBe(1);
+    } finally {
+      client.destroy();
+      await bedrock.close();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
   });
 });
