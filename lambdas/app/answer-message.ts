@@ -50,13 +50,15 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
   const admission = admitRequest(deps, request);
   const memory = await recallMemory(deps, request);
   const routed = await deps.route(request.message, memory.previous);
+  // An LLM classification (the fallback when the fast path was unsure) is a paid cheap-tier call.
+  admission.classifierCostUsd = routed.classifierCostUsd ?? 0;
   const mitigation = mitigationEffects(deps, routed);
   const language = detectLanguage(request.message);
   try {
-    // A FAQ decision (template tier, reason `faq:<id>`) is answered here too, by its entry, at no cost.
+    // A FAQ decision (template tier, reason `faq:<id>`) is answered here too, by its entry, at no model cost.
     if (routed.decision.tier === 'template' && (isTemplateIntent(routed.decision.intent) || isFaqDecision(routed.decision))) {
       const answer = await templateAnswer(deps, request, routed.decision, language);
-      const outcome = await reply(deps, request, routed.decision, mitigation, answer);
+      const outcome = await reply(deps, request, routed.decision, mitigation, { ...answer, costUsd: admission.totalCostUsd() });
       await rememberExchange(deps, request, routed.decision, { text: answer.chunk ?? '', tier: answer.tier });
       return outcome;
     }
@@ -66,19 +68,12 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
     const history = historyFor(deps, memory, decision.intent, request.message);
     const cached = history.length > 0 ? undefined : await cachedAnswer(deps, request, decision, tier);
     if (cached) {
-      const outcome = await reply(deps, request, decision, mitigation, cached);
+      const outcome = await reply(deps, request, decision, mitigation, { ...cached, costUsd: admission.totalCostUsd() });
       await rememberExchange(deps, request, routed.decision, { text: cached.chunk ?? '', tier: cached.tier });
       return outcome;
     }
 
-    let called: ModelOutcome;
-    try {
-      called = await callModel(deps, history.length > 0 ? { ...request, history } : request, budgeted, tier, language, admission);
-    } finally {
-      // Whatever was generated was generated: an interrupted or abandoned answer is paid for too, and no
-      // reservation outlives the request.
-      await charge(deps, decision, admission);
-    }
+    const called: ModelOutcome = await callModel(deps, history.length > 0 ? { ...request, history } : request, budgeted, tier, language, admission);
     if (called.kind === 'failed') return called;
     const { target, result } = called;
     if (history.length === 0) await cacheAnswer(deps, request, decision, tier, { tier: target.tier, ...result }, mitigation.cacheTtlSeconds);
@@ -106,5 +101,9 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
   } catch (error) {
     if (error instanceof ConnectionGoneError) return { kind: 'client_gone', tier: routed.decision.tier };
     throw error;
+  } finally {
+    // Whatever was generated was generated: an interrupted or abandoned answer is paid for too, and no reservation
+    // outlives the request; the classification call is paid whatever answered.
+    await charge(deps, routed.decision, admission);
   }
 };

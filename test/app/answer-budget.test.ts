@@ -529,3 +529,16 @@ describe('cost metrics', () => {
     expect(metrics.sum('ModelCostMicroUsd', { Tier: 'haiku' })).toBeGreaterThan(0);
   });
 });
+
+describe('the LLM classification call is paid like any model call', () => {
+  it('settles it on the cheap tier and counts it in done.costUsd, even for a template answer', async () => {
+    const { deps, request, messenger, daySpend } = setup({ intent: 'greeting' });
+    const route = deps.route;
+    const withClassifier = { ...deps, route: async (text: string) => ({ ...(await route(text)), classifierCostUsd: 0.000123 }) };
+
+    await answerMessage(withClassifier, request);
+
+    expect(messenger.ofType('done')[0]).toMatchObject({ tier: 'template', costUsd: 0.000123 });
+    expect((await daySpend()).byTier).toEqual({ haiku: 0.000123 });
+  });
+});

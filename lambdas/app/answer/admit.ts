@@ -53,10 +53,18 @@ export class Admission {
     readonly startedAt: number,
   ) {}
 
-  /** What every call of the request cost so far (fallback attempts included): the `done` frame's `costUsd`. */
+  /** The cheap-tier call that classified the message (the LLM fallback), if one did: paid like any model call. */
+  classifierCostUsd = 0;
+
+  /** What every call of the request cost so far (classification and fallback attempts included): `done.costUsd`. */
   totalCostUsd(): number {
-    const total = this.slots.reduce((sum, slot) => sum + (slot.call?.costUsd ?? 0), 0);
+    const total = this.slots.reduce((sum, slot) => sum + (slot.call?.costUsd ?? 0), this.classifierCostUsd);
     return Math.round(total * 1e9) / 1e9;
+  }
+
+  /** The ledger id of the classification call's settlement. */
+  get classifierId(): string {
+    return `${this.key}:classifier`;
   }
 
   /** The budget step's reading of the day: known, or unavailable (fail closed from here on). */

@@ -18,6 +18,12 @@ export const charge = async (
   admission: Admission,
 ): Promise<void> => {
   await Promise.all(admission.slots.map((slot) => settle(deps, decision, admission.day, slot)));
+  if (admission.classifierCostUsd > 0) {
+    // The LLM classification call ran on the cheap tier before any reservation could be sized: settled unreserved.
+    const classifier = { id: admission.classifierId, tier: 'haiku' as const, reserved: false };
+    await settleUsd(deps, decision, admission.day, classifier, admission.classifierCostUsd);
+    deps.metrics.record('ModelCostMicroUsd', Math.round(admission.classifierCostUsd * 1e6), 'Count', { Tier: 'haiku' });
+  }
   let requestTokens = 0;
   for (const { call } of admission.slots) {
     if (call === undefined) continue;
@@ -44,8 +50,16 @@ export const charge = async (
   }
 };
 
-const settle = async (deps: Pick<AnswerDeps, 'ledger' | 'metrics' | 'log'>, decision: RouteDecision, day: string, slot: LedgerSlot): Promise<void> => {
-  const usd = slot.call?.costUsd ?? 0;
+const settle = async (deps: Pick<AnswerDeps, 'ledger' | 'metrics' | 'log'>, decision: RouteDecision, day: string, slot: LedgerSlot): Promise<void> =>
+  settleUsd(deps, decision, day, slot, slot.call?.costUsd ?? 0);
+
+const settleUsd = async (
+  deps: Pick<AnswerDeps, 'ledger' | 'metrics' | 'log'>,
+  decision: RouteDecision,
+  day: string,
+  slot: Pick<LedgerSlot, 'id' | 'tier' | 'reserved'>,
+  usd: number,
+): Promise<void> => {
   // An unreserved slot that cost nothing has nothing to release and nothing to count.
   if (!slot.reserved && usd <= 0) return;
   try {
