@@ -12,6 +12,7 @@
  *   CAPACITY_CONFIG           JSON capacity configuration over the embedded defaults (schedule, units, mitigation)
  *   DAILY_BUDGET_USD          the budget guardian's daily budget (default 2500)
  *   BUDGET_CONFIG             JSON budget guardian configuration over the embedded defaults (ramp, token budgets)
+ *   CASCADE_CONFIG            JSON confidence cascade configuration, e.g. {"intents":["comparison"]} (default: off)
  *   LOCAL_CAPACITY_CLOCK      real (default) | fast (an hour every 10 s) | a speed factor: the capacity scheduler's clock
  *   LOCAL_CAPACITY_START      where the scheduler's clock starts, e.g. 2026-12-06T16:00+09:00 (default: now)
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
@@ -19,6 +20,7 @@
 import { CATALOG_PROFILES, type CatalogProfile } from '../lambdas/core/catalog';
 import { parseInstant } from '../lambdas/core/capacity/jst';
 import { BudgetConfigError, parseBudgetConfig } from '../lambdas/runtime/budget-config';
+import { CascadeConfigError, parseCascadeConfig } from '../lambdas/runtime/cascade-config';
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
 import { parseCapacityClock } from '../local/capacity-scheduler';
 import { consoleLog, isLogLevel } from '../local/console-log';
@@ -76,6 +78,12 @@ const main = async (): Promise<void> => {
   } catch (error) {
     fail(error instanceof BudgetConfigError ? `BUDGET_CONFIG: ${error.message}` : String(error));
   }
+  let cascade;
+  try {
+    cascade = parseCascadeConfig(env['CASCADE_CONFIG']);
+  } catch (error) {
+    fail(error instanceof CascadeConfigError ? `CASCADE_CONFIG: ${error.message}` : String(error));
+  }
   const startText = env['LOCAL_CAPACITY_START'];
   const startAt = startText ? (parseInstant(startText) ?? fail(`LOCAL_CAPACITY_START must be a date or an ISO time with an offset, got "${startText}"`)) : undefined;
   let capacityConfig;
@@ -101,6 +109,7 @@ const main = async (): Promise<void> => {
     ...(capacityConfig && { capacityConfig }),
     ...(budgetConfig && { budgetConfig }),
     dailyBudgetUsd,
+    ...(cascade && { answer: { cascade } }),
     capacityScheduler: { speed, ...(startAt !== undefined && { startAt }) },
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;

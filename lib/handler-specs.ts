@@ -111,6 +111,8 @@ export interface EnvironmentValues {
   readonly capacityConfigJson?: string;
   /** JSON of the `budget` deploy parameter (parameters.ts budgetConfigJson); absent, the embedded default. */
   readonly budgetConfigJson?: string;
+  /** JSON of the `cascade` deploy parameter (parameters.ts cascadeConfigJson); absent, no intent cascades. */
+  readonly cascadeConfigJson?: string;
 }
 
 const tableEnvironment = (
@@ -137,6 +139,7 @@ export const handlerEnvironment = (name: HandlerName, values: EnvironmentValues)
     environment[ENV.redisUrl] = values.redisUrl;
     environment[ENV.dailyBudgetUsd] = String(values.dailyBudgetUsd);
     if (values.budgetConfigJson !== undefined) environment[ENV.budgetConfig] = values.budgetConfigJson;
+    if (values.cascadeConfigJson !== undefined) environment[ENV.cascadeConfig] = values.cascadeConfigJson;
   }
   return environment;
 };

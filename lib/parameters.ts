@@ -4,6 +4,7 @@ import { CATALOG_PROFILES, MODEL_CATALOGS, type ModelCatalog, type ModelSpec } f
 import type { CapacityConfig } from '../lambdas/core/capacity/config';
 import { TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
 import { BudgetConfigError, parseBudgetConfig } from '../lambdas/runtime/budget-config';
+import { CascadeConfigError, parseCascadeConfig } from '../lambdas/runtime/cascade-config';
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
 
 /** The CDK context key the deploy parameters live under (cdk.json `context`, or `-c mangaassist='{...}'`). */
@@ -72,6 +73,16 @@ const parametersSchema = z
      * measured week (per-tier daily totals of `budget status`) once the gateway has one.
      */
     strongTierDailyProjectionUsd: z.number().positive().optional(),
+    /**
+     * The confidence cascade (lambdas/core/cascade): `{"intents": [...], "thresholds": {...}}`, checked by the invoke
+     * function's own parser (parseCascadeConfig: strict, locked intents refused). Absent: no intent cascades.
+     */
+    cascade: z
+      .record(z.string(), z.unknown())
+      .superRefine((patch, ctx) => {
+        for (const message of cascadeProblems(patch)) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
     logRetentionDays: z
       .literal(LOG_RETENTION_DAYS, {
         error: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
@@ -199,6 +210,24 @@ function budgetProblems(patch: Readonly<Record<string, unknown>>): string[] {
     return message.split('; ');
   }
 }
+
+const CASCADE_PROBLEMS_PREFIX = 'invalid cascade configuration: ';
+
+/** What parseCascadeConfig finds wrong with a cascade patch, one sentence per problem. */
+function cascadeProblems(patch: Readonly<Record<string, unknown>>): string[] {
+  try {
+    parseCascadeConfig(JSON.stringify(patch));
+    return [];
+  } catch (error) {
+    if (!(error instanceof CascadeConfigError)) throw error;
+    const message = error.message.startsWith(CASCADE_PROBLEMS_PREFIX) ? error.message.slice(CASCADE_PROBLEMS_PREFIX.length) : error.message;
+    return message.split('; ');
+  }
+}
+
+/** CASCADE_CONFIG of the invoke function: the `cascade` parameter as given; undefined without one (no cascade). */
+export const cascadeConfigJson = (params: Pick<DeployParameters, 'cascade'>): string | undefined =>
+  params.cascade === undefined ? undefined : JSON.stringify(params.cascade);
 
 /** Per stage, so two stages in one account manage disjoint sets of provisioned throughput (and alarm names). */
 export const defaultNamePrefix = (stageName: string): string => `mangaassist-${stageName}`;

@@ -26,6 +26,7 @@ const config = loadConfig(process.env, [
   'CALENDAR_TABLE',
   'DAILY_BUDGET_USD',
   'BUDGET_CONFIG',
+  'CASCADE_CONFIG',
   'MODEL_CATALOG',
   'REDIS_URL',
   'AWS_REGION',
@@ -61,6 +62,8 @@ export const handler = instrument(
       budgetConfig: { ...config.BUDGET_CONFIG, dailyUsd: config.DAILY_BUDGET_USD },
       catalog: config.MODEL_CATALOG,
       conversation: new DynamoConversationStore(documents, config.SESSIONS_TABLE),
+      // The intents that try the cheap tier first (CASCADE_CONFIG); none unless configured.
+      options: { cascade: config.CASCADE_CONFIG },
       // Below the fast path's threshold the cheap tier classifies through one forced tool call (800 ms at most).
       llmClassifier: {
         oracle: new BedrockIntentClassifier(bedrock, { modelId: config.MODEL_CATALOG.haiku.modelId, timeoutMs: DEFAULT_LLM_CLASSIFIER_CONFIG.timeoutMs }),

@@ -3,6 +3,7 @@ import './validation';
 import type { ModelCatalog } from '../core/catalog';
 import { parseBudgetConfig } from './budget-config';
 import { parseCapacityConfig } from './capacity-config';
+import { parseCascadeConfig } from './cascade-config';
 import { ENV } from './env-names';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
@@ -66,6 +67,17 @@ const environment = z.object({
     z.transform((text: string | undefined, ctx) => {
       try {
         return parseCapacityConfig(text);
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  [ENV.cascadeConfig]: z.pipe(
+    z.optional(z.string()),
+    z.transform((text: string | undefined, ctx) => {
+      try {
+        return parseCascadeConfig(text);
       } catch (error) {
         ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
         return z.NEVER;

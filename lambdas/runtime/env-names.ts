@@ -19,6 +19,8 @@ export const ENV = {
   /** Optional Bedrock runtime endpoint override (the offline stack points it at the local endpoint). */
   bedrockEndpoint: 'BEDROCK_ENDPOINT',
   bedrockRequestTimeoutMs: 'BEDROCK_REQUEST_TIMEOUT_MS',
+  /** Optional JSON of a CascadeConfig (lambdas/core/cascade): the intents that try the cheap tier first; none by default. */
+  cascadeConfig: 'CASCADE_CONFIG',
   /** Operator-editable FAQ answers over the embedded default FAQ (lambdas/schema/tables.ts FAQ_TABLE). */
   faqTable: 'FAQ_TABLE',
   /** The event calendar (lambdas/schema/tables.ts EVENT_CALENDAR_TABLE). */

@@ -30,6 +30,8 @@ export interface GatewayHandlersProps {
   readonly dailyBudgetUsd: number;
   /** BUDGET_CONFIG of the invoke function (parameters.ts budgetConfigJson); absent: the embedded default. */
   readonly budgetConfigJson?: string;
+  /** CASCADE_CONFIG of the invoke function (parameters.ts cascadeConfigJson); absent: no intent cascades. */
+  readonly cascadeConfigJson?: string;
   readonly logRetention: RetentionDays;
   /** The invoke function runs in this network's private subnets, next to the cache. */
   readonly network: Network;
@@ -57,6 +59,7 @@ export class GatewayHandlers extends Construct {
       redisUrl: props.cache.url,
       dailyBudgetUsd: props.dailyBudgetUsd,
       budgetConfigJson: props.budgetConfigJson,
+      cascadeConfigJson: props.cascadeConfigJson,
     };
 
     const build = (name: HandlerName): GatewayFunction => {

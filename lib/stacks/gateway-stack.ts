@@ -8,6 +8,7 @@ import type { GatewayTableSet } from '../constructs/tables';
 import { ChatWebSocketApi } from '../constructs/websocket-api';
 import {
   budgetConfigJson,
+  cascadeConfigJson,
   resolveCapacityConfig,
   resolveModelCatalog,
   resolveStrongTierDailyProjectionUsd,
@@ -50,6 +51,7 @@ export class GatewayStack extends Stack {
       capacity,
       dailyBudgetUsd: parameters.dailyBudgetUsd,
       budgetConfigJson: budgetConfigJson(parameters),
+      cascadeConfigJson: cascadeConfigJson(parameters),
       logRetention: parameters.logRetentionDays,
       network: this.network,
       cache: this.cache,

@@ -5,9 +5,11 @@ import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { bedrockInvokeResources, provisionableModelArns } from '../../lib/bedrock-iam';
 import { parseBudgetConfig } from '../../lambdas/runtime/budget-config';
+import { parseCascadeConfig } from '../../lambdas/runtime/cascade-config';
 import {
   ParametersError,
   budgetConfigJson,
+  cascadeConfigJson,
   parseParameters,
   readParameters,
   resolveBudgetConfig,
@@ -470,5 +472,25 @@ describe('bedrockInvokeResources', () => {
 
     // Assess
     expect(arns).toEqual(['arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0']);
+  });
+});
+
+describe('cascade parameter', () => {
+  it('gives invoke CASCADE_CONFIG that its parser accepts, and none without the parameter', () => {
+    // Prepare
+    const params = makeParams({ cascade: { intents: ['comparison', 'manga_qa'], thresholds: { comparison: 0.85 } } });
+
+    // Act
+    const json = cascadeConfigJson(params);
+
+    // Assess
+    expect(parseCascadeConfig(json).intents).toEqual(['comparison', 'manga_qa']);
+    expect(cascadeConfigJson(makeParams({}))).toBeUndefined();
+  });
+
+  it('refuses a locked intent, and a misspelt key', () => {
+    // Assess
+    expect(parseError({ cascade: { intents: ['recommendation'] } })).toMatch(/^ {2}- cascade: .*recommendation/m);
+    expect(parseError({ cascade: { intents: ['comparison'], treshold: 1 } })).toMatch(/^ {2}- cascade: .*treshold/m);
   });
 });
