@@ -73,7 +73,13 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
       return outcome;
     }
 
-    const called: ModelOutcome = await callModel(deps, history.length > 0 ? { ...request, history } : request, budgeted, tier, language, admission);
+    const called: ModelOutcome = await callModel(deps, {
+      request: history.length > 0 ? { ...request, history } : request,
+      routed: budgeted,
+      routedTier: tier,
+      language,
+      admission,
+    });
     if (called.kind === 'failed') return called;
     const { target, result } = called;
     if (history.length === 0) await cacheAnswer(deps, request, decision, tier, { tier: target.tier, ...result }, mitigation.cacheTtlSeconds);

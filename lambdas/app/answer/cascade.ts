@@ -7,25 +7,15 @@ import {
   type ConfidenceEstimate,
 } from '../../core/cascade';
 import { BudgetExhaustedError } from '../../core/errors';
-import type { Language } from '../../core/language';
 import type { ServerFrame } from '../../core/protocol';
 import type { ModelTier } from '../../core/vocabulary';
 import type { Messenger, MetricsSink } from '../../ports';
-import type { RoutedMessage } from '../router';
 import type { Admission } from './admit';
-import type { ModelOutcome } from './model';
-import type { AnswerDeps, AnswerRequest } from './types';
+import type { ModelOutcome, ModelStepInput, StreamTierOptions } from './model';
+import type { AnswerDeps } from './types';
 
 /** One tier's streamed call (lambdas/app/answer/model.ts `streamTier`). */
-export type TierCall = (
-  deps: AnswerDeps,
-  request: AnswerRequest,
-  routed: RoutedMessage,
-  routedTier: ModelTier,
-  language: Language,
-  admission: Admission,
-  onlyRoutedTier?: boolean,
-) => Promise<ModelOutcome>;
+export type TierCall = (deps: AnswerDeps, input: ModelStepInput, options?: StreamTierOptions) => Promise<ModelOutcome>;
 
 const CHEAP: ModelTier = 'haiku';
 const STRONG: ModelTier = 'sonnet';
@@ -83,20 +73,13 @@ const secondCall = (deps: AnswerDeps, deadlineMs: number, messenger: Messenger):
  * one the budget refuses ends the answer as `budget_exhausted` would. The cheap call gets the deadline less
  * `minTimeLeftMs` (at least half of it), so a slow cheap call still leaves the strong tier its time.
  */
-export const answerWithCascade = async (
-  deps: AnswerDeps,
-  request: AnswerRequest,
-  routed: RoutedMessage,
-  routedTier: ModelTier,
-  language: Language,
-  admission: Admission,
-  stream: TierCall,
-): Promise<ModelOutcome> => {
+export const answerWithCascade = async (deps: AnswerDeps, input: ModelStepInput, stream: TierCall): Promise<ModelOutcome> => {
+  const { request, routed, routedTier, admission } = input;
   const config = deps.options.cascade ?? DEFAULT_CASCADE_CONFIG;
   const { decision } = routed;
   const hasHistory = (request.history?.length ?? 0) > 0;
   if (routedTier !== STRONG || !isCascadeEligible(config, { ...decision, tier: routedTier }, routed.map, hasHistory)) {
-    return stream(deps, request, routed, routedTier, language, admission);
+    return stream(deps, input);
   }
   const { intent } = decision;
   const deadlineMs = deps.options.deadlineMs;
@@ -104,13 +87,13 @@ export const answerWithCascade = async (
   const timeLeft = (): number => deadlineMs - (deps.clock.now() - startedAt);
   const buffer = new BufferedMessenger();
   const cheapDeadlineMs = Math.max(deadlineMs - config.minTimeLeftMs, deadlineMs / 2);
-  const cheap = await stream(withDeadline(deps, cheapDeadlineMs, buffer), request, routed, CHEAP, language, admission, true);
+  const cheap = await stream(withDeadline(deps, cheapDeadlineMs, buffer), { ...input, routedTier: CHEAP }, { onlyRoutedTier: true });
 
   if (cheap.kind === 'failed') {
     if (cheap.error instanceof BudgetExhaustedError || timeLeft() <= 0) return cheap;
     admission.reasons.push('cascade:cheap_failed');
     deps.metrics.record('CascadeCheapFailures', 1, 'Count', { Intent: intent });
-    return stream(secondCall(deps, timeLeft(), deps.messenger), request, routed, routedTier, language, admission);
+    return stream(secondCall(deps, timeLeft(), deps.messenger), input);
   }
 
   const estimate = estimateConfidence({ text: cheap.result.text, stopReason: cheap.result.stopReason, intent });
@@ -124,7 +107,7 @@ export const answerWithCascade = async (
   }
 
   const counting = new CountingMessenger(deps.messenger);
-  const strong = await stream(secondCall(deps, timeLeft(), counting), request, routed, routedTier, language, admission, true);
+  const strong = await stream(secondCall(deps, timeLeft(), counting), input, { onlyRoutedTier: true });
   if (strong.kind === 'answered') {
     admission.reasons.push(step.reason);
     deps.metrics.record('CascadeEscalations', 1, 'Count', { Intent: intent });

@@ -9,6 +9,21 @@ import { ModelAttempt, type ModelCall, type StreamResult } from './model-attempt
 import { modelTargets, type ModelTarget } from './targets';
 import type { AnswerDeps, AnswerRequest } from './types';
 
+/** What the model step needs of one request, passed unchanged through its layers (single-flight, cascade, tier). */
+export interface ModelStepInput {
+  readonly request: AnswerRequest;
+  readonly routed: RoutedMessage;
+  readonly routedTier: ModelTier;
+  readonly language: Language;
+  readonly admission: Admission;
+}
+
+/** How one tier is streamed (`streamTier` below). */
+export interface StreamTierOptions {
+  /** Only the routed tier's targets are tried, never the cheaper tier; a failure is not counted as a fallback reply. */
+  readonly onlyRoutedTier?: boolean;
+}
+
 export type ModelOutcome =
   | {
       readonly kind: 'answered';
@@ -30,29 +45,16 @@ export type ModelOutcome =
  * for a complete answer). Every call made is recorded on its admission slot, to be settled whatever happens; a
  * client that left (ConnectionGoneError) is thrown.
  */
-export const callModel = (
-  deps: AnswerDeps,
-  request: AnswerRequest,
-  routed: RoutedMessage,
-  routedTier: ModelTier,
-  language: Language,
-  admission: Admission,
-): Promise<ModelOutcome> => answerWithCascade(deps, request, routed, routedTier, language, admission, streamTier);
+export const callModel = (deps: AnswerDeps, input: ModelStepInput): Promise<ModelOutcome> => answerWithCascade(deps, input, streamTier);
 
 /**
  * The model step without the cascade (`callModel` above). With `onlyRoutedTier` (the cascade's calls) only the
  * routed tier's targets are tried, never the cheaper tier, and a failure is not counted as a fallback reply: the
  * caller still has an answer to give.
  */
-export const streamTier = async (
-  deps: AnswerDeps,
-  request: AnswerRequest,
-  routed: RoutedMessage,
-  routedTier: ModelTier,
-  language: Language,
-  admission: Admission,
-  onlyRoutedTier = false,
-): Promise<ModelOutcome> => {
+export const streamTier = async (deps: AnswerDeps, input: ModelStepInput, options: StreamTierOptions = {}): Promise<ModelOutcome> => {
+  const { request, routed, routedTier, language, admission } = input;
+  const onlyRoutedTier = options.onlyRoutedTier ?? false;
   const { intent } = routed.decision;
   const targets = modelTargets(routedTier, routed.serving, deps.catalog, deps.capacity, deps.random).filter(
     (target) => !onlyRoutedTier || target.tier === routedTier,

@@ -3,12 +3,9 @@ import type { RouteDecision } from '../../core/routing';
 import { isCacheableDecision, normalizeForCache } from '../../core/spend';
 import type { ModelTier } from '../../core/vocabulary';
 import type { ResponseCache } from '../../ports';
-import type { RoutedMessage } from '../router';
-import type { Admission } from './admit';
 import { cachedAnswer as readCache } from './cache';
-import { callModel as streamModel, type ModelOutcome } from './model';
+import { callModel as streamModel, type ModelOutcome, type ModelStepInput } from './model';
 import type { Answer, AnswerDeps, AnswerRequest } from './types';
-import type { Language } from '../../core/language';
 
 /** What a leader hands its followers: its complete answer text, or undefined when they must call the model themselves. */
 type Shared = string | undefined;
@@ -130,20 +127,14 @@ export const cachedAnswer = async (
  * answer if the answer cache would keep it (complete, `end_turn`, from the routed tier, no conversation history),
  * else undefined. Settled whatever happens, a thrown error included.
  */
-export const callModel = async (
-  deps: AnswerDeps,
-  request: AnswerRequest,
-  routed: RoutedMessage,
-  routedTier: ModelTier,
-  language: Language,
-  admission: Admission,
-): Promise<ModelOutcome> => {
+export const callModel = async (deps: AnswerDeps, input: ModelStepInput): Promise<ModelOutcome> => {
+  const { request, routedTier } = input;
   const key = leaders.get(request);
-  if (key === undefined) return streamModel(deps, request, routed, routedTier, language, admission);
+  if (key === undefined) return streamModel(deps, input);
   leaders.delete(request);
   let shared: Shared;
   try {
-    const outcome = await streamModel(deps, request, routed, routedTier, language, admission);
+    const outcome = await streamModel(deps, input);
     if (outcome.kind === 'answered' && outcome.result.stopReason === 'end_turn' && outcome.target.tier === routedTier && !hasHistory(request)) {
       shared = outcome.result.text;
     }
