@@ -1,4 +1,5 @@
 import { InvalidFrameError } from '../core/errors';
+import { principalFromAuthorizerContext, type Principal } from '../core/principal';
 import { DEFAULT_FRAME_LIMITS, parseClientFrame, peekRequestId, type ClientFrame, type FrameLimits } from '../core/protocol';
 import type { Clock, Log, Messenger, MetricsSink } from '../ports';
 import { sendError } from './reply';
@@ -16,6 +17,8 @@ export interface FrameContext {
   readonly event: WebSocketEvent;
   readonly messenger: Messenger;
   readonly connectionId: string;
+  /** Who the connection acts for (a guest keyed by the connection when no authorizer context is present). */
+  readonly principal: Principal;
   readonly requestId: string;
   readonly receivedAt: number;
 }
@@ -43,7 +46,8 @@ export const makeFrameHandler =
         throw new InvalidFrameError('unknown_action', `action "${frame.action}" is not served on this route`);
       }
       const receivedAt = event.requestContext.requestTimeEpoch ?? deps.clock.now();
-      await run(frame as Extract<ClientFrame, { action: A }>, { event, messenger, connectionId, requestId, receivedAt });
+      const principal = principalFromAuthorizerContext(event.requestContext.authorizer, connectionId);
+      await run(frame as Extract<ClientFrame, { action: A }>, { event, messenger, connectionId, principal, requestId, receivedAt });
     } catch (error) {
       await sendError(deps, messenger, connectionId, error, requestId);
     }

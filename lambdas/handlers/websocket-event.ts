@@ -12,6 +12,8 @@ const websocketEvent = z.object({
     stage: nonEmpty(),
     requestId: nonEmpty(),
     requestTimeEpoch: z.optional(z.number()),
+    /** The `$connect` authorizer's context, repeated by API Gateway on every route of the connection. */
+    authorizer: z.nullish(z.record(z.string(), z.unknown())),
   }),
   body: z.nullish(z.string()),
   isBase64Encoded: z.optional(z.boolean()),
