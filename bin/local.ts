@@ -119,6 +119,7 @@ const main = async (): Promise<void> => {
   process.stdout.write(
     [
       `MangaAssist gateway (offline) listening on ${stack.url}`,
+      `  @connections management API (loopback only, signed with the stack's per-start key): ${stack.emulator.managementEndpoint}`,
       `  Bedrock Runtime (local): ${stack.bedrock.url}${forwardUrl ? ` -> forwarding to ${forwardUrl}` : ' (simulated models)'}`,
       `  DynamoDB (dynalite): ${stack.dynamo.endpoint}; cache and budget ledger: ${env['REDIS_URL'] ? 'Redis' : 'in-process store'}; daily budget $${dailyBudgetUsd}`,
       `  capacity scheduler: every 15 min of a ${speed === 1 ? 'real-time' : `${speed}x`} clock against the local control plane`,

@@ -34,7 +34,7 @@ import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from '
 import { FastClock, startLocalScheduler, type LocalScheduler } from './capacity-scheduler';
 import { RecordingMetrics } from './console-log';
 import { LOCAL_CREDENTIALS, seedFaq, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
-import { WebSocketEmulator } from './websocket-emulator';
+import { newManagementCredentials, WebSocketEmulator } from './websocket-emulator';
 
 export interface LocalStackOptions {
   /** WebSocket port; 0 picks a free one. */
@@ -198,15 +198,18 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       ...(options.servingCacheTtlMs !== undefined && { servingCacheTtlMs: options.servingCacheTtlMs }),
     };
 
-    // The management endpoint is only known once the emulator listens; messengers resolve it lazily.
+    // The management endpoint is only known once the emulator listens; messengers resolve it lazily. It is on its
+    // own loopback port and answers only requests signed with this per-start key (IAM's place in AWS).
+    const managementCredentials = newManagementCredentials();
     const frameDeps = {
-      messengerFor: createMessengerFor(clientOptions, () => emulator.managementEndpoint),
+      messengerFor: createMessengerFor({ region: REGION, credentials: managementCredentials }, () => emulator.managementEndpoint),
       clock,
       log,
       metrics,
     };
     const emulator: WebSocketEmulator = new WebSocketEmulator({
       port: options.port ?? 0,
+      managementCredentials,
       handlers: {
         $connect: makeConnectHandler({ sessions, clock, newSessionId: randomUUID, log }),
         $disconnect: makeDisconnectHandler({ sessions, log }),
@@ -232,6 +235,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         },
       },
       onHandlerError: (routeKey, error) => log.error('handler threw', { routeKey, error }),
+      // ws's messages name the violation ("invalid UTF-8 sequence"), never the frame's content.
+      onSocketError: (connectionId, error) => log.warn('client socket closed on a protocol error', { connectionId, code: (error as { code?: unknown }).code, reason: error.message }),
     });
     await emulator.start();
     closers.push(() => emulator.close());

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -22,7 +22,42 @@ export interface EmulatorOptions {
   readonly stage?: string;
   readonly handlers: RouteHandlers;
   readonly onHandlerError?: (routeKey: string, error: unknown) => void;
+  /**
+   * A client broke the WebSocket protocol (invalid UTF-8, an unmasked or reserved frame, a frame over the limit) or
+   * its socket failed: that socket is closed with its code, every other connection carries on.
+   */
+  readonly onSocketError?: (connectionId: string, error: Error) => void;
+  /** Port of the `@connections` management endpoint, always on 127.0.0.1; 0 (the default) picks a free one. */
+  readonly managementPort?: number;
+  /** What callers of the management endpoint must sign with (SigV4); a random pair per emulator otherwise. */
+  readonly managementCredentials?: ManagementCredentials;
 }
+
+/** The credentials the management endpoint accepts: the emulator's stand-in for `execute-api:ManageConnections`. */
+export interface ManagementCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** WebSocket close codes (RFC 6455 section 7.4.1) the emulator sends of its own accord. */
+export const CLOSE_CODES = { goingAway: 1001, protocolError: 1002, unsupportedData: 1003, invalidData: 1007, messageTooBig: 1009 } as const;
+
+/**
+ * Frames above this are refused by closing the socket with 1009 before they are read; frames between
+ * MAX_FRAME_BYTES and this still reach `$default` and get a `frame_too_large` error frame.
+ */
+export const MAX_SOCKET_PAYLOAD_BYTES = 4 * MAX_FRAME_BYTES;
+
+/** The reason of the 1003 close a binary frame gets (API Gateway disconnects binary frames with 1003 too). */
+export const BINARY_FRAME_CLOSE_REASON = 'binary frames are not accepted; send JSON text frames';
+
+const MANAGEMENT_HOST = '127.0.0.1';
+
+/** A fresh random key pair for one emulator's management endpoint. */
+export const newManagementCredentials = (): ManagementCredentials => ({
+  accessKeyId: `LOCALMANAGE${randomBytes(6).toString('hex').toUpperCase()}`,
+  secretAccessKey: randomBytes(24).toString('base64url'),
+});
 
 export interface EmulatorStats {
   readonly connections: number;
@@ -35,6 +70,17 @@ interface Connection {
   readonly connectedAt: number;
 }
 
+/** Resolves once `socket` has closed, terminating it after `ms` if its peer has not finished the close handshake. */
+const closedWithin = (socket: WebSocket, ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    if (socket.readyState === WebSocket.CLOSED) return resolve();
+    const timer = setTimeout(() => socket.terminate(), ms);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
 /**
  * A local stand-in for API Gateway WebSocket APIs: real `$connect` / route / `$disconnect` event shapes, route
  * selection by `$request.body.action`, and the `@connections` management endpoint that
@@ -42,16 +88,29 @@ interface Connection {
  */
 export class WebSocketEmulator {
   private readonly http: Server;
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_FRAME_BYTES });
+  private readonly management: Server;
+  // skipUTF8Validation stays false: a text frame that is not UTF-8 closes its socket with 1007, as RFC 6455 asks.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_PAYLOAD_BYTES, skipUTF8Validation: false });
   private readonly connections = new Map<string, Connection>();
+  /** Custom routes by action. A Map, so `constructor`, `__proto__` or `toString` are not routes (no inherited names). */
+  private readonly routes: ReadonlyMap<string, RouteHandler>;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly postCounts = new Map<string, number>();
   private gone = 0;
   private address: AddressInfo | undefined;
+  private managementAddress: AddressInfo | undefined;
+  readonly managementCredentials: ManagementCredentials;
 
   constructor(private readonly options: EmulatorOptions) {
-    this.http = createServer((req, res) => void this.handleManagement(req, res));
-    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
+    this.routes = new Map(Object.entries(options.handlers.routes));
+    this.managementCredentials = options.managementCredentials ?? newManagementCredentials();
+    // The public port serves WebSocket upgrades only: the management API is not reachable from clients.
+    this.http = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'application/json', upgrade: 'websocket', connection: 'Upgrade' });
+      res.end(JSON.stringify({ message: 'this port serves WebSocket connections only' }));
+    });
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head).catch((error: unknown) => this.reportSocketError('(handshake)', error, socket)));
+    this.management = createServer((req, res) => void this.handleManagement(req, res).catch(() => res.destroy()));
   }
 
   get stage(): string {
@@ -63,21 +122,31 @@ export class WebSocketEmulator {
     return `ws://${this.options.host ?? '127.0.0.1'}:${this.address.port}`;
   }
 
-  /** The management API endpoint, as `https://{domain}/{stage}` is in AWS. */
+  /**
+   * The management API endpoint, as `https://{domain}/{stage}` is in AWS: on its own loopback port, never the public
+   * WebSocket port, and only for requests signed with `managementCredentials`.
+   */
   get managementEndpoint(): string {
-    if (!this.address) throw new Error('emulator not started');
-    return `http://${this.options.host ?? '127.0.0.1'}:${this.address.port}/${this.stage}`;
+    if (!this.managementAddress) throw new Error('emulator not started');
+    return `http://${MANAGEMENT_HOST}:${this.managementAddress.port}/${this.stage}`;
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
-        this.http.off('error', reject);
-        resolve();
+    const listen = (server: Server, port: number, host: string) =>
+      new Promise<AddressInfo>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
       });
-    });
-    this.address = this.http.address() as AddressInfo;
+    this.address = await listen(this.http, this.options.port ?? 0, this.options.host ?? '127.0.0.1');
+    try {
+      this.managementAddress = await listen(this.management, this.options.managementPort ?? 0, MANAGEMENT_HOST);
+    } catch (error) {
+      await new Promise<void>((resolve) => this.http.close(() => resolve()));
+      throw error;
+    }
   }
 
   stats(): EmulatorStats {
@@ -86,11 +155,22 @@ export class WebSocketEmulator {
 
   /** Waits for handler invocations still running, then closes every socket and the server. */
   async close(): Promise<void> {
-    for (const { socket } of this.connections.values()) socket.close(1001, 'server shutting down');
+    const sockets = [...this.connections.values()].map(({ socket }) => socket);
+    for (const socket of sockets) socket.close(CLOSE_CODES.goingAway, 'server shutting down');
+    // A client that never answers the close handshake would hold its socket for ws's 30 s close timeout.
+    await Promise.all(sockets.map((socket) => closedWithin(socket, 1000)));
     await Promise.allSettled([...this.inflight]);
     this.wss.close();
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    for (const server of [this.http, this.management]) {
+      server.closeAllConnections();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  /** One socket failed or broke the protocol: report it; ws has already closed it with its code. Never rethrown. */
+  private reportSocketError(connectionId: string, error: unknown, socket?: Duplex): void {
+    socket?.destroy();
+    this.options.onSocketError?.(connectionId, error instanceof Error ? error : new Error(String(error)));
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -134,6 +214,8 @@ export class WebSocketEmulator {
 
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const connectionId = randomBytes(9).toString('base64');
+    // A client that resets during the handshake must not take the process down (an unhandled 'error' would).
+    socket.on('error', (error) => this.reportSocketError(connectionId, error, socket));
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = Object.fromEntries(url.searchParams.entries());
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
@@ -147,9 +229,16 @@ export class WebSocketEmulator {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (socket.destroyed || !socket.writable) {
+      // The client left while $connect ran: the connection was recorded, so it gets its $disconnect.
+      await this.invoke('$disconnect', this.options.handlers.$disconnect, this.event('$disconnect', 'DISCONNECT', connectionId));
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.connections.set(connectionId, { socket: ws, connectedAt: Date.now() });
-      ws.on('message', (data, isBinary) => void this.handleMessage(connectionId, data, isBinary));
+      // ws has already closed the socket with the protocol's code (1002, 1007, 1009); only this socket is affected.
+      ws.on('error', (error) => this.reportSocketError(connectionId, error));
+      ws.on('message', (data, isBinary) => void this.handleMessage(connectionId, ws, data, isBinary).catch((error: unknown) => this.reportSocketError(connectionId, error)));
       ws.on('close', () => {
         this.connections.delete(connectionId);
         void this.invoke('$disconnect', this.options.handlers.$disconnect, this.event('$disconnect', 'DISCONNECT', connectionId));
@@ -162,19 +251,25 @@ export class WebSocketEmulator {
     try {
       const parsed: unknown = JSON.parse(body);
       const action = typeof parsed === 'object' && parsed !== null ? (parsed as { action?: unknown }).action : undefined;
-      return typeof action === 'string' && action in this.options.handlers.routes ? action : '$default';
+      return typeof action === 'string' && this.routes.has(action) ? action : '$default';
     } catch {
       return '$default';
     }
   }
 
-  private async handleMessage(connectionId: string, data: RawData, isBinary: boolean): Promise<void> {
+  private async handleMessage(connectionId: string, ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) {
+      // API Gateway WebSocket APIs do not accept binary frames: it disconnects the client with 1003, no route runs.
+      ws.close(CLOSE_CODES.unsupportedData, BINARY_FRAME_CLOSE_REASON);
+      return;
+    }
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    const body = isBinary ? bytes.toString('base64') : bytes.toString('utf8');
-    const routeKey = isBinary ? '$default' : this.selectRoute(body, bytes.length);
-    const handler = routeKey === '$default' ? this.options.handlers.$default : this.options.handlers.routes[routeKey];
+    // ws validated the UTF-8 (an invalid text frame closed the socket with 1007 and never got here).
+    const body = bytes.toString('utf8');
+    const routeKey = this.selectRoute(body, bytes.length);
+    const handler = routeKey === '$default' ? this.options.handlers.$default : this.routes.get(routeKey);
     if (!handler) return;
-    await this.invoke(routeKey, handler, this.event(routeKey, 'MESSAGE', connectionId, { body, isBase64Encoded: isBinary }));
+    await this.invoke(routeKey, handler, this.event(routeKey, 'MESSAGE', connectionId, { body, isBase64Encoded: false }));
   }
 
   private async handleManagement(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -187,10 +282,22 @@ export class WebSocketEmulator {
       });
       res.end(body ?? (message ? JSON.stringify({ message }) : ''));
     };
+    // API Gateway authorizes @connections calls with IAM (SigV4); here the caller must sign with this emulator's key.
+    if (!this.signedWithManagementKey(req.headers.authorization)) return reply(403, 'ForbiddenException', 'Forbidden');
     if (!match || match[1] !== this.stage) return reply(404, 'NotFoundException', `no route ${req.method} ${req.url}`);
-    const connectionId = decodeURIComponent(match[2] ?? '');
+    let connectionId: string;
+    try {
+      connectionId = decodeURIComponent(match[2] ?? '');
+    } catch {
+      return reply(400, 'BadRequestException', 'invalid connection id');
+    }
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let received = 0;
+    for await (const chunk of req) {
+      received += (chunk as Buffer).length;
+      if (received > MAX_FRAME_BYTES) return reply(413, 'PayloadTooLargeException', 'payload exceeds 128 KB');
+      chunks.push(chunk as Buffer);
+    }
     const connection = this.connections.get(connectionId);
     if (!connection || connection.socket.readyState !== WebSocket.OPEN) {
       this.gone += 1;
@@ -212,5 +319,17 @@ export class WebSocketEmulator {
       default:
         return reply(405, 'MethodNotAllowedException', `method ${req.method} not allowed`);
     }
+  }
+
+  /**
+   * Whether a SigV4 `Authorization` header names this emulator's access key (compared in constant time). The
+   * signature itself is not recomputed: the key id is the secret, on a loopback-only port.
+   */
+  private signedWithManagementKey(authorization: string | undefined): boolean {
+    const keyId = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
+    if (keyId === undefined) return false;
+    const given = Buffer.from(keyId);
+    const expected = Buffer.from(this.managementCredentials.accessKeyId);
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }
