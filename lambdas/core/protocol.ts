@@ -13,6 +13,22 @@ export interface FrameLimits {
 
 export const DEFAULT_FRAME_LIMITS: FrameLimits = { maxFrameBytes: MAX_FRAME_BYTES, maxMessageChars: 4000 };
 
+/**
+ * The answer to a binary frame. API Gateway itself disconnects a client that sends one (close code 1003) before any
+ * route runs; a handler that still receives one base64-encoded refuses it with `invalid_frame` and this text.
+ */
+export const BINARY_FRAME_REFUSED = 'binary frames are not accepted; send each frame as JSON text';
+
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+/** In a `u` regular expression a paired surrogate is one astral code point, so only lone surrogates are `Cs`. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Characters as a reader counts them: Unicode code points, so an emoji or a kanji outside the BMP counts once, not
+ * as its two UTF-16 code units.
+ */
+export const characterCount = (text: string): number => text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
+
 export const CLIENT_ACTIONS = ['invoke', 'route'] as const;
 export type ClientAction = (typeof CLIENT_ACTIONS)[number];
 
@@ -86,8 +102,13 @@ export const parseClientFrame = (body: string | undefined, limits: FrameLimits =
   if (typeof message !== 'string' || message.trim().length === 0) {
     throw new InvalidFrameError('missing_message', 'frame needs a non-empty string "message"');
   }
-  if (message.length > limits.maxMessageChars) {
+  // UTF-16 length is an upper bound of the character count: only a long message needs counting.
+  if (message.length > limits.maxMessageChars && characterCount(message) > limits.maxMessageChars) {
     throw new InvalidFrameError('message_too_long', `message exceeds ${limits.maxMessageChars} characters`);
+  }
+  if (LONE_SURROGATE.test(message)) {
+    // Only a JSON escape can carry one (raw UTF-8 cannot encode it); no model, store or log should see broken text.
+    throw new InvalidFrameError('invalid_frame', 'message must be well-formed Unicode text (it contains a lone surrogate escape)');
   }
   if (action === 'route') return { action, message, ...(requestId && { requestId }) };
   const sessionId = optionalId(parsed, 'sessionId');

@@ -1,6 +1,6 @@
 import { InvalidFrameError } from '../core/errors';
 import { principalFromAuthorizerContext, type Principal } from '../core/principal';
-import { DEFAULT_FRAME_LIMITS, parseClientFrame, peekRequestId, type ClientFrame, type FrameLimits } from '../core/protocol';
+import { BINARY_FRAME_REFUSED, DEFAULT_FRAME_LIMITS, parseClientFrame, peekRequestId, type ClientFrame, type FrameLimits } from '../core/protocol';
 import type { Clock, Log, Messenger, MetricsSink } from '../ports';
 import { sendError } from './reply';
 import { frameBody, OK, parseWebSocketEvent, type WebSocketEvent, type WebSocketResult } from './websocket-event';
@@ -40,6 +40,7 @@ export const makeFrameHandler =
     const body = frameBody(event);
     let requestId: string | null = peekRequestId(body) ?? null;
     try {
+      if (event.isBase64Encoded === true) throw new InvalidFrameError('invalid_frame', BINARY_FRAME_REFUSED);
       const frame = parseClientFrame(body, deps.limits ?? DEFAULT_FRAME_LIMITS);
       requestId = frame.requestId ?? event.requestContext.requestId;
       if (frame.action !== action) {

@@ -41,10 +41,13 @@ export const parseWebSocketEvent = (event: unknown): WebSocketEvent => {
   return result.data;
 };
 
-/** The frame text, decoded if API Gateway delivered it base64-encoded (binary frames). */
+/**
+ * The frame text; undefined for a binary frame (delivered base64-encoded), whose content is never read: binary
+ * frames are refused (see BINARY_FRAME_REFUSED).
+ */
 export const frameBody = (event: WebSocketEvent): string | undefined => {
-  if (event.body === undefined || event.body === null) return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (event.body === undefined || event.body === null || event.isBase64Encoded === true) return undefined;
+  return event.body;
 };
 
 /** The management API endpoint of the connection's stage, unless configured explicitly. */

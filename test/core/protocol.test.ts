@@ -1,5 +1,5 @@
 import { InvalidFrameError } from '../../lambdas/core/errors';
-import { parseClientFrame, peekRequestId, type FrameLimits } from '../../lambdas/core/protocol';
+import { characterCount, DEFAULT_FRAME_LIMITS, parseClientFrame, peekRequestId, type FrameLimits } from '../../lambdas/core/protocol';
 
 const limits: FrameLimits = { maxFrameBytes: 1024, maxMessageChars: 50 };
 
@@ -47,6 +47,45 @@ describe('parseClientFrame', () => {
     const tight: FrameLimits = { maxFrameBytes: 100, maxMessageChars: 50 };
 
     expect(() => parseClientFrame(japanese, tight)).toThrow(expect.objectContaining({ code: 'frame_too_large' }));
+  });
+
+  it('counts the message limit in characters (code points): 2,001 emoji fit the 4,000-character limit', () => {
+    const emoji = '😀'.repeat(2001);
+
+    const frame = parseClientFrame(JSON.stringify({ action: 'invoke', message: emoji }), DEFAULT_FRAME_LIMITS);
+
+    expect(frame.message).toBe(emoji);
+    expect(emoji.length).toBe(4002);
+  });
+
+  it('refuses 4,001 characters even when every one is a surrogate pair', () => {
+    const body = JSON.stringify({ action: 'invoke', message: '𠀋'.repeat(4001) });
+
+    expect(() => parseClientFrame(body, DEFAULT_FRAME_LIMITS)).toThrow(expect.objectContaining({ code: 'message_too_long' }));
+  });
+
+  it.each([
+    ['a lone high surrogate', '{"action":"invoke","message":"hi \\ud800 there"}'],
+    ['a lone low surrogate', '{"action":"route","message":"\\udc00"}'],
+    ['a reversed pair', '{"action":"invoke","message":"\\udc00\\ud800"}'],
+  ])('refuses a message with %s escape as invalid_frame', (_name, body) => {
+    expect(codeOf(body)).toBe('invalid_frame');
+  });
+
+  it('accepts a surrogate pair written as JSON escapes', () => {
+    expect(parseClientFrame('{"action":"invoke","message":"\\ud83d\\ude00"}', limits).message).toBe('😀');
+  });
+});
+
+describe('characterCount', () => {
+  it.each([
+    ['', 0],
+    ['abc', 3],
+    ['注文番号', 4],
+    ['😀👍🏽', 3],
+    ['a\ud800', 2],
+  ])('counts %j as %i characters', (text, count) => {
+    expect(characterCount(text)).toBe(count);
   });
 });
 

@@ -49,6 +49,16 @@ describe('$default handler', () => {
     expect(metrics.sum('ErrorReplies', { Code: code })).toBe(1);
   });
 
+  it('refuses a binary frame (base64-encoded) without reading it, naming binary frames', async () => {
+    const { deps, messenger } = frameDeps();
+    const binaryInvoke = Buffer.from('{"action":"invoke","message":"hi","requestId":"b-1"}').toString('base64');
+
+    const result = await makeDefaultHandler(deps)({ ...wsEvent('$default', binaryInvoke), isBase64Encoded: true });
+
+    expect(result.statusCode).toBe(200);
+    expect(messenger.frames).toEqual([{ type: 'error', requestId: null, code: 'invalid_frame', message: 'binary frames are not accepted; send each frame as JSON text' }]);
+  });
+
   it('echoes the client request id on the error frame when it can read one', async () => {
     const { deps, messenger } = frameDeps();
 
