@@ -65,11 +65,17 @@ export const startLocalDynamo = async (options: { port?: number; tablePrefix?: s
   return { endpoint, tableNames, close };
 };
 
-/** A few orders so the template tier has something to find offline. */
+/**
+ * The demo customers of the offline stack: `npm run chat` signs in as the first (`--customer` picks another), and
+ * `npm run --silent cli -- token --customer ID` prints a token for any of them (or any other id: it just owns nothing).
+ */
+export const DEMO_CUSTOMERS = ['demo-customer-1', 'demo-customer-2'] as const;
+
+/** A few orders so the template tier has something to find offline, each owned by a demo customer. */
 export const DEMO_ORDERS = [
-  { orderId: '12345', status: 'shipped', items: ['ONE PIECE 107', 'Chainsaw Man 16'], carrier: 'Yamato Transport', trackingNumber: '4512-3456-7890', eta: '2026-11-25' },
-  { orderId: '98765', status: 'processing', items: ['Frieren: Beyond Journey’s End 13'], eta: '2026-11-28' },
-  { orderId: '55555', status: 'delivered', items: ['Berserk Deluxe Edition 14'], carrier: 'Japan Post', trackingNumber: 'EJ123456789JP' },
+  { orderId: '12345', customerId: DEMO_CUSTOMERS[0], status: 'shipped', items: ['ONE PIECE 107', 'Chainsaw Man 16'], carrier: 'Yamato Transport', trackingNumber: '4512-3456-7890', eta: '2026-11-25' },
+  { orderId: '98765', customerId: DEMO_CUSTOMERS[0], status: 'processing', items: ['Frieren: Beyond Journey’s End 13'], eta: '2026-11-28' },
+  { orderId: '55555', customerId: DEMO_CUSTOMERS[1], status: 'delivered', items: ['Berserk Deluxe Edition 14'], carrier: 'Japan Post', trackingNumber: 'EJ123456789JP' },
 ] as const;
 
 export const seedOrders = async (documents: DynamoDBDocumentClient, tableName: string): Promise<void> => {

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'model_timeout',
   'model_stream_interrupted',
   'budget_exhausted',
+  'session_refused',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -91,6 +92,18 @@ export class BudgetExhaustedError extends Error {
     readonly day: string,
     message = `the model budget of ${day} (JST) is exhausted`,
   ) {
+    super(message);
+  }
+}
+
+/**
+ * An `invoke` named a session the caller does not own (another principal's). Stable code `session_refused`; nothing
+ * was answered or charged, and the other conversation was neither read nor written.
+ */
+export class SessionRefusedError extends Error {
+  override readonly name = 'SessionRefusedError';
+  readonly code = 'session_refused' as const;
+  constructor(message = 'This session belongs to someone else. Send the message without sessionId to continue your own conversation, or reconnect to start a new one.') {
     super(message);
   }
 }

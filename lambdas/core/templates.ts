@@ -1,6 +1,6 @@
 import type { FaqEntry } from './faq/types';
 import type { Language } from './language';
-import type { OrderRecord } from '../ports';
+import type { OrderRecord } from './orders';
 
 /**
  * The template tier: fixed replies and lookups, no model, zero cost. Pure: the order (if any) and the FAQ entry
@@ -10,6 +10,8 @@ export type TemplateReplyInput =
   | { readonly kind: 'greeting'; readonly language: Language }
   | { readonly kind: 'escalation'; readonly language: Language }
   | { readonly kind: 'order_status'; readonly language: Language; readonly orderId?: string; readonly order?: OrderRecord }
+  /** An order question from a guest: orders are shown to their signed-in owner only, so no lookup is made. */
+  | { readonly kind: 'order_sign_in'; readonly language: Language }
   /** A FAQ answer (lambdas/core/faq): the entry's answer in the message's language; no entry = it vanished since routing. */
   | { readonly kind: 'faq'; readonly language: Language; readonly entry?: Pick<FaqEntry, 'answer'> };
 
@@ -57,6 +59,10 @@ export const renderTemplateReply = (input: TemplateReplyInput): string => {
           : `I could not find an order with number ${input.orderId}. Please check the number and try again.`;
       }
       return ja ? describeOrderJa(input.order) : describeOrderEn(input.order);
+    case 'order_sign_in':
+      return ja
+        ? 'ご注文状況の確認には、ログインが必要です。ログインしてから、もう一度お尋ねください。'
+        : 'Please sign in to check your orders, then ask me again.';
     case 'faq':
       if (input.entry === undefined) {
         // The entry was removed from the FAQ table between routing and answering: say so rather than guess.

@@ -11,16 +11,19 @@ export interface InvokeHandlerDeps extends FrameHandlerDeps {
 }
 
 /**
- * `invoke`: answers a chat message (chunks, then `done`); a model failure ends in an `error` frame. With conversation
- * memory wired, the message belongs to the frame's `sessionId`, else to its connection's session. Any client can
- * name any sessionId today: session ownership is the security issue's (issue 9).
+ * `invoke`: answers a chat message for the connection's principal (chunks, then `done`); a model failure ends in an
+ * `error` frame. The message belongs to the frame's `sessionId` if the principal owns it (another principal's is
+ * refused with `session_refused`), else to its connection's session.
  */
 export const makeInvokeHandler = (deps: InvokeHandlerDeps) =>
-  makeFrameHandler(deps, 'invoke', async (frame, { messenger, connectionId, requestId, receivedAt }) => {
-    const session = deps.answer.conversation ? await resolveSession(deps, frame.sessionId, connectionId, receivedAt) : undefined;
+  makeFrameHandler(deps, 'invoke', async (frame, { messenger, connectionId, principal, requestId, receivedAt }) => {
+    // A session named in the frame is checked even without conversation memory: it is refused if it is not the caller's.
+    const needsSession = deps.answer.conversation !== undefined || frame.sessionId !== undefined;
+    const session = needsSession ? await resolveSession(deps, { frameSessionId: frame.sessionId, connectionId, principal, receivedAt }) : undefined;
     const outcome = await answerMessage(withMessenger(deps.answer, messenger), {
       connectionId,
       requestId,
+      principal,
       message: frame.message,
       receivedAt,
       ...(session && { session }),

@@ -1,4 +1,4 @@
-import { BudgetExhaustedError, ConnectionGoneError, InvalidFrameError, ModelError, type ErrorCode } from '../core/errors';
+import { BudgetExhaustedError, ConnectionGoneError, InvalidFrameError, ModelError, SessionRefusedError, type ErrorCode } from '../core/errors';
 import type { ErrorReply } from '../core/protocol';
 import type { Log, Messenger, MetricsSink } from '../ports';
 
@@ -25,6 +25,9 @@ export const errorReply = (error: unknown, requestId: string | null): ErrorReply
   } else if (error instanceof BudgetExhaustedError) {
     code = error.code;
     message = BUDGET_EXHAUSTED_MESSAGE;
+  } else if (error instanceof SessionRefusedError) {
+    code = error.code;
+    message = error.message;
   }
   return { type: 'error', requestId, code, message };
 };

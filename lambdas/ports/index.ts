@@ -3,6 +3,7 @@
  * Bedrock, DynamoDB, Redis and API Gateway; tests and the offline stack use in-memory implementations.
  */
 import type { ServerFrame } from '../core/protocol';
+import type { OrderRecord } from '../core/orders';
 import type { RoutingOverride } from '../core/routing';
 
 export interface Clock {
@@ -31,17 +32,30 @@ export interface Messenger {
 export interface ConnectionRecord {
   readonly connectionId: string;
   readonly sessionId: string;
+  /** Who the connection acts for (lambdas/core/principal.ts principalKey): the owner of its session. */
+  readonly principalKey: string;
   readonly connectedAt: number;
   /** Epoch seconds: DynamoDB TTL removes the item after it. */
   readonly expiresAt: number;
 }
 
+/** A session is claimed by its first principal; one owned by another is never opened for the caller. */
+export type SessionClaim = 'claimed' | 'owned_by_another';
+
 export interface SessionStore {
-  /** Registers a connection and creates (or refreshes) its session. */
-  openConnection(connection: ConnectionRecord): Promise<void>;
+  /**
+   * Registers a connection and creates (or refreshes) its session, owned by the connection's principal. A session
+   * that exists under another owner is left untouched and no connection is written (`owned_by_another`).
+   */
+  openConnection(connection: ConnectionRecord): Promise<SessionClaim>;
   /** Removes a connection; absent connections are fine ($disconnect can arrive twice). */
   closeConnection(connectionId: string): Promise<void>;
   getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /**
+   * Makes sure the session belongs to `owner`: creates it for them when it does not exist (with the given expiry),
+   * refuses when another principal owns it. Atomic: two principals racing for one id cannot both win.
+   */
+  claimSession(sessionId: string, owner: string, expiresAt: number): Promise<SessionClaim>;
 }
 
 export interface RoutingConfigStore {
@@ -49,18 +63,14 @@ export interface RoutingConfigStore {
   loadOverrides(): Promise<readonly RoutingOverride[]>;
 }
 
-export interface OrderRecord {
-  readonly orderId: string;
-  readonly status: 'processing' | 'shipped' | 'delivered' | 'cancelled' | string;
-  readonly items: readonly string[];
-  readonly carrier?: string;
-  readonly trackingNumber?: string;
-  /** ISO date. */
-  readonly eta?: string;
-}
+export type { OrderRecord } from '../core/orders';
 
+/**
+ * Orders, looked up only for their owner: an order of another customer and one that does not exist are both
+ * `undefined`, so a caller cannot tell them apart.
+ */
 export interface OrderStore {
-  getOrder(orderId: string): Promise<OrderRecord | undefined>;
+  getOrderFor(customerId: string, orderId: string): Promise<OrderRecord | undefined>;
 }
 
 export interface ModelMessage {
@@ -115,3 +125,4 @@ export interface ResponseCache {
 export * from './capacity';
 export * from './budget';
 export * from './conversation';
+export * from './auth';

@@ -29,7 +29,7 @@ describe('DynamoConversationStore against dynalite', () => {
   it('round-trips a turn with its session TTL under the session; the META item is not read as a turn', async () => {
     const sessions = new DynamoSessionStore(documents, table);
     const store = new DynamoConversationStore(documents, table);
-    await sessions.openConnection({ connectionId: 'c-rt', sessionId: 's-rt', connectedAt: 1_000, expiresAt: 12_345 });
+    await sessions.openConnection({ connectionId: 'c-rt', sessionId: 's-rt', principalKey: 'customer:c-rt', connectedAt: 1_000, expiresAt: 12_345 });
 
     await store.appendTurns('s-rt', exchange(1, 1_700_000_000_000, 12_345));
 

@@ -3,7 +3,7 @@ import { createRedisClient, RedisStore } from '../../lambdas/adapters/redis-stor
 import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
 import { ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../../lambdas/schema/tables';
-import { LOCAL_CREDENTIALS, seedOrders, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
+import { DEMO_CUSTOMERS, LOCAL_CREDENTIALS, seedOrders, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
 import { startTestRedis, type TestRedis } from '../support/redis-server';
 
 describe('Redis answer cache against a real redis-server', () => {
@@ -46,27 +46,45 @@ describe('DynamoDB stores against dynalite', () => {
     await dynamo.close();
   });
 
-  it('writes a connection and its session together, with the TTL attribute', async () => {
+  it('writes a connection and its session together, with the TTL attribute and the owner', async () => {
     const client = documents();
     const sessions = new DynamoSessionStore(client, table(SESSIONS_TABLE.logicalName));
 
-    await sessions.openConnection({ connectionId: 'c1', sessionId: 's1', connectedAt: 1000, expiresAt: 9999 });
+    expect(await sessions.openConnection({ connectionId: 'c1', sessionId: 's1', principalKey: 'customer:a', connectedAt: 1000, expiresAt: 9999 })).toBe('claimed');
 
-    expect(await sessions.getConnection('c1')).toEqual({ connectionId: 'c1', sessionId: 's1', connectedAt: 1000, expiresAt: 9999 });
+    expect(await sessions.getConnection('c1')).toEqual({ connectionId: 'c1', sessionId: 's1', principalKey: 'customer:a', connectedAt: 1000, expiresAt: 9999 });
     const session = await client.send(new GetCommand({ TableName: table(SESSIONS_TABLE.logicalName), Key: { pk: 'SESSION#s1', sk: 'META' } }));
-    expect(session.Item).toMatchObject({ lastConnectionId: 'c1', expiresAt: 9999 });
+    expect(session.Item).toMatchObject({ lastConnectionId: 'c1', expiresAt: 9999, owner: 'customer:a' });
     await sessions.closeConnection('c1');
     expect(await sessions.getConnection('c1')).toBeUndefined();
   });
 
-  it('reads the seeded demo orders', async () => {
+  it("never opens or claims another principal's session, and leaves it untouched", async () => {
+    const client = documents();
+    const sessions = new DynamoSessionStore(client, table(SESSIONS_TABLE.logicalName));
+    await sessions.openConnection({ connectionId: 'c-own', sessionId: 's-owned', principalKey: 'customer:a', connectedAt: 1000, expiresAt: 9999 });
+
+    expect(await sessions.openConnection({ connectionId: 'c-x', sessionId: 's-owned', principalKey: 'customer:b', connectedAt: 2000, expiresAt: 19999 })).toBe('owned_by_another');
+    expect(await sessions.claimSession('s-owned', 'customer:b', 19999)).toBe('owned_by_another');
+    expect(await sessions.claimSession('s-owned', 'customer:a', 19999)).toBe('claimed');
+    expect(await sessions.claimSession('s-new', 'customer:b', 19999)).toBe('claimed');
+    expect(await sessions.claimSession('s-new', 'customer:a', 19999)).toBe('owned_by_another');
+
+    expect(await sessions.getConnection('c-x')).toBeUndefined();
+    const session = await client.send(new GetCommand({ TableName: table(SESSIONS_TABLE.logicalName), Key: { pk: 'SESSION#s-owned', sk: 'META' } }));
+    expect(session.Item).toMatchObject({ owner: 'customer:a', lastConnectionId: 'c-own', expiresAt: 9999 });
+  });
+
+  it('reads a seeded demo order for its owner only: another customer gets exactly what a missing order gets', async () => {
     const client = documents();
     await seedOrders(client, table(ORDERS_TABLE.logicalName));
+    const orders = new DynamoOrderStore(client, table(ORDERS_TABLE.logicalName));
 
-    const order = await new DynamoOrderStore(client, table(ORDERS_TABLE.logicalName)).getOrder('12345');
+    const order = await orders.getOrderFor(DEMO_CUSTOMERS[0], '12345');
 
-    expect(order).toMatchObject({ orderId: '12345', status: 'shipped', carrier: 'Yamato Transport' });
-    expect(await new DynamoOrderStore(client, table(ORDERS_TABLE.logicalName)).getOrder('00000')).toBeUndefined();
+    expect(order).toMatchObject({ orderId: '12345', customerId: DEMO_CUSTOMERS[0], status: 'shipped', carrier: 'Yamato Transport' });
+    expect(await orders.getOrderFor(DEMO_CUSTOMERS[1], '12345')).toBeUndefined();
+    expect(await orders.getOrderFor(DEMO_CUSTOMERS[0], '00000')).toBeUndefined();
   });
 
   it('reads every routing row as written, valid or not', async () => {

@@ -8,6 +8,9 @@ import { ModelStreamInterruptedError, ModelUnavailableError } from '../../lambda
 import type { Intent, IntentClassifier } from '../../lambdas/core/vocabulary';
 import type { ConversationStore, StoredTurn } from '../../lambdas/ports';
 import { resolveSession, SESSION_TTL_SECONDS } from '../../lambdas/app/answer/memory';
+import { SessionRefusedError } from '../../lambdas/core/errors';
+import type { Principal } from '../../lambdas/core/principal';
+import { MemorySessions } from '../support/session-fakes';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
 import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
@@ -205,28 +208,42 @@ describe('conversation memory in the answer pipeline', () => {
 });
 
 describe('resolveSession', () => {
-  const connection = { connectionId: 'c-1', sessionId: 'conn-session', connectedAt: 0, expiresAt: 7_777 };
-  const sessions = (fail = false) => ({
-    openConnection: async () => undefined,
-    closeConnection: async () => undefined,
-    getConnection: async (id: string) => {
-      if (fail) throw new Error('table unavailable');
-      return id === 'c-1' ? connection : undefined;
-    },
+  const CUSTOMER = { kind: 'customer' as const, customerId: 'cust-1', scopes: [] };
+  const OTHER = { kind: 'customer' as const, customerId: 'cust-2', scopes: [] };
+  const sessions = (fail = false) => {
+    const store = new MemorySessions();
+    store.connections.set('c-1', { connectionId: 'c-1', sessionId: 'conn-session', principalKey: 'customer:cust-1', connectedAt: 0, expiresAt: 7_777 });
+    store.owners.set('conn-session', 'customer:cust-1');
+    store.owners.set('someone-elses', 'customer:cust-2');
+    store.failing = fail;
+    return store;
+  };
+  const resolve = (store: MemorySessions, frameSessionId: string | undefined, connectionId = 'c-1', principal: Principal = CUSTOMER, log = new RecordingLog()) =>
+    resolveSession({ sessions: store, log }, { frameSessionId, connectionId, principal, receivedAt: 1_000_000 });
+
+  it("uses the frame's sessionId when the caller owns it or it is new (then it becomes theirs), with the session TTL from now", async () => {
+    const store = sessions();
+    expect(await resolve(store, 'conn-session')).toEqual({ id: 'conn-session', expiresAt: 1_000 + SESSION_TTL_SECONDS });
+    expect(await resolve(store, 'named')).toEqual({ id: 'named', expiresAt: 1_000 + SESSION_TTL_SECONDS });
+    expect(store.owners.get('named')).toBe('customer:cust-1');
   });
 
-  it("uses the frame's sessionId, with the session TTL from now", async () => {
-    expect(await resolveSession({ sessions: sessions(), log: new RecordingLog() }, 'named', 'c-1', 1_000_000)).toEqual({ id: 'named', expiresAt: 1_000 + SESSION_TTL_SECONDS });
-  });
-
-  it("falls back to the connection's session and its TTL", async () => {
-    expect(await resolveSession({ sessions: sessions(), log: new RecordingLog() }, undefined, 'c-1', 1_000_000)).toEqual({ id: 'conn-session', expiresAt: 7_777 });
-    expect(await resolveSession({ sessions: sessions(), log: new RecordingLog() }, undefined, 'c-unknown', 1_000_000)).toBeUndefined();
-  });
-
-  it('answers without a session when the connection cannot be read', async () => {
+  it("refuses a frame's sessionId owned by another principal", async () => {
     const log = new RecordingLog();
-    expect(await resolveSession({ sessions: sessions(true), log }, undefined, 'c-1', 1_000_000)).toBeUndefined();
+    await expect(resolve(sessions(), 'someone-elses', 'c-1', CUSTOMER, log)).rejects.toBeInstanceOf(SessionRefusedError);
     expect(log.messages('warn')).toHaveLength(1);
+  });
+
+  it("falls back to the connection's session and its TTL, only for the connection's own principal", async () => {
+    expect(await resolve(sessions(), undefined)).toEqual({ id: 'conn-session', expiresAt: 7_777 });
+    expect(await resolve(sessions(), undefined, 'c-unknown')).toBeUndefined();
+    expect(await resolve(sessions(), undefined, 'c-1', OTHER)).toBeUndefined();
+  });
+
+  it('answers without a session when the store cannot be read', async () => {
+    const log = new RecordingLog();
+    expect(await resolve(sessions(true), undefined, 'c-1', CUSTOMER, log)).toBeUndefined();
+    expect(await resolve(sessions(true), 'named', 'c-1', CUSTOMER, log)).toBeUndefined();
+    expect(log.messages('warn')).toHaveLength(2);
   });
 });

@@ -3,6 +3,7 @@ import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps } from '../../la
 import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../../lambdas/core/capacity/config';
+import type { Principal } from '../../lambdas/core/principal';
 import type { RoutingOverride } from '../../lambdas/core/routing';
 import { ModelStreamInterruptedError, ModelThrottledError, ModelUnavailableError } from '../../lambdas/core/errors';
 import { budgetDay } from '../../lambdas/core/spend';
@@ -23,6 +24,7 @@ import {
 } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.seed;
+const CUSTOMER: Principal = { kind: 'customer', customerId: 'cust-1', scopes: [] };
 const HAIKU = catalog.haiku.modelId;
 const SONNET = catalog.sonnet.modelId;
 
@@ -58,7 +60,7 @@ const setup = ({ intent, scripts = {}, messenger = new RecordingMessenger(), cap
       clock,
       log,
       metrics,
-      orders: new MemoryOrders([{ orderId: '12345', status: 'shipped', items: ['Berserk 1'] }]),
+      orders: new MemoryOrders([{ orderId: '12345', customerId: 'cust-1', status: 'shipped', items: ['Berserk 1'] }]),
       model,
       store,
       ledger,
@@ -69,7 +71,7 @@ const setup = ({ intent, scripts = {}, messenger = new RecordingMessenger(), cap
     }),
     messenger,
   };
-  const request = { connectionId: 'c-1', requestId: 'r-1', message: 'a question 12345', receivedAt: clock.now() };
+  const request = { connectionId: 'c-1', requestId: 'r-1', message: 'a question 12345', receivedAt: clock.now(), principal: CUSTOMER };
   /** What the ledger says was spent today on a tier (or in all). */
   const spent = async (tier?: 'haiku' | 'sonnet') => {
     const day = await ledger.daySpend(budgetDay(clock.now()), clock.now());
@@ -92,6 +94,34 @@ describe('answerMessage', () => {
     expect(messenger.ofType('done')[0]).toMatchObject({ tier: 'template', model: null, costUsd: 0, inputTokens: 0 });
     expect(model.requests).toHaveLength(0);
     expect(await spent()).toBe(0);
+  });
+
+  it("answers another customer's order exactly as an order that does not exist", async () => {
+    const other = setup({ intent: 'order_status' });
+    const missing = setup({ intent: 'order_status' });
+
+    await answerMessage(other.deps, { ...other.request, message: 'where is order 12345', principal: { kind: 'customer', customerId: 'cust-2', scopes: [] } });
+    await answerMessage(missing.deps, { ...missing.request, message: 'where is order 12345', principal: { kind: 'customer', customerId: 'cust-9', scopes: [] } });
+    const own = setup({ intent: 'order_status' });
+    await answerMessage(own.deps, { ...own.request, message: 'where is order 12345' });
+
+    const textOf = (messenger: RecordingMessenger) => messenger.ofType('chunk').map((c) => c.text).join('');
+    expect(textOf(other.messenger)).toBe(textOf(missing.messenger));
+    expect(textOf(other.messenger)).not.toContain('Berserk');
+    expect(textOf(own.messenger)).toContain('Berserk');
+  });
+
+  it('asks a guest to sign in for an order question and looks nothing up', async () => {
+    const guest = setup({ intent: 'order_status' });
+    const orders = guest.deps.orders as MemoryOrders;
+
+    await answerMessage(guest.deps, { ...guest.request, principal: { kind: 'guest', guestId: 'c-1' } });
+    const { principal: _none, ...anonymous } = guest.request;
+    await answerMessage(guest.deps, { ...anonymous, requestId: 'r-2' });
+
+    expect(guest.messenger.ofType('chunk').map((c) => c.text)).toEqual([expect.stringContaining('sign in'), expect.stringContaining('sign in')]);
+    expect(guest.messenger.ofType('done')[0]).toMatchObject({ tier: 'template', costUsd: 0 });
+    expect(orders.lookups).toEqual([]);
   });
 
   it('streams a strong-tier answer as coalesced chunks and charges its usage', async () => {

@@ -28,7 +28,7 @@ const setup = () => {
       clock,
       log: new RecordingLog(),
       metrics: new RecordingMetrics(),
-      orders: new MemoryOrders([{ orderId: '12345', status: 'shipped', items: ['Berserk 1'] }]),
+      orders: new MemoryOrders([{ orderId: '12345', customerId: 'cust-1', status: 'shipped', items: ['Berserk 1'] }]),
       model,
       store: new MemoryStore(clock),
       ledger: new FlakyLedger(),
@@ -39,7 +39,7 @@ const setup = () => {
     }),
     messenger,
   };
-  const request = (message: string) => ({ connectionId: 'c-1', requestId: 'r-1', message, receivedAt: clock.now() });
+  const request = (message: string) => ({ connectionId: 'c-1', requestId: 'r-1', message, receivedAt: clock.now(), principal: { kind: 'customer' as const, customerId: 'cust-1', scopes: [] } });
   return { deps, model, messenger, request };
 };
 

@@ -48,7 +48,7 @@ class TestFaqStore implements FaqStore {
   }
 }
 
-const noOrders: OrderStore = { getOrder: async () => undefined };
+const noOrders: OrderStore = { getOrderFor: async () => undefined };
 const request = (message: string) => ({ connectionId: 'c1', requestId: 'r1', message, receivedAt: 0 });
 const routed = (message: string, entries: readonly FaqEntry[] = DEFAULT_FAQ): RouteDecision => {
   const classified = decideRoute({ intent: 'payment', confidence: 0.8, complexity: 2, signals: [] }, DEFAULT_ROUTING_MAP, MODEL_CATALOGS.current);

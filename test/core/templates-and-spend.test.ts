@@ -4,7 +4,7 @@ import { budgetDay, isCacheable, isCacheableDecision, normalizeForCache } from '
 import { renderTemplateReply } from '../../lambdas/core/templates';
 
 describe('renderTemplateReply', () => {
-  const order = { orderId: '12345', status: 'shipped', items: ['ONE PIECE 107'], carrier: 'Yamato', trackingNumber: 'T-1', eta: '2026-11-25' };
+  const order = { orderId: '12345', customerId: 'cust-1', status: 'shipped', items: ['ONE PIECE 107'], carrier: 'Yamato', trackingNumber: 'T-1', eta: '2026-11-25' };
 
   it('states the status, carrier and tracking number of a found order in English', () => {
     const text = renderTemplateReply({ kind: 'order_status', language: 'en', orderId: '12345', order });

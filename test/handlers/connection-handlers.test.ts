@@ -1,26 +1,13 @@
 import { makeConnectHandler } from '../../lambdas/handlers/connect';
 import { makeDisconnectHandler } from '../../lambdas/handlers/disconnect';
-import type { ConnectionRecord, SessionStore } from '../../lambdas/ports';
 import { ManualClock, silentLog } from '../support/fakes';
+import { MemorySessions } from '../support/session-fakes';
 
-class MemorySessions implements SessionStore {
-  readonly connections = new Map<string, ConnectionRecord>();
-  failing = false;
-  async openConnection(connection: ConnectionRecord): Promise<void> {
-    if (this.failing) throw new Error('table down');
-    this.connections.set(connection.connectionId, connection);
-  }
-  async closeConnection(connectionId: string): Promise<void> {
-    if (this.failing) throw new Error('table down');
-    this.connections.delete(connectionId);
-  }
-  async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
-    return this.connections.get(connectionId);
-  }
-}
+const CUSTOMER_1 = { principalKind: 'customer', customerId: 'cust-1', scopes: '' };
+const CUSTOMER_2 = { principalKind: 'customer', customerId: 'cust-2', scopes: '' };
 
-const connectEvent = (query?: Record<string, string>) => ({
-  requestContext: { routeKey: '$connect', connectionId: 'conn-1', domainName: 'd', stage: 'prod', requestId: 'req' },
+const connectEvent = (query?: Record<string, string>, authorizer: Record<string, string> = CUSTOMER_1, connectionId = 'conn-1') => ({
+  requestContext: { routeKey: '$connect', connectionId, domainName: 'd', stage: 'prod', requestId: 'req', authorizer },
   queryStringParameters: query,
 });
 
@@ -48,6 +35,39 @@ describe('$connect handler', () => {
 
     expect(resumed).toBe('existing-session-42');
     expect(sessions.connections.get('conn-1')?.sessionId).toBe('fresh-session');
+  });
+
+  it('records the principal as the owner of the connection and its session', async () => {
+    const sessions = new MemorySessions();
+    await makeConnectHandler({ sessions, clock: new ManualClock(), newSessionId: () => 'session-new-1', log: silentLog })(connectEvent());
+
+    expect(sessions.connections.get('conn-1')?.principalKey).toBe('customer:cust-1');
+    expect(sessions.owners.get('session-new-1')).toBe('customer:cust-1');
+  });
+
+  it("never opens another principal's session: ?sessionId= of someone else starts a new session", async () => {
+    const sessions = new MemorySessions();
+    const ids = ['victim-session-1', 'attacker-fresh-1'];
+    const handler = makeConnectHandler({ sessions, clock: new ManualClock(), newSessionId: () => ids.shift() ?? 'x', log: silentLog });
+    await handler(connectEvent(undefined, CUSTOMER_1, 'conn-victim'));
+
+    const result = await handler(connectEvent({ sessionId: 'victim-session-1' }, CUSTOMER_2, 'conn-attacker'));
+
+    expect(result.statusCode).toBe(200);
+    expect(sessions.connections.get('conn-attacker')?.sessionId).toBe('attacker-fresh-1');
+    expect(sessions.owners.get('victim-session-1')).toBe('customer:cust-1');
+  });
+
+  it('keys a guest by its connection, so a guest cannot resume a session of an earlier connection', async () => {
+    const sessions = new MemorySessions();
+    const ids = ['guest-session-1', 'guest-session-2'];
+    const handler = makeConnectHandler({ sessions, clock: new ManualClock(), newSessionId: () => ids.shift() ?? 'x', log: silentLog });
+    const guest = { principalKind: 'guest', customerId: '', scopes: '' };
+    await handler(connectEvent(undefined, guest, 'conn-g1'));
+
+    await handler(connectEvent({ sessionId: 'guest-session-1' }, guest, 'conn-g2'));
+
+    expect(sessions.connections.get('conn-g2')).toMatchObject({ sessionId: 'guest-session-2', principalKey: 'guest:conn-g2' });
   });
 
   it('refuses the connection when it cannot be registered', async () => {

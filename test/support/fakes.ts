@@ -96,10 +96,13 @@ export const textScript = (text: string, usage = { inputTokens: 100, outputToken
   { type: 'usage', ...usage },
 ];
 
+/** Orders in memory, shown to their owner only (as DynamoOrderStore does). */
 export class MemoryOrders implements OrderStore {
+  readonly lookups: { readonly customerId: string; readonly orderId: string }[] = [];
   constructor(private readonly orders: readonly OrderRecord[]) {}
-  async getOrder(orderId: string): Promise<OrderRecord | undefined> {
-    return this.orders.find((order) => order.orderId === orderId);
+  async getOrderFor(customerId: string, orderId: string): Promise<OrderRecord | undefined> {
+    this.lookups.push({ customerId, orderId });
+    return this.orders.find((order) => order.orderId === orderId && order.customerId === customerId);
   }
 }
 

@@ -2,6 +2,8 @@ import { historyWithinBudget, previousExchange, type ConversationTurn, type Hist
 import { estimateTokens } from '../../core/language';
 import type { RouteDecision } from '../../core/routing';
 import type { Intent, Tier } from '../../core/vocabulary';
+import { SessionRefusedError } from '../../core/errors';
+import { principalKey, type Principal } from '../../core/principal';
 import type { Log, SessionStore } from '../../ports';
 import type { AnswerDeps, AnswerRequest, AnswerSession } from './types';
 
@@ -80,27 +82,35 @@ export const rememberExchange = async (
 export const SESSION_TTL_SECONDS = 2 * 60 * 60 + 10 * 60;
 
 /**
- * The session an `invoke` belongs to: the one the frame names, else its connection's (read through the session
- * store; the connection's expiry is the session's TTL). Undefined (no memory) when neither is known or the read
- * fails (logged).
- *
- * SECURITY (issue 9): any client can name any sessionId and so read another session's history into its answers.
- * Binding a session to its connection's principal (and refusing a frame's sessionId that is not the caller's) is
- * the security issue's; nothing here authenticates.
+ * The session an `invoke` belongs to: the one the frame names, if the principal owns it (a session that does not
+ * exist yet becomes theirs), else its connection's (read through the session store; the connection's expiry is the
+ * session's TTL). A named session owned by another principal is refused (SessionRefusedError: an `error` frame, never
+ * the other conversation). Undefined (no memory) when no session is known or the store cannot be read (logged): the
+ * message is then answered without history, and a named session is never used unchecked.
  */
 export const resolveSession = async (
   deps: { readonly sessions?: SessionStore; readonly log: Log },
-  frameSessionId: string | undefined,
-  connectionId: string,
-  receivedAt: number,
+  request: { readonly frameSessionId: string | undefined; readonly connectionId: string; readonly principal: Principal; readonly receivedAt: number },
 ): Promise<AnswerSession | undefined> => {
-  if (frameSessionId !== undefined) return { id: frameSessionId, expiresAt: Math.floor(receivedAt / 1000) + SESSION_TTL_SECONDS };
+  const { frameSessionId, connectionId } = request;
   if (deps.sessions === undefined) return undefined;
+  const owner = principalKey(request.principal);
   try {
+    if (frameSessionId !== undefined) {
+      const expiresAt = Math.floor(request.receivedAt / 1000) + SESSION_TTL_SECONDS;
+      const claim = await deps.sessions.claimSession(frameSessionId, owner, expiresAt);
+      if (claim === 'owned_by_another') {
+        deps.log.warn("invoke named another principal's session; refused", { connectionId, principal: owner });
+        throw new SessionRefusedError();
+      }
+      return { id: frameSessionId, expiresAt };
+    }
     const connection = await deps.sessions.getConnection(connectionId);
-    return connection && { id: connection.sessionId, expiresAt: connection.expiresAt };
+    // The connection's session was opened for its principal at $connect; a record of another owner is not used.
+    return connection && connection.principalKey === owner ? { id: connection.sessionId, expiresAt: connection.expiresAt } : undefined;
   } catch (error) {
-    deps.log.warn("connection's session unavailable; answering without conversation memory", { connectionId, error });
+    if (error instanceof SessionRefusedError) throw error;
+    deps.log.warn("session unavailable; answering without conversation memory", { connectionId, error });
     return undefined;
   }
 };

@@ -24,7 +24,7 @@ const faqEntryFor = async (faq: FaqEntries | undefined, decision: RouteDecision,
 };
 
 /**
- * The template tier: a fixed reply, an order's status from the orders table, or a FAQ answer (a decision with a
+ * The template tier: a fixed reply, the status of one of the caller's orders (guests are asked to sign in), or a FAQ answer (a decision with a
  * `faq:<id>` reason, lambdas/core/faq applyFaq). No model, no cost.
  */
 export const templateAnswer = async (
@@ -39,9 +39,16 @@ export const templateAnswer = async (
     const entry = await faqEntryFor(deps.faq, decision, faqId, request.message);
     chunk = renderTemplateReply({ kind: 'faq', language, ...(entry && { entry }) });
   } else if (decision.intent === 'order_status') {
-    const orderId = extractOrderId(request.message);
-    const order = orderId === undefined ? undefined : await deps.orders.getOrder(orderId);
-    chunk = renderTemplateReply({ kind: 'order_status', language, ...(orderId && { orderId }), ...(order && { order }) });
+    const principal = request.principal;
+    if (principal?.kind !== 'customer') {
+      // Orders are shown to their signed-in owner only: a guest is asked to sign in, and nothing is looked up.
+      chunk = renderTemplateReply({ kind: 'order_sign_in', language });
+    } else {
+      const orderId = extractOrderId(request.message);
+      // Only the caller's own orders: someone else's and a missing one are the same "not found" (no enumeration).
+      const order = orderId === undefined ? undefined : await deps.orders.getOrderFor(principal.customerId, orderId);
+      chunk = renderTemplateReply({ kind: 'order_status', language, ...(orderId && { orderId }), ...(order && { order }) });
+    }
   } else {
     chunk = renderTemplateReply({ kind: decision.intent === 'escalation' ? 'escalation' : 'greeting', language });
   }

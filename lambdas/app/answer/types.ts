@@ -5,6 +5,7 @@ import type { ModelCatalog } from '../../core/catalog';
 import type { CapacityConfig } from '../../core/capacity/config';
 import type { CoalescerOptions } from '../../core/coalescer';
 import type { BudgetExhaustedError, ModelError } from '../../core/errors';
+import type { Principal } from '../../core/principal';
 import type { DoneReply } from '../../core/protocol';
 import type { ModelTier, RoutingMap, Tier } from '../../core/vocabulary';
 import type { PreviousExchange } from '../../core/conversation';
@@ -76,8 +77,8 @@ export interface AnswerDeps {
 }
 
 /**
- * The session a message belongs to, for conversation memory. Any client can name any sessionId today: binding a
- * session to its connection's principal is the security issue's (issue 9).
+ * The session a message belongs to, for conversation memory: always one the request's principal owns
+ * (lambdas/app/answer/memory.ts resolveSession refuses any other).
  */
 export interface AnswerSession {
   readonly id: string;
@@ -87,6 +88,8 @@ export interface AnswerSession {
 
 export interface AnswerRequest {
   readonly connectionId: string;
+  /** Who the message is from (the frame's principal); absent, a guest keyed by the connection. */
+  readonly principal?: Principal;
   readonly requestId: string;
   readonly message: string;
   /** When the gateway received the frame (epoch ms): latency and queue wait are measured from here. */
