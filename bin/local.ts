@@ -13,6 +13,7 @@
  *   DAILY_BUDGET_USD          the budget guardian's daily budget (default 2500)
  *   BUDGET_CONFIG             JSON budget guardian configuration over the embedded defaults (ramp, token budgets)
  *   CASCADE_CONFIG            JSON confidence cascade configuration, e.g. {"intents":["comparison"]} (default: off)
+ *   LIMITS_CONFIG             JSON limits per principal over the defaults, e.g. {"guest":{"messagesPerMinute":10}}
  *   LOCAL_CAPACITY_CLOCK      real (default) | fast (an hour every 10 s) | a speed factor: the capacity scheduler's clock
  *   LOCAL_CAPACITY_START      where the scheduler's clock starts, e.g. 2026-12-06T16:00+09:00 (default: now)
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
@@ -24,6 +25,7 @@ import { CascadeConfigError, parseCascadeConfig } from '../lambdas/runtime/casca
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
 import { parseCapacityClock } from '../local/capacity-scheduler';
 import { consoleLog, isLogLevel } from '../local/console-log';
+import { LimitsConfigError, parseLimitsConfig } from '../lambdas/runtime/limits-config';
 import { startLocalStack } from '../local/stack';
 
 const fail = (message: string): never => {
@@ -86,6 +88,12 @@ const main = async (): Promise<void> => {
   }
   const startText = env['LOCAL_CAPACITY_START'];
   const startAt = startText ? (parseInstant(startText) ?? fail(`LOCAL_CAPACITY_START must be a date or an ISO time with an offset, got "${startText}"`)) : undefined;
+  let limits;
+  try {
+    limits = parseLimitsConfig(env['LIMITS_CONFIG']);
+  } catch (error) {
+    fail(error instanceof LimitsConfigError ? `LIMITS_CONFIG: ${error.message}` : String(error));
+  }
   let capacityConfig;
   try {
     capacityConfig = parseCapacityConfig(env['CAPACITY_CONFIG']);
@@ -122,6 +130,7 @@ const main = async (): Promise<void> => {
       `  @connections management API (loopback only, signed with the stack's per-start key): ${stack.emulator.managementEndpoint}`,
       `  Bedrock Runtime (local): ${stack.bedrock.url}${forwardUrl ? ` -> forwarding to ${forwardUrl}` : ' (simulated models)'}`,
       `  DynamoDB (dynalite): ${stack.dynamo.endpoint}; cache and budget ledger: ${env['REDIS_URL'] ? 'Redis' : 'in-process store'}; daily budget $${dailyBudgetUsd}`,
+    ...(limits && { limits }),
       `  capacity scheduler: every 15 min of a ${speed === 1 ? 'real-time' : `${speed}x`} clock against the local control plane`,
       `  capacity CLI: export AWS_REGION=ap-northeast-1 DYNAMODB_ENDPOINT=${stack.dynamo.endpoint} BEDROCK_CONTROL_ENDPOINT=${stack.bedrock.url} CAPACITY_TABLE=${stack.tables.capacity} CALENDAR_TABLE=${stack.tables.calendar} CAPACITY_CONFIG='${env['CAPACITY_CONFIG'] ?? '{}'}'`,
       `  try: npm run chat -- ${stack.url}`,

@@ -9,7 +9,10 @@ import { DynamoConversationStore } from '../lambdas/adapters/dynamodb-conversati
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
 import { MemoryBudgetLedger } from '../lambdas/adapters/memory-budget';
 import { MemoryStore } from '../lambdas/adapters/memory-store';
+import { MemoryLimitStore } from '../lambdas/adapters/memory-limits';
 import { RedisBudgetLedger } from '../lambdas/adapters/redis-budget';
+import { RedisLimitStore } from '../lambdas/adapters/redis-limits';
+import type { LimitsConfig } from '../lambdas/core/limits';
 import { createRedisClient, RedisStore } from '../lambdas/adapters/redis-store';
 import type { AnswerOptions } from '../lambdas/app/answer-message';
 import { DEFAULT_LLM_CLASSIFIER_CONFIG, type LlmClassifierConfig } from '../lambdas/app/classify-message';
@@ -22,7 +25,7 @@ import { makeDefaultHandler } from '../lambdas/handlers/default';
 import { makeDisconnectHandler } from '../lambdas/handlers/disconnect';
 import { makeInvokeHandler } from '../lambdas/handlers/invoke';
 import { makeRouteHandler } from '../lambdas/handlers/route';
-import type { BudgetLedger, Clock, Log } from '../lambdas/ports';
+import type { BudgetLedger, Clock, LimitStore, Log } from '../lambdas/ports';
 import { createMessengerFor } from '../lambdas/runtime/clients/apigw';
 import { createBedrockRuntimeClient } from '../lambdas/runtime/clients/bedrock';
 import { createBedrockControlClient } from '../lambdas/runtime/clients/bedrock-control';
@@ -68,6 +71,11 @@ export interface LocalStackOptions {
    * `speed` > 1 runs its clock (and the control plane's) that many times faster, starting now.
    */
   readonly capacityScheduler?: { readonly speed: number; readonly autoStart?: boolean; readonly startAt?: number };
+  /**
+   * The limits per principal and connection (LIMITS_CONFIG), counted in `redisUrl`'s Redis or in process. `npm start`
+   * passes the embedded defaults; absent (most tests, which send bursts on one connection), nothing is limited.
+   */
+  readonly limits?: LimitsConfig;
   readonly log: Log;
   readonly clock?: Clock;
 }
@@ -83,6 +91,8 @@ export interface LocalStack {
   readonly ledger: BudgetLedger;
   /** The guardian's configuration in force (daily budget included). */
   readonly budgetConfig: BudgetConfig;
+  /** The limit counters (Redis with `redisUrl`, else in process); present with `limits`. */
+  readonly limitStore?: LimitStore;
   readonly catalog: ModelCatalog;
   /** The capacity table the request path reads its routing targets and mitigation from. */
   readonly capacityState: DynamoCapacityStateStore;
@@ -169,6 +179,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     }
     const budgetConfig: BudgetConfig = {
       ...DEFAULT_BUDGET_CONFIG,
+    const limitStore: LimitStore | undefined = options.limits === undefined ? undefined : redis ? new RedisLimitStore(redis) : new MemoryLimitStore();
       ...options.budgetConfig,
       ...(options.dailyBudgetUsd !== undefined && { dailyUsd: options.dailyBudgetUsd }),
     };
@@ -231,6 +242,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               ...(options.budgetLedgerCacheMs !== undefined && { budgetLedgerCacheMs: options.budgetLedgerCacheMs }),
               ...(options.answer && { options: options.answer }),
             }),
+              ...(limitStore && options.limits && { limits: { store: limitStore, config: options.limits } }),
           }),
         },
       },
@@ -260,7 +272,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       closers.push(() => runner.stop());
       scheduler = runner;
     }
-    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, ledger, budgetConfig, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
+    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, ledger, ...(limitStore && { limitStore }), budgetConfig, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

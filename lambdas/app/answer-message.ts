@@ -3,10 +3,11 @@ import { detectLanguage } from '../core/language';
 import { isFaqDecision } from '../core/faq';
 import { isTemplateIntent } from '../core/templates';
 import type { ModelTier } from '../core/vocabulary';
-import { admitRequest } from './answer/admit';
+import { admitRequest, enterLimits, type Admission } from './answer/admit';
 import { applyDayBudget } from './answer/budget';
 import { cacheAnswer } from './answer/cache';
 import { charge } from './answer/charge';
+import { strongAllowance } from './answer/limits';
 import { historyFor, recallMemory, rememberExchange } from './answer/memory';
 import { mitigationEffects } from './answer/mitigation';
 import type { ModelOutcome } from './answer/model';
@@ -25,7 +26,10 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
 
 /**
  * Answers one chat message, in steps:
- * 1. admit: the request's budget day and ledger key, fixed now (lambdas/app/answer/admit.ts);
+ * 1. admit: the request's budget day, ledger key and principal, fixed now (lambdas/app/answer/admit.ts), then the
+ *    limits per principal and connection (lambdas/app/answer/limits.ts): the daily spend cap, answers in flight and
+ *    the message rate; a refused message ends here as `limited` (nothing routed, called or charged), an admitted one
+ *    holds its in-flight slot until the end;
  * 2. route: classify, the routing map, and mitigation's demotion of the decision (lambdas/app/router.ts), plus what
  *    else mitigation changes for this answer (a longer cache TTL); the template tier answers here, at no cost;
  * 3. budget: today's reading of the budget ledger and the ramp's demotion of the decision, or fail closed to the
@@ -33,7 +37,8 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  * 4. the answer cache, or an identical cacheable question's answer while it is being generated in this container
  *    (single-flight, lambdas/app/answer/single-flight.ts: one model call for both; a failed leader's followers call
  *    the model themselves), or
- * 5. the model: the tier's target (provisioned or on-demand), each call admitted by a reservation of its worst case,
+ * 5. the model: on the strong tier only within the principal's hourly allowance (else the cheap tier, reason
+ *    `limit:strong_hourly:demoted_to_haiku`); the tier's target (provisioned or on-demand), each call admitted by a reservation of its worst case,
  *    streamed as coalesced chunks, falling back while no text has reached the client (provisioned -> on-demand ->
  *    the cheaper tier, also when the budget refuses a tier); the throttle defence counts calls; a cascade-eligible
  *    decision tries the cheap tier first, buffered and judged, and escalates at most once (lambdas/app/answer/cascade.ts);
@@ -49,6 +54,16 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
 export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): Promise<AnswerOutcome> => {
   const admission = admitRequest(deps, request);
   const memory = await recallMemory(deps, request);
+  const limits = await enterLimits(deps, request, admission);
+  if (limits.kind === 'refused') return { kind: 'limited', error: limits.error };
+  try {
+    return await answerAdmitted(deps, request, admission);
+  } finally {
+    await limits.release();
+  }
+};
+
+const answerAdmitted = async (deps: AnswerDeps, request: AnswerRequest, admission: Admission): Promise<AnswerOutcome> => {
   const routed = await deps.route(request.message, memory.previous);
   // An LLM classification (the fallback when the fast path was unsure) is a paid cheap-tier call.
   admission.classifierCostUsd = routed.classifierCostUsd ?? 0;
@@ -63,19 +78,21 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
       return outcome;
     }
     const budgeted = await applyDayBudget(deps, routed, admission);
-    const { decision } = budgeted;
-    const tier: ModelTier = decision.tier === 'template' ? 'haiku' : decision.tier;
-    const history = historyFor(deps, memory, decision.intent, request.message);
-    const cached = history.length > 0 ? undefined : await cachedAnswer(deps, request, decision, tier);
+    const routedTier: ModelTier = budgeted.decision.tier === 'template' ? 'haiku' : budgeted.decision.tier;
+    const history = historyFor(deps, memory, budgeted.decision.intent, request.message);
+    const cached = history.length > 0 ? undefined : await cachedAnswer(deps, request, budgeted.decision, routedTier);
     if (cached) {
-      const outcome = await reply(deps, request, decision, mitigation, { ...cached, costUsd: admission.totalCostUsd() });
+      const outcome = await reply(deps, request, budgeted.decision, mitigation, { ...cached, costUsd: admission.totalCostUsd() });
       await rememberExchange(deps, request, routed.decision, { text: cached.chunk ?? '', tier: cached.tier });
       return outcome;
     }
 
+    const allowed = await strongAllowance(deps, admission, budgeted);
+    const { decision } = allowed;
+    const tier: ModelTier = decision.tier === 'template' ? 'haiku' : decision.tier;
     const called: ModelOutcome = await callModel(deps, {
       request: history.length > 0 ? { ...request, history } : request,
-      routed: budgeted,
+      routed: allowed,
       routedTier: tier,
       language,
       admission,

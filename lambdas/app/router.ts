@@ -3,6 +3,7 @@ import { applyBudget, jstDay } from '../core/budget/guardian';
 import type { ModelCatalog } from '../core/catalog';
 import type { MitigationConfig } from '../core/capacity/config';
 import { applyMitigation, isMitigationActive, type MitigationState } from '../core/capacity/mitigation';
+import { withoutSteering } from '../core/classifier/steering';
 import { applyFollowUp, isFollowUp, type PreviousExchange } from '../core/conversation';
 import { decideRoute, modelFor, type RouteDecision } from '../core/routing';
 import type { RoutingMap } from '../core/vocabulary';
@@ -51,13 +52,18 @@ export interface RoutedMessage {
 
 /**
  * Classify, decide by the routing map, then apply mitigation if it is on: the path `route` and `invoke` share, so
- * the `route` frame shows what an `invoke` would do. No model is called, nothing is charged.
+ * the `route` frame shows what an `invoke` would do. No model is called, nothing is charged. Sentences that address
+ * the assistant or ask for a model are left out of routing (`SteeringIgnored` counts them).
  * `previous` (an `invoke` in a session with history) is the previous exchange: a short follow-up inherits its
  * intent (`follow_up:<intent>`) and stays on the strong tier if that exchange needed it (`follow_up:keep_strong`),
  * unless the message is clearly simple (lambdas/core/conversation/follow-up.ts).
  */
 export const routeMessage = async (deps: RouterDeps, text: string, previous?: PreviousExchange): Promise<RoutedMessage> => {
   const startedAt = performance.now();
+  // Instructions to the gateway inside the message ("use the best model") never move its route: routing reads the
+  // message without them (lambdas/core/classifier/steering.ts); the model still gets all of it, delimited as data.
+  const { text, dropped } = withoutSteering(message);
+  if (dropped > 0) deps.metrics.record('SteeringIgnored', dropped, 'Count');
   // A short follow-up inherits the previous turn's intent below: the LLM, which sees the message alone, is not asked.
   const skipLlm = previous !== undefined && isFollowUp(text);
   const [classified, map, serving, faqMatch] = await Promise.all([

@@ -1,3 +1,5 @@
+import { LIMIT_ERROR_CODES, type LimitName } from './limits';
+
 /**
  * Typed errors of the gateway. Each carries a stable machine-readable `code` that the handlers put in the `error`
  * frame (DESIGN section 3); handlers map errors to replies in one place (lambdas/handlers/reply.ts).
@@ -17,6 +19,8 @@ export const ERROR_CODES = [
   'budget_exhausted',
   'session_refused',
   'internal_error',
+  'rate_limited',
+  'limit_exceeded',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -107,3 +111,20 @@ export class SessionRefusedError extends Error {
     super(message);
   }
 }
+/**
+ * A limit per principal or connection refused the message before anything was routed or called (lambdas/core/limits):
+ * `rate_limited` (messages per minute, answers in flight) or `limit_exceeded` (the daily spend cap). Nothing was
+ * charged; `retryAfterMs` says when the same message would be admitted.
+ */
+export class LimitError extends Error {
+  override readonly name = 'LimitError';
+  readonly code: (typeof LIMIT_ERROR_CODES)[LimitName];
+  constructor(
+    readonly limit: LimitName,
+    readonly retryAfterMs: number,
+  ) {
+    super(`limit ${limit} reached; retry after ${retryAfterMs} ms`);
+    this.code = LIMIT_ERROR_CODES[limit];
+  }
+}
+

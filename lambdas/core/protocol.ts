@@ -159,6 +159,8 @@ export interface ErrorReply {
   readonly requestId: string | null;
   readonly code: ErrorCode;
   readonly message: string;
+  /** With `rate_limited` and `limit_exceeded`: when the same message would be admitted (ms from now). */
+  readonly retryAfterMs?: number;
 }
 
 export type ServerFrame = RouteReply | ChunkReply | DoneReply | ErrorReply;

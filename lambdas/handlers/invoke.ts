@@ -28,7 +28,8 @@ export const makeInvokeHandler = (deps: InvokeHandlerDeps) =>
       receivedAt,
       ...(session && { session }),
     });
-    if (outcome.kind === 'failed') throw outcome.error;
+    // A model failure or a limit's refusal becomes the one `error` frame (a limit's with its retry hint).
+    if (outcome.kind === 'failed' || outcome.kind === 'limited') throw outcome.error;
     if (outcome.kind === 'client_gone') deps.log.info('client left mid-answer; stream aborted', { connectionId, requestId });
   });
 

@@ -1,4 +1,5 @@
-import { BudgetExhaustedError, ConnectionGoneError, InvalidFrameError, ModelError, SessionRefusedError, type ErrorCode } from '../core/errors';
+import { BudgetExhaustedError, ConnectionGoneError, InvalidFrameError, LimitError, ModelError, SessionRefusedError, type ErrorCode } from '../core/errors';
+import type { LimitName } from '../core/limits';
 import type { ErrorReply } from '../core/protocol';
 import type { Log, Messenger, MetricsSink } from '../ports';
 
@@ -14,6 +15,13 @@ const BUDGET_EXHAUSTED_MESSAGE =
 
 /** The one place errors become `error` frames. Unknown errors never leak their message to the client. */
 export const errorReply = (error: unknown, requestId: string | null): ErrorReply => {
+const LIMIT_MESSAGES: Readonly<Record<LimitName, string>> = {
+  message_rate: 'You are sending messages faster than the assistant accepts; please wait a moment and try again.',
+  in_flight: 'Please wait for the answer in progress to finish before sending another message.',
+  strong_hourly: 'You have reached the hourly limit for detailed answers; please try again later.',
+  daily_spend: "You have reached today's limit for the assistant; please try again tomorrow or contact our support team.",
+};
+
   let code: ErrorCode = 'internal_error';
   let message = 'Something went wrong on our side; please try again.';
   if (error instanceof InvalidFrameError) {
@@ -30,6 +38,8 @@ export const errorReply = (error: unknown, requestId: string | null): ErrorReply
     message = error.message;
   }
   return { type: 'error', requestId, code, message };
+  } else if (error instanceof LimitError) {
+    return { type: 'error', requestId, code: error.code, message: LIMIT_MESSAGES[error.limit], retryAfterMs: Math.ceil(error.retryAfterMs) };
 };
 
 export interface ReplyDeps {

@@ -126,3 +126,4 @@ export * from './capacity';
 export * from './budget';
 export * from './conversation';
 export * from './auth';
+export * from './limits';

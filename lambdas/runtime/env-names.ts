@@ -21,6 +21,10 @@ export const ENV = {
   bedrockRequestTimeoutMs: 'BEDROCK_REQUEST_TIMEOUT_MS',
   /** Optional JSON of a CascadeConfig (lambdas/core/cascade): the intents that try the cheap tier first; none by default. */
   cascadeConfig: 'CASCADE_CONFIG',
+  /** JSON of the `$connect` authorizer's configuration (lambdas/runtime/auth-config.ts), from the `auth` deploy parameter. */
+  authConfig: 'AUTH_CONFIG',
+  /** Optional JSON of the limits per principal over the defaults (lambdas/runtime/limits-config.ts). */
+  limitsConfig: 'LIMITS_CONFIG',
   /** Operator-editable FAQ answers over the embedded default FAQ (lambdas/schema/tables.ts FAQ_TABLE). */
   faqTable: 'FAQ_TABLE',
   /** The event calendar (lambdas/schema/tables.ts EVENT_CALENDAR_TABLE). */

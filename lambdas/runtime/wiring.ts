@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_ANSWER_OPTIONS, type AnswerDeps, type AnswerOptions } from '../app/answer-message';
+import type { AnswerLimits } from '../app/answer/limits';
 import { AutoMitigation } from '../app/answer/throttle-defence';
 import { CalendarSource } from '../app/budget-calendar';
 import { BudgetStatusPublisher } from '../app/budget-publisher';
@@ -118,6 +119,8 @@ export interface AnswerWiring extends RouterWiring {
   readonly conversation?: ConversationStore;
   /** How many recent turns are read per request; 10 by default. */
   readonly conversationTurns?: number;
+  /** The limits per principal and connection and their store (Redis in AWS); absent, nothing is limited per principal. */
+  readonly limits?: AnswerLimits;
 }
 
 export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> => {
@@ -161,6 +164,7 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
     metrics: wiring.metrics,
     log: wiring.log,
     options: { ...DEFAULT_ANSWER_OPTIONS, ...wiring.options },
+    ...(wiring.limits && { limits: wiring.limits }),
     ...(wiring.conversation && {
       conversation: { store: wiring.conversation, ...(wiring.conversationTurns !== undefined && { turns: wiring.conversationTurns }) },
     }),

@@ -29,6 +29,9 @@ export interface ReplyPlan {
   readonly latencyMs: number;
 }
 
+/** The question inside the gateway's `<customer_message>` delimiters (lambdas/core/prompts.ts), else the whole turn. */
+const customerText = (text: string): string => /<customer_message>\n?([\s\S]*?)\n?<\/customer_message>/.exec(text)?.[1] ?? text;
+
 /** Bedrock counts the system prompt and every turn of the conversation as input. */
 export const estimateInputTokens = (request: ConverseRequest): number =>
   estimateTokens(request.system) + request.messages.reduce((sum, turn) => sum + estimateTokens(turn.text), 0);
@@ -39,7 +42,7 @@ export const planReply = (request: ConverseRequest, profiles: ModelProfiles, see
   const prng = mulberry32(hashSeed(seed, request.modelId, request.system, conversation));
 
   const naturalLength = Math.max(1, Math.round(prng.normal(profile.outputTokens.mean, profile.outputTokens.spread)));
-  const allTokens = splitIntoTokens(composeReply(lastUserText(request), naturalLength, prng));
+  const allTokens = splitIntoTokens(composeReply(customerText(lastUserText(request)), naturalLength, prng));
   const maxTokens = request.maxTokens ?? Number.POSITIVE_INFINITY;
   const tokens = allTokens.length > maxTokens ? allTokens.slice(0, maxTokens) : allTokens;
   const stopReason: StopReason = tokens.length < allTokens.length ? 'max_tokens' : 'end_turn';

@@ -8,7 +8,7 @@ import { parseInstant } from '../../lambdas/core/capacity/jst';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { ModelStreamInterruptedError, ModelThrottledError } from '../../lambdas/core/errors';
 import { estimateTokens } from '../../lambdas/core/language';
-import { systemPrompt } from '../../lambdas/core/prompts';
+import { delimitUntrusted, systemPrompt } from '../../lambdas/core/prompts';
 import type { RoutingOverride } from '../../lambdas/core/routing';
 import type { Intent, IntentClassifier, ModelTier } from '../../lambdas/core/vocabulary';
 import type { ModelClient, ModelRequest, ModelStreamEvent } from '../../lambdas/ports';
@@ -28,7 +28,7 @@ const fixedClassifier = (intent: Intent): IntentClassifier => ({ classify: () =>
 /** The worst case admission reserves for MESSAGE at a tier: estimated input + the intent's maxTokens. */
 const worstCase = (intent: Intent, tier: ModelTier, config: BudgetConfig = DEFAULT_BUDGET_CONFIG, message = MESSAGE) => {
   const spec = catalog[tier];
-  return worstCaseUsd(spec, estimateTokens(systemPrompt(intent, 'en') + message), maxTokensFor(spec, config.tokenBudgets[intent]));
+  return worstCaseUsd(spec, estimateTokens(systemPrompt(intent, 'en') + delimitUntrusted(message)), maxTokensFor(spec, config.tokenBudgets[intent]));
 };
 
 interface Setup {
@@ -492,8 +492,11 @@ describe('token budgets per intent', () => {
 
     const sent = model.requests[0];
     expect(sent?.maxTokens).toBe(50);
-    expect(sent?.messages[0]?.text).toContain('[…]');
-    expect(estimateTokens(sent?.messages[0]?.text ?? '')).toBeLessThanOrEqual(20);
+    // The message within its budget, then delimited as untrusted data (the tags are the prompt's, not the budget's).
+    const inner = (sent?.messages[0]?.text ?? '').replace(/^<customer_message>\n|\n<\/customer_message>$/g, '');
+    expect(sent?.messages[0]?.text).toBe(delimitUntrusted(inner));
+    expect(inner).toContain('[…]');
+    expect(estimateTokens(inner)).toBeLessThanOrEqual(20);
     expect(metrics.records.filter((r) => r.name === 'InputTrimmed')).toEqual([{ name: 'InputTrimmed', value: 1, unit: 'Count', dimensions: { Intent: 'chitchat' } }]);
   });
 
@@ -502,7 +505,7 @@ describe('token budgets per intent', () => {
 
     await answerMessage(deps, request);
 
-    expect(model.requests[0]?.messages[0]?.text).toBe(MESSAGE);
+    expect(model.requests[0]?.messages[0]?.text).toBe(delimitUntrusted(MESSAGE));
     expect(metrics.sum('InputTrimmed')).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import { parseInstant } from '../../lambdas/core/capacity/jst';
 import { costUsd, MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { ModelStreamInterruptedError, ModelThrottledError } from '../../lambdas/core/errors';
 import { estimateTokens } from '../../lambdas/core/language';
-import { systemPrompt } from '../../lambdas/core/prompts';
+import { delimitUntrusted, systemPrompt } from '../../lambdas/core/prompts';
 import type { RoutingOverride } from '../../lambdas/core/routing';
 import type { Intent, IntentClassifier, ModelTier } from '../../lambdas/core/vocabulary';
 import type { ModelClient, ModelRequest, ModelStreamEvent } from '../../lambdas/ports';
@@ -37,7 +37,7 @@ const fixedClassifier = (intent: Intent): IntentClassifier => ({ classify: () =>
 /** What admission reserves for MESSAGE at a tier: estimated input + the intent's maxTokens. */
 const worstCase = (intent: Intent, tier: ModelTier) => {
   const spec = catalog[tier];
-  return worstCaseUsd(spec, estimateTokens(systemPrompt(intent, 'en') + MESSAGE), maxTokensFor(spec, DEFAULT_BUDGET_CONFIG.tokenBudgets[intent]));
+  return worstCaseUsd(spec, estimateTokens(systemPrompt(intent, 'en') + delimitUntrusted(MESSAGE)), maxTokensFor(spec, DEFAULT_BUDGET_CONFIG.tokenBudgets[intent]));
 };
 
 /** A model that moves the clock while it answers, as a slow call would. */

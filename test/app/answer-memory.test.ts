@@ -15,6 +15,7 @@ import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
 import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
 import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingLog, RecordingMessenger, ScriptedModel, textScript, type ScriptStep } from '../support/fakes';
+import { delimitUntrusted } from '../../lambdas/core/prompts';
 
 const catalog = MODEL_CATALOGS.seed;
 const HAIKU = catalog.haiku.modelId;
@@ -104,11 +105,11 @@ describe('conversation memory in the answer pipeline', () => {
 
     const outcome = await ask('r-2', FOLLOW_UP);
 
-    expect(model.requests[0]?.messages).toEqual([{ role: 'user', text: FIRST }]);
+    expect(model.requests[0]?.messages).toEqual([{ role: 'user', text: delimitUntrusted(FIRST) }]);
     expect(model.requests[1]?.messages).toEqual([
-      { role: 'user', text: FIRST },
+      { role: 'user', text: delimitUntrusted(FIRST) },
       { role: 'assistant', text: 'Try Vinland Saga and Claymore.' },
-      { role: 'user', text: FOLLOW_UP },
+      { role: 'user', text: delimitUntrusted(FOLLOW_UP) },
     ]);
     expect(outcome).toMatchObject({ kind: 'answered', done: { intent: 'recommendation', tier: 'sonnet' } });
     expect(outcome.kind === 'answered' && outcome.done.reasons).toContain('follow_up:recommendation');
@@ -120,7 +121,7 @@ describe('conversation memory in the answer pipeline', () => {
 
     const outcome = await ask('r-2', FOLLOW_UP, null);
 
-    expect(model.requests[1]?.messages).toEqual([{ role: 'user', text: FOLLOW_UP }]);
+    expect(model.requests[1]?.messages).toEqual([{ role: 'user', text: delimitUntrusted(FOLLOW_UP) }]);
     expect(outcome).toMatchObject({ kind: 'answered', done: { intent: 'unknown', tier: 'haiku' } });
     expect(conversation.turns.size).toBe(0);
   });
@@ -203,7 +204,7 @@ describe('conversation memory in the answer pipeline', () => {
     await ask('r-2', FOLLOW_UP);
 
     // recommendation's input budget is 1,000 tokens: a 4,000-word answer cannot be sent.
-    expect(model.requests[1]?.messages).toEqual([{ role: 'user', text: FOLLOW_UP }]);
+    expect(model.requests[1]?.messages).toEqual([{ role: 'user', text: delimitUntrusted(FOLLOW_UP) }]);
   });
 });
 

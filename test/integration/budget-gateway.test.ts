@@ -5,7 +5,7 @@ import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { jstDay, maxTokensFor, worstCaseUsd } from '../../lambdas/core/budget/guardian';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { estimateTokens } from '../../lambdas/core/language';
-import { systemPrompt } from '../../lambdas/core/prompts';
+import { delimitUntrusted, systemPrompt } from '../../lambdas/core/prompts';
 import type { DoneReply, ServerFrame } from '../../lambdas/core/protocol';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
 import { LOCAL_CREDENTIALS } from '../../local/dynamo';
@@ -23,7 +23,7 @@ const sonnet = MODEL_CATALOGS.current.sonnet;
 /** What admission reserves for one strong-tier recommendation: its estimated input plus the intent's maxTokens. */
 const SONNET_WORST_CASE = worstCaseUsd(
   sonnet,
-  estimateTokens(systemPrompt('recommendation', 'en') + RECOMMENDATION),
+  estimateTokens(systemPrompt('recommendation', 'en') + delimitUntrusted(RECOMMENDATION)),
   maxTokensFor(sonnet, DEFAULT_BUDGET_CONFIG.tokenBudgets.recommendation),
 );
 /** Covers 10 strong-tier worst cases, not 11. */

@@ -7,6 +7,7 @@ import type { DoneReply } from '../../lambdas/core/protocol';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
 import { silentLog } from '../support/fakes';
 import { TestClient, textOf } from '../support/ws-client';
+import { delimitUntrusted } from '../../lambdas/core/prompts';
 
 interface ChatRequest {
   readonly messages: readonly { readonly role: string; readonly content: string }[];
@@ -69,11 +70,12 @@ describe('conversation memory over a real WebSocket', () => {
       const secondFrames = await client.finish('conv-2');
 
       expect(firstFrames.at(-1)).toMatchObject({ type: 'done', intent: 'recommendation', tier: 'sonnet' });
-      expect(conversationOf(before)).toEqual([['user', first]]);
+      // Every customer turn reaches the model delimited as untrusted data.
+      expect(conversationOf(before)).toEqual([['user', delimitUntrusted(first)]]);
       expect(conversationOf(before + 1)).toEqual([
-        ['user', first],
+        ['user', delimitUntrusted(first)],
         ['assistant', 'Try Vinland Saga, then Claymore.'],
-        ['user', 'what about the second one?'],
+        ['user', delimitUntrusted('what about the second one?')],
       ]);
       const done = secondFrames.at(-1) as DoneReply;
       expect(done).toMatchObject({ type: 'done', intent: 'recommendation', tier: 'sonnet' });
@@ -102,7 +104,7 @@ describe('conversation memory over a real WebSocket', () => {
       const done = (await second.finish('ja-2')).at(-1) as DoneReply;
 
       expect(done.reasons).toContain('follow_up:recommendation');
-      expect(conversationOf(before)?.[0]).toEqual(['user', question]);
+      expect(conversationOf(before)?.[0]).toEqual(['user', delimitUntrusted(question)]);
       const readTurns = async () => {
         const { Items = [] } = await documents.send(
           new QueryCommand({ TableName: stack.tables.sessions, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SESSION#${sessionId}` } }),

@@ -1,7 +1,9 @@
 import { jstDay, type BudgetStatus } from '../../core/budget/guardian';
+import { principalKey, type Principal } from '../../core/principal';
 import type { ModelTier } from '../../core/vocabulary';
 import type { BudgetReading } from '../budget-source';
 import type { ModelCall } from './model-attempt';
+import { requestPrincipal } from './limits';
 import type { AnswerDeps, AnswerRequest } from './types';
 
 /** The tier a call goes to when the guardian cannot count: never the strong one (DESIGN section 7). */
@@ -47,11 +49,18 @@ export class Admission {
 
   constructor(
     private readonly deps: Pick<AnswerDeps, 'ledger' | 'budgetConfig' | 'clock' | 'metrics' | 'log'>,
-    private readonly key: string,
+    /** Unique per request: its ledger slots' prefix, and its entries in the limit store. */
+    readonly key: string,
     readonly day: string,
     /** When the request started (epoch ms): the instant its budget status is read for. */
     readonly startedAt: number,
-  ) {}
+    /** Who the request acts for: the limits and the spend per principal are counted under its key. */
+    readonly principal: Principal,
+  ) {
+    this.principalKey = principalKey(principal);
+  }
+
+  readonly principalKey: string;
 
   /** The cheap-tier call that classified the message (the LLM fallback), if one did: paid like any model call. */
   classifierCostUsd = 0;
@@ -126,8 +135,13 @@ export class Admission {
   }
 }
 
-/** The admit step: fixes the request's budget day and its ledger key before anything else happens. */
+/**
+ * The admit step's first half: fixes the request's budget day, its ledger key and its principal before anything
+ * else happens. The second half is the limits per principal (lambdas/app/answer/limits.ts enterLimits).
+ */
 export const admitRequest = (deps: Pick<AnswerDeps, 'ledger' | 'budgetConfig' | 'clock' | 'metrics' | 'log' | 'newId'>, request: AnswerRequest): Admission => {
   const startedAt = deps.clock.now();
-  return new Admission(deps, `${request.requestId}:${deps.newId()}`, jstDay(startedAt), startedAt);
+  return new Admission(deps, `${request.requestId}:${deps.newId()}`, jstDay(startedAt), startedAt, requestPrincipal(request));
 };
+
+export { enterLimits } from './limits';

@@ -1,6 +1,7 @@
 import { exceedsTokenPlan } from '../../core/capacity/config';
 import type { RouteDecision } from '../../core/routing';
 import type { Admission, LedgerSlot } from './admit';
+import { chargePrincipal } from './limits';
 import type { AnswerDeps } from './types';
 
 /**
@@ -11,13 +12,14 @@ import type { AnswerDeps } from './types';
  * reservation, so the day's spend still counts them. A settlement that fails is logged with its amount, so the
  * day's spend can be reconciled from the logs; it never fails the answer. Also records what the calls used: cost and
  * tokens per tier, provisioned tokens against provisioned capacity, tokens per request against the intent's plan.
+ * The request's whole cost is added to its principal's spend of the day (the daily spend cap, lambdas/core/limits).
  */
 export const charge = async (
-  deps: Pick<AnswerDeps, 'capacity' | 'ledger' | 'metrics' | 'log'>,
+  deps: Pick<AnswerDeps, 'capacity' | 'ledger' | 'metrics' | 'log' | 'limits'>,
   decision: RouteDecision,
   admission: Admission,
 ): Promise<void> => {
-  await Promise.all(admission.slots.map((slot) => settle(deps, decision, admission.day, slot)));
+  await Promise.all([...admission.slots.map((slot) => settle(deps, decision, admission.day, slot)), chargePrincipal(deps, admission)]);
   if (admission.classifierCostUsd > 0) {
     // The LLM classification call ran on the cheap tier before any reservation could be sized: settled unreserved.
     const classifier = { id: admission.classifierId, tier: 'haiku' as const, reserved: false };

@@ -2,8 +2,9 @@ import { costUsd, type ModelSpec } from '../../core/catalog';
 import { ChunkCoalescer } from '../../core/coalescer';
 import { ConnectionGoneError, ModelError, ModelStreamInterruptedError, ModelTimeoutError } from '../../core/errors';
 import { estimateTokens, type Language } from '../../core/language';
-import { systemPrompt } from '../../core/prompts';
+import { delimitUntrusted, systemPrompt } from '../../core/prompts';
 import type { RouteDecision } from '../../core/routing';
+import type { ModelMessage } from '../../ports';
 import type { ModelTarget } from './targets';
 import type { AnswerDeps, AnswerRequest } from './types';
 
@@ -53,8 +54,17 @@ export class ModelAttempt {
     this.system = systemPrompt(decision.intent, language);
     // An estimate until the stream's usage metadata replaces it; what an interrupted call is charged by. The
     // conversation's history (request.history) is input too.
-    this.estimatedInputTokens = estimateTokens(this.system + (request.history ?? []).map((turn) => turn.text).join('') + prompt);
+    this.estimatedInputTokens = estimateTokens(this.system + this.turns().map((turn) => turn.text).join(''));
     this.inputTokens = this.estimatedInputTokens;
+  }
+
+  /**
+   * The conversation as sent: every customer turn (the history's and this message) delimited as untrusted data
+   * (lambdas/core/prompts.ts), the assistant's own turns as they were.
+   */
+  private turns(): ModelMessage[] {
+    const history = (this.request.history ?? []).map((turn) => (turn.role === 'user' ? { ...turn, text: delimitUntrusted(turn.text) } : turn));
+    return [...history, { role: 'user', text: delimitUntrusted(this.prompt) }];
   }
 
   /** What this call used so far: the stream's usage when it arrived, else estimates; nothing if never accepted. */
@@ -73,7 +83,7 @@ export class ModelAttempt {
       const stream = this.deps.model.stream({
         modelId: this.target.modelId,
         system: this.system,
-        messages: [...(this.request.history ?? []), { role: 'user', text: this.prompt }],
+        messages: this.turns(),
         maxTokens: this.maxTokens,
         signal,
       });

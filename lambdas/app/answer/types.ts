@@ -4,7 +4,7 @@ import type { CascadeConfig } from '../../core/cascade';
 import type { ModelCatalog } from '../../core/catalog';
 import type { CapacityConfig } from '../../core/capacity/config';
 import type { CoalescerOptions } from '../../core/coalescer';
-import type { BudgetExhaustedError, ModelError } from '../../core/errors';
+import type { BudgetExhaustedError, LimitError, ModelError } from '../../core/errors';
 import type { Principal } from '../../core/principal';
 import type { DoneReply } from '../../core/protocol';
 import type { ModelTier, RoutingMap, Tier } from '../../core/vocabulary';
@@ -12,6 +12,7 @@ import type { PreviousExchange } from '../../core/conversation';
 import type { BudgetLedger, Clock, ConversationStore, Log, Messenger, MetricsSink, ModelClient, ModelMessage, OrderStore, ResponseCache } from '../../ports';
 import type { BudgetReading } from '../budget-source';
 import type { RoutedMessage } from '../router';
+import type { AnswerLimits } from './limits';
 import type { FaqEntries } from './template';
 
 export interface AnswerOptions {
@@ -74,6 +75,8 @@ export interface AnswerDeps {
   readonly options: AnswerOptions;
   /** Conversation memory (lambdas/app/answer/memory.ts): the session's turns; absent, every message stands alone. */
   readonly conversation?: { readonly store: ConversationStore; readonly turns?: number };
+  /** The limits per principal and connection (lambdas/app/answer/limits.ts); absent, nothing is limited per principal. */
+  readonly limits?: AnswerLimits;
 }
 
 /**
@@ -103,7 +106,9 @@ export interface AnswerRequest {
 export type AnswerOutcome =
   | { readonly kind: 'answered'; readonly done: DoneReply }
   | { readonly kind: 'failed'; readonly error: ModelError | BudgetExhaustedError; readonly tier: ModelTier }
-  | { readonly kind: 'client_gone'; readonly tier: Tier };
+  | { readonly kind: 'client_gone'; readonly tier: Tier }
+  /** A limit per principal or connection refused the message before anything was routed or called. */
+  | { readonly kind: 'limited'; readonly error: LimitError };
 
 /** What answered, as the `done` frame reports it; `chunk` is the whole text when it was not streamed. */
 export type Answer = Pick<DoneReply, 'tier' | 'model' | 'target' | 'cacheHit' | 'inputTokens' | 'outputTokens' | 'costUsd'> & {

@@ -1,3 +1,4 @@
+import { delimitUntrusted } from '../prompts';
 import { INTENTS, type Intent } from '../vocabulary';
 
 /**
@@ -56,5 +57,5 @@ export const CLASSIFIER_TOOL_DESCRIPTION = 'Records the intent of the customer m
 /** Output token budget of the call: the tool input is a few dozen tokens. */
 export const CLASSIFIER_MAX_TOKENS = 64;
 
-/** The user turn: the message, delimited so that instructions inside it read as data. */
-export const classifierUserText = (text: string): string => `<message>\n${text}\n</message>`;
+/** The user turn: the message, delimited (and its own delimiters escaped) so that instructions inside it read as data. */
+export const classifierUserText = (text: string): string => delimitUntrusted(text, 'message');
