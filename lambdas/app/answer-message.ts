@@ -42,7 +42,8 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  *    streamed as coalesced chunks, falling back while no text has reached the client (provisioned -> on-demand ->
  *    the cheaper tier, also when the budget refuses a tier); the throttle defence counts calls; a cascade-eligible
  *    decision tries the cheap tier first, buffered and judged, and escalates at most once (lambdas/app/answer/cascade.ts);
- * 6. charge: every reservation settled with what its call cost, for the tier actually called, whatever happened;
+ * 6. charge: every reservation settled with what its call cost, for the tier actually called, whatever happened,
+ *    and the request's cost added to its principal's spend of the day;
  * 7. reply: exactly one `done` frame; a failure is returned as `failed` for the handler's one `error` frame.
  * A client that left (410) stops the posting and the stream.
  * Conversation memory (lambdas/app/answer/memory.ts), when the request has a session: its recent turns are read
@@ -53,7 +54,6 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  */
 export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): Promise<AnswerOutcome> => {
   const admission = admitRequest(deps, request);
-  const memory = await recallMemory(deps, request);
   const limits = await enterLimits(deps, request, admission);
   if (limits.kind === 'refused') return { kind: 'limited', error: limits.error };
   try {
@@ -64,6 +64,7 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
 };
 
 const answerAdmitted = async (deps: AnswerDeps, request: AnswerRequest, admission: Admission): Promise<AnswerOutcome> => {
+  const memory = await recallMemory(deps, request);
   const routed = await deps.route(request.message, memory.previous);
   // An LLM classification (the fallback when the fast path was unsure) is a paid cheap-tier call.
   admission.classifierCostUsd = routed.classifierCostUsd ?? 0;
@@ -86,10 +87,10 @@ const answerAdmitted = async (deps: AnswerDeps, request: AnswerRequest, admissio
       await rememberExchange(deps, request, routed.decision, { text: cached.chunk ?? '', tier: cached.tier });
       return outcome;
     }
-
     const allowed = await strongAllowance(deps, admission, budgeted);
     const { decision } = allowed;
     const tier: ModelTier = decision.tier === 'template' ? 'haiku' : decision.tier;
+
     const called: ModelOutcome = await callModel(deps, {
       request: history.length > 0 ? { ...request, history } : request,
       routed: allowed,

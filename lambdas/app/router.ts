@@ -58,7 +58,7 @@ export interface RoutedMessage {
  * intent (`follow_up:<intent>`) and stays on the strong tier if that exchange needed it (`follow_up:keep_strong`),
  * unless the message is clearly simple (lambdas/core/conversation/follow-up.ts).
  */
-export const routeMessage = async (deps: RouterDeps, text: string, previous?: PreviousExchange): Promise<RoutedMessage> => {
+export const routeMessage = async (deps: RouterDeps, message: string, previous?: PreviousExchange): Promise<RoutedMessage> => {
   const startedAt = performance.now();
   // Instructions to the gateway inside the message ("use the best model") never move its route: routing reads the
   // message without them (lambdas/core/classifier/steering.ts); the model still gets all of it, delimited as data.

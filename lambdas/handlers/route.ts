@@ -13,7 +13,7 @@ export interface RouteHandlerDeps extends FrameHandlerDeps {
  * steering the route easy.
  */
 export const makeRouteHandler = (deps: RouteHandlerDeps) =>
-  makeFrameHandler(deps, 'route', async (frame, { messenger, connectionId, requestId }) => {
+  makeFrameHandler(deps, 'route', async (frame, { messenger, connectionId, principal, requestId }) => {
     const decision = await deps.route(frame.message);
     const shown = hasScope(principal, OPERATOR_SCOPE) ? decision : redactDecision(decision);
     await messenger.send(connectionId, { type: 'route', requestId, ...shown });
