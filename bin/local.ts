@@ -17,15 +17,17 @@
  *   LOCAL_CAPACITY_CLOCK      real (default) | fast (an hour every 10 s) | a speed factor: the capacity scheduler's clock
  *   LOCAL_CAPACITY_START      where the scheduler's clock starts, e.g. 2026-12-06T16:00+09:00 (default: now)
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
+ *   LOG_MESSAGE_TEXT          1 adds customer message text to the `frame received` debug entries (offline debugging
+ *                             only; default 0: message text and tokens are never logged)
  */
 import { CATALOG_PROFILES, type CatalogProfile } from '../lambdas/core/catalog';
 import { parseInstant } from '../lambdas/core/capacity/jst';
 import { BudgetConfigError, parseBudgetConfig } from '../lambdas/runtime/budget-config';
 import { CascadeConfigError, parseCascadeConfig } from '../lambdas/runtime/cascade-config';
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
+import { LimitsConfigError, parseLimitsConfig } from '../lambdas/runtime/limits-config';
 import { parseCapacityClock } from '../local/capacity-scheduler';
 import { consoleLog, isLogLevel } from '../local/console-log';
-import { LimitsConfigError, parseLimitsConfig } from '../lambdas/runtime/limits-config';
 import { startLocalStack } from '../local/stack';
 
 const fail = (message: string): never => {
@@ -86,19 +88,28 @@ const main = async (): Promise<void> => {
   } catch (error) {
     fail(error instanceof CascadeConfigError ? `CASCADE_CONFIG: ${error.message}` : String(error));
   }
-  const startText = env['LOCAL_CAPACITY_START'];
-  const startAt = startText ? (parseInstant(startText) ?? fail(`LOCAL_CAPACITY_START must be a date or an ISO time with an offset, got "${startText}"`)) : undefined;
   let limits;
   try {
     limits = parseLimitsConfig(env['LIMITS_CONFIG']);
   } catch (error) {
     fail(error instanceof LimitsConfigError ? `LIMITS_CONFIG: ${error.message}` : String(error));
   }
+  const startText = env['LOCAL_CAPACITY_START'];
+  const startAt = startText ? (parseInstant(startText) ?? fail(`LOCAL_CAPACITY_START must be a date or an ISO time with an offset, got "${startText}"`)) : undefined;
   let capacityConfig;
   try {
     capacityConfig = parseCapacityConfig(env['CAPACITY_CONFIG']);
   } catch (error) {
     fail(error instanceof CapacityConfigError ? `CAPACITY_CONFIG: ${error.message}` : String(error));
+  }
+
+  const messageTextSwitch = env['LOG_MESSAGE_TEXT'] ?? '0';
+  if (messageTextSwitch !== '0' && messageTextSwitch !== '1') fail(`LOG_MESSAGE_TEXT must be 0 or 1, got "${messageTextSwitch}"`);
+  const logMessageText = messageTextSwitch === '1';
+  if (logMessageText) {
+    process.stderr.write(
+      `mangaassist: WARNING LOG_MESSAGE_TEXT=1: customer message text goes to the log${level === 'debug' ? '' : ' (in "frame received" entries: set LOG_LEVEL=debug to see them)'}. Offline debugging only; Lambda ignores it.\n`,
+    );
   }
 
   const log = consoleLog(isLogLevel(level) ? level : 'info');
@@ -107,6 +118,7 @@ const main = async (): Promise<void> => {
     ...(env['REDIS_URL'] && { redisUrl: env['REDIS_URL'] }),
     catalogProfile: profile as CatalogProfile,
     log,
+    logMessageText,
     bedrock: {
       seed,
       latencyScale: 1,
@@ -118,6 +130,7 @@ const main = async (): Promise<void> => {
     ...(budgetConfig && { budgetConfig }),
     dailyBudgetUsd,
     ...(cascade && { answer: { cascade } }),
+    ...(limits && { limits }),
     capacityScheduler: { speed, ...(startAt !== undefined && { startAt }) },
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
@@ -130,7 +143,6 @@ const main = async (): Promise<void> => {
       `  @connections management API (loopback only, signed with the stack's per-start key): ${stack.emulator.managementEndpoint}`,
       `  Bedrock Runtime (local): ${stack.bedrock.url}${forwardUrl ? ` -> forwarding to ${forwardUrl}` : ' (simulated models)'}`,
       `  DynamoDB (dynalite): ${stack.dynamo.endpoint}; cache and budget ledger: ${env['REDIS_URL'] ? 'Redis' : 'in-process store'}; daily budget $${dailyBudgetUsd}`,
-    ...(limits && { limits }),
       `  capacity scheduler: every 15 min of a ${speed === 1 ? 'real-time' : `${speed}x`} clock against the local control plane`,
       `  capacity CLI: export AWS_REGION=ap-northeast-1 DYNAMODB_ENDPOINT=${stack.dynamo.endpoint} BEDROCK_CONTROL_ENDPOINT=${stack.bedrock.url} CAPACITY_TABLE=${stack.tables.capacity} CALENDAR_TABLE=${stack.tables.calendar} CAPACITY_CONFIG='${env['CAPACITY_CONFIG'] ?? '{}'}'`,
       `  try: npm run chat -- ${stack.url}`,

@@ -77,6 +77,8 @@ export interface LocalStackOptions {
    */
   readonly limits?: LimitsConfig;
   readonly log: Log;
+  /** Offline debugging only (LOG_MESSAGE_TEXT=1): `frame received` debug entries carry the customer's message text. */
+  readonly logMessageText?: boolean;
   readonly clock?: Clock;
 }
 
@@ -89,10 +91,10 @@ export interface LocalStack {
   readonly store: MemoryStore | RedisStore;
   /** The budget ledger the invoke path reserves and settles in (Redis with `redisUrl`, else in process). */
   readonly ledger: BudgetLedger;
-  /** The guardian's configuration in force (daily budget included). */
-  readonly budgetConfig: BudgetConfig;
   /** The limit counters (Redis with `redisUrl`, else in process); present with `limits`. */
   readonly limitStore?: LimitStore;
+  /** The guardian's configuration in force (daily budget included). */
+  readonly budgetConfig: BudgetConfig;
   readonly catalog: ModelCatalog;
   /** The capacity table the request path reads its routing targets and mitigation from. */
   readonly capacityState: DynamoCapacityStateStore;
@@ -177,9 +179,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       store = new MemoryStore(clock);
       ledger = new MemoryBudgetLedger(clock);
     }
+    const limitStore: LimitStore | undefined = options.limits === undefined ? undefined : redis ? new RedisLimitStore(redis) : new MemoryLimitStore();
     const budgetConfig: BudgetConfig = {
       ...DEFAULT_BUDGET_CONFIG,
-    const limitStore: LimitStore | undefined = options.limits === undefined ? undefined : redis ? new RedisLimitStore(redis) : new MemoryLimitStore();
       ...options.budgetConfig,
       ...(options.dailyBudgetUsd !== undefined && { dailyUsd: options.dailyBudgetUsd }),
     };
@@ -217,6 +219,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       clock,
       log,
       metrics,
+      logMessageText: options.logMessageText === true,
     };
     const emulator: WebSocketEmulator = new WebSocketEmulator({
       port: options.port ?? 0,
@@ -239,10 +242,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               calendar: new DynamoCalendarStore(documents, tables.calendar, clock),
               budgetConfig,
               conversation: new DynamoConversationStore(documents, tables.sessions),
+              ...(limitStore && options.limits && { limits: { store: limitStore, config: options.limits } }),
               ...(options.budgetLedgerCacheMs !== undefined && { budgetLedgerCacheMs: options.budgetLedgerCacheMs }),
               ...(options.answer && { options: options.answer }),
             }),
-              ...(limitStore && options.limits && { limits: { store: limitStore, config: options.limits } }),
           }),
         },
       },

@@ -1,6 +1,6 @@
 import { InvalidFrameError } from '../core/errors';
-import { principalFromAuthorizerContext, type Principal } from '../core/principal';
-import { BINARY_FRAME_REFUSED, DEFAULT_FRAME_LIMITS, parseClientFrame, peekRequestId, type ClientFrame, type FrameLimits } from '../core/protocol';
+import { principalFromAuthorizerContext, principalKey, type Principal } from '../core/principal';
+import { BINARY_FRAME_REFUSED, characterCount, DEFAULT_FRAME_LIMITS, parseClientFrame, peekRequestId, type ClientFrame, type FrameLimits } from '../core/protocol';
 import type { Clock, Log, Messenger, MetricsSink } from '../ports';
 import { sendError } from './reply';
 import { frameBody, OK, parseWebSocketEvent, type WebSocketEvent, type WebSocketResult } from './websocket-event';
@@ -11,6 +11,11 @@ export interface FrameHandlerDeps {
   readonly log: Log;
   readonly metrics: MetricsSink;
   readonly limits?: FrameLimits;
+  /**
+   * Adds the customer's message text to the `frame received` debug entry. Offline debugging only (`npm start` with
+   * LOG_MESSAGE_TEXT=1); the Lambda wiring never sets it, so message text is never logged in AWS.
+   */
+  readonly logMessageText?: boolean;
 }
 
 export interface FrameContext {
@@ -48,6 +53,15 @@ export const makeFrameHandler =
       }
       const receivedAt = event.requestContext.requestTimeEpoch ?? deps.clock.now();
       const principal = principalFromAuthorizerContext(event.requestContext.authorizer, connectionId);
+      // Who and how much, never what: the text only behind the offline debug switch. The principal key is an id.
+      deps.log.debug('frame received', {
+        connectionId,
+        principal: principalKey(principal),
+        action: frame.action,
+        requestId,
+        messageChars: characterCount(frame.message),
+        ...(deps.logMessageText === true && { messageText: frame.message }),
+      });
       await run(frame as Extract<ClientFrame, { action: A }>, { event, messenger, connectionId, principal, requestId, receivedAt });
     } catch (error) {
       await sendError(deps, messenger, connectionId, error, requestId);
