@@ -22,7 +22,7 @@ export const buildStacks = (app: App, parameters: DeployParameters, defaultAccou
   const env = { account: parameters.account ?? defaultAccount, region: parameters.region };
   const data = new DataStack(app, DATA_STACK_NAME, {
     env,
-    description: 'MangaAssist routing gateway: DynamoDB tables (stateful)',
+    description: 'MangaAssist routing gateway: DynamoDB tables and the alarm topic (stateful)',
     parameters,
   });
   const gateway = new GatewayStack(app, GATEWAY_STACK_NAME, {
@@ -30,12 +30,14 @@ export const buildStacks = (app: App, parameters: DeployParameters, defaultAccou
     description: 'MangaAssist routing gateway: WebSocket API, handlers, cache and network (stateless)',
     parameters,
     tables: data.tables,
+    alarmAction: data.alarmTopic.action,
   });
   const capacity = new CapacityStack(app, CAPACITY_STACK_NAME, {
     env,
     description: 'MangaAssist routing gateway: provisioned-throughput scheduler, its schedules and alarms (stateless)',
     parameters,
     tables: data.tables,
+    alarmAction: data.alarmTopic.action,
   });
   return { data, gateway, capacity };
 };

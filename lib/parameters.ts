@@ -106,6 +106,11 @@ const parametersSchema = z
       .default('cache.t4g.small'),
     tableRemovalPolicy: z.enum(['retain', 'destroy']).default('retain'),
     /**
+     * An e-mail address subscribed to the alarm topic (every runbook alarm, on ALARM and OK). AWS sends it a
+     * confirmation mail first; absent, subscribe an address, a pager or a chat integration to the topic by hand.
+     */
+    alarmEmail: z.email('must be an e-mail address such as oncall@example.com').optional(),
+    /**
      * Fields of a CapacityConfig (lambdas/core/capacity/config.ts) merged over DEFAULT_CAPACITY_CONFIG exactly as
      * the Lambdas merge CAPACITY_CONFIG (one level deep for `tiers`, `mitigation` and `scaleUp`), and checked by
      * the same parser, so a configuration that deploys is one the functions accept. `namePrefix` defaults to

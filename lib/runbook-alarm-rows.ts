@@ -4,7 +4,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { BUDGET_MODES } from '../lambdas/core/budget/guardian';
 import type { ModelCatalog } from '../lambdas/core/catalog';
-import { TIERS, type ModelTier, type Tier } from '../lambdas/core/vocabulary';
+import { FALLBACK_REPLY_CODES, FEEDBACK_METRICS, OPERATIONS_METRICS } from '../lambdas/core/metric-contract';
+import { INTENTS, TIERS, type Intent, type ModelTier, type Tier } from '../lambdas/core/vocabulary';
 import { mangaAssistMetric, type RunbookAlarmRow } from './constructs/runbook-alarms';
 import { MODEL_TIERS } from './parameters';
 
@@ -83,6 +84,7 @@ export const servingAlarmRows = ({ catalog, budget }: ServingAlarmInputs): Runbo
     treatMissingData: TreatMissingData.NOT_BREACHING,
   },
   ...budgetAlarmRows(budget),
+  ...operationsAlarmRows(),
 ];
 
 /**
@@ -393,6 +395,170 @@ export const capacityAlarmRows = (inputs: CapacityAlarmInputs): RunbookAlarmRow[
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 8,
     datapointsToAlarm: 8,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+];
+
+/** DESIGN section 6 "intent satisfaction": thumbs-up share per intent below 80% over 15 min (seed 000 scenarios 1, 4). */
+export const SATISFACTION_THRESHOLD = 0.8;
+/** Fewer ratings of an intent in 15 min than this and its share is noise (1 down of 3 is not "67% satisfied"): reads 1. */
+export const SATISFACTION_MIN_RATINGS = 20;
+/** DESIGN section 6 "CSAT": the 24 h score below 3.8 (baseline 4.2, seed 000 scenario 4). */
+export const CSAT_THRESHOLD = 3.8;
+/** Fewer CSAT scores in 24 h than this and the average is not the customers' verdict: reads 5. */
+export const CSAT_MIN_SCORES = 50;
+/** DESIGN section 6 "request latency": end-to-end p99 above 3 s (the product target, DESIGN section 1). */
+export const REQUEST_LATENCY_P99_MS = 3000;
+/** DESIGN section 6 "fallback replies": above 0.1% of chat replies (seed 003: < 0.1% is normal, 12% was the incident). */
+export const FALLBACK_SHARE_THRESHOLD = 0.001;
+/**
+ * Below this many replies in 5 min the share is not a rate: at 0.1% a single error among fewer than 1,000 replies
+ * would page. Quiet hours are covered by the throttle and latency alarms.
+ */
+export const FALLBACK_SHARE_MIN_REPLIES = 1000;
+
+const FIFTEEN_MINUTES = Duration.minutes(15);
+
+/**
+ * Thumbs-up share of one intent per 15 min, 1 while it has fewer than SATISFACTION_MIN_RATINGS ratings.
+ *
+ * One alarm per intent of the vocabulary, not one expression over all of them: an alarm's metric math may read at
+ * most 10 metrics and SEARCH is not allowed in alarms, so "every intent" in one alarm would need 2 x 21 series; and
+ * an alarm per intent names the intent that regressed (seed 000 scenario 4: "the team cannot pinpoint which intent
+ * degraded"), where one alarm over the minimum would not. Each reads the `Feedback {Intent, Rating}` series the
+ * feedback action publishes (lambdas/core/metric-contract.ts feedbackMetricRecords): 2 metrics per alarm.
+ */
+const intentSatisfaction = (intent: Intent): MathExpression => {
+  const rating = (value: 'up' | 'down'): Metric =>
+    budgetMetric(FEEDBACK_METRICS.feedback, 'Sum', FIFTEEN_MINUTES, { Intent: intent, Rating: value });
+  return new MathExpression({
+    expression: `IF((FILL(up, 0) + FILL(down, 0)) >= ${SATISFACTION_MIN_RATINGS}, FILL(up, 0) / (FILL(up, 0) + FILL(down, 0)), 1)`,
+    usingMetrics: { up: rating('up'), down: rating('down') },
+    period: FIFTEEN_MINUTES,
+    label: `satisfaction ${intent}`,
+  });
+};
+
+/** The 24 h CSAT (average 1-5 score), 5 while fewer than CSAT_MIN_SCORES scores were given. */
+const csat24h = (): MathExpression => {
+  const day = Duration.days(1);
+  return new MathExpression({
+    expression: `IF(FILL(scores, 0) >= ${CSAT_MIN_SCORES}, score, 5)`,
+    usingMetrics: {
+      score: budgetMetric(FEEDBACK_METRICS.csat, 'Average', day),
+      scores: budgetMetric(FEEDBACK_METRICS.csat, 'SampleCount', day),
+    },
+    period: day,
+    label: 'CSAT 24 h',
+  });
+};
+
+/**
+ * Fallback replies over all chat replies per 5 min: `ErrorReplies` of the FALLBACK_REPLY_CODES (one series per
+ * Code: no SEARCH in alarms) over those plus the answers (`RequestLatency` SampleCount per Tier); 9 metrics, within
+ * the alarm limit of 10. 0 below FALLBACK_SHARE_MIN_REPLIES replies.
+ */
+const fallbackShare = (): MathExpression => {
+  const failures = Object.fromEntries(
+    FALLBACK_REPLY_CODES.map((code) => [code, budgetMetric(OPERATIONS_METRICS.errorReplies, 'Sum', FIVE_MINUTES, { Code: code })]),
+  );
+  const answers = Object.fromEntries(
+    TIERS.map((tier) => [`answered_${tier}`, budgetMetric(OPERATIONS_METRICS.requestLatency, 'SampleCount', FIVE_MINUTES, { Tier: tier })]),
+  );
+  const failed = new MathExpression({
+    expression: FALLBACK_REPLY_CODES.map((code) => `FILL(${code}, 0)`).join(' + '),
+    usingMetrics: failures,
+    period: FIVE_MINUTES,
+    label: 'fallback replies',
+  });
+  const answered = new MathExpression({
+    expression: TIERS.map((tier) => `FILL(answered_${tier}, 0)`).join(' + '),
+    usingMetrics: answers,
+    period: FIVE_MINUTES,
+    label: 'answered requests',
+  });
+  return new MathExpression({
+    expression: `IF(failed + answered >= ${FALLBACK_SHARE_MIN_REPLIES}, failed / (failed + answered), 0)`,
+    usingMetrics: { failed, answered },
+    period: FIVE_MINUTES,
+    label: 'fallback reply share',
+  });
+};
+
+/**
+ * DESIGN section 6's quality and operations rows (issue 10), on the gateway stack:
+ * - intent satisfaction: one alarm per intent (intentSatisfaction above says why);
+ * - CSAT: the average score of a CloudWatch day;
+ * - unmapped intents: any `unknown` routing decision in an hour. The threshold is the seeds' "> 0"; the runbook
+ *   reads it with `audit unmapped` (volume and cost) before acting, since some `unknown` traffic is normal;
+ * - request latency: p99 per Tier. Percentiles of separate series cannot be combined by metric math, and one per
+ *   tier loses nothing: if more than 1% of all requests take over 3 s, more than 1% of some tier's do, so that
+ *   tier's p99 is over 3 s too (and the alarm names the tier);
+ * - fallback replies: fallbackShare above.
+ */
+export const operationsAlarmRows = (): RunbookAlarmRow[] => [
+  ...INTENTS.map(
+    (intent): RunbookAlarmRow => ({
+      id: `intent-satisfaction-${intent}`,
+      signal:
+        `Satisfaction of intent ${intent} (thumbs-up share: Feedback Rating up / (up + down) per 15 min, Intent ${intent}; ` +
+        `1 below ${SATISFACTION_MIN_RATINGS} ratings)`,
+      runbook: 'intent-satisfaction',
+      metric: intentSatisfaction(intent),
+      threshold: SATISFACTION_THRESHOLD,
+      comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+  ),
+  {
+    id: 'csat',
+    signal: `CSAT (average Csat score 1-5 per day; baseline 4.2; 5 below ${CSAT_MIN_SCORES} scores)`,
+    runbook: 'csat',
+    metric: csat24h(),
+    threshold: CSAT_THRESHOLD,
+    comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  {
+    id: 'unmapped-intents',
+    signal: 'UnmappedIntents (routing decisions with intent unknown, the catch-all row, sum per hour)',
+    runbook: 'unmapped-intents',
+    metric: budgetMetric(OPERATIONS_METRICS.unmappedIntents, 'Sum', Duration.hours(1)),
+    threshold: 0,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  ...TIERS.map(
+    (tier): RunbookAlarmRow => ({
+      id: `request-latency-${tier}`,
+      signal: `RequestLatency p99 of answers on the ${tier} tier (end-to-end ms, receipt to done frame)`,
+      runbook: 'request-latency',
+      metric: budgetMetric(OPERATIONS_METRICS.requestLatency, 'p99', FIVE_MINUTES, { Tier: tier }),
+      threshold: REQUEST_LATENCY_P99_MS,
+      comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // 10 minutes: one slow burst (a cold start wave) does not page, a slow model does.
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+  ),
+  {
+    id: 'fallback-replies',
+    signal:
+      `Fallback reply share (ErrorReplies of ${FALLBACK_REPLY_CODES.join(', ')} / (those + answers from RequestLatency ` +
+      `SampleCount per Tier) per 5 min, ratio; 0 below ${FALLBACK_SHARE_MIN_REPLIES} replies)`,
+    runbook: 'fallback-replies',
+    metric: fallbackShare(),
+    threshold: FALLBACK_SHARE_THRESHOLD,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   },
 ];

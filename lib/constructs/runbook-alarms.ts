@@ -29,7 +29,7 @@ export interface RunbookAlarmRow {
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
   readonly treatMissingData: TreatMissingData;
-  /** Actions on entering ALARM (a later issue adds the notification topic to every row). */
+  /** Actions on entering ALARM besides the notification (RunbookAlarmsProps.notify), e.g. the scale-up invoke. */
   readonly alarmActions?: readonly IAlarmAction[];
 }
 
@@ -95,6 +95,11 @@ export interface RunbookAlarmsProps {
   /** Alarm names are `<namePrefix>-<row id>` (capacity-names.ts alarmName). */
   readonly namePrefix: string;
   readonly rows: readonly RunbookAlarmRow[];
+  /**
+   * The notification of every row (the alarm topic, lib/constructs/alarm-topic.ts), on ALARM and on OK: the
+   * operator paged by a breach learns from the same channel that it has cleared.
+   */
+  readonly notify?: IAlarmAction;
 }
 
 /** The one alarm helper: each row becomes a named CloudWatch alarm whose description names its runbook. */
@@ -116,6 +121,10 @@ export class RunbookAlarms extends Construct {
         datapointsToAlarm: row.datapointsToAlarm,
         treatMissingData: row.treatMissingData,
       });
+      if (props.notify) {
+        alarm.addAlarmAction(props.notify);
+        alarm.addOkAction(props.notify);
+      }
       if (row.alarmActions) alarm.addAlarmAction(...row.alarmActions);
       alarms[row.id] = alarm;
     }

@@ -1,4 +1,5 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { LambdaAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
 import { CapacityScheduler } from '../constructs/capacity-scheduler';
@@ -11,6 +12,8 @@ export interface CapacityStackProps extends StackProps {
   readonly parameters: DeployParameters;
   /** From the data stack: the scheduler reads the event calendar and keeps its state in the capacity table. */
   readonly tables: Pick<GatewayTableSet, 'calendar' | 'capacityState'>;
+  /** From the data stack: the alarm topic's action, on every alarm (ALARM and OK). */
+  readonly alarmAction?: IAlarmAction;
 }
 
 /**
@@ -38,6 +41,7 @@ export class CapacityStack extends Stack {
     const { capacityReconcile: reconcile, capacityHealth: health } = this.scheduler.functions;
     this.alarms = new RunbookAlarms(this, 'Alarms', {
       namePrefix: capacity.namePrefix,
+      ...(props.alarmAction && { notify: props.alarmAction }),
       rows: capacityAlarmRows({
         reconcile,
         health,

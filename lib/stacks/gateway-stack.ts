@@ -1,4 +1,5 @@
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { Cache } from '../constructs/cache';
 import { GatewayHandlers } from '../constructs/handlers';
@@ -20,6 +21,8 @@ export interface GatewayStackProps extends StackProps {
   readonly parameters: DeployParameters;
   /** From the data stack: the gateway only reads their names and is granted access. */
   readonly tables: GatewayTableSet;
+  /** From the data stack: the alarm topic's action, on every alarm (ALARM and OK). */
+  readonly alarmAction?: IAlarmAction;
 }
 
 /** The serving half: network, cache, functions, the WebSocket API and its alarms. Stateless, safe to replace wholesale. */
@@ -64,6 +67,7 @@ export class GatewayStack extends Stack {
     this.handlers.grantConnectionManagement(this.webSocket.stage);
     this.alarms = new RunbookAlarms(this, 'Alarms', {
       namePrefix: capacity.namePrefix,
+      ...(props.alarmAction && { notify: props.alarmAction }),
       rows: servingAlarmRows({
         catalog,
         budget: {

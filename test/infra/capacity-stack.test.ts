@@ -404,7 +404,9 @@ describe('capacity stack', () => {
       const properties = alarmNamed(template, `mangaassist-prod-provisioned-utilisation-${tier}`).Properties;
 
       // Assess
-      expect(properties.AlarmActions).toEqual([{ 'Fn::GetAtt': [reconcileId, 'Arn'] }]);
+      // Besides the alarm topic's notification (test/infra/operations.test.ts).
+      expect(properties.AlarmActions).toContainEqual({ 'Fn::GetAtt': [reconcileId, 'Arn'] });
+      expect(properties.AlarmActions).toHaveLength(2);
       assertHasResourceProperties(template, 'AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunction',
         FunctionName: { 'Fn::GetAtt': [reconcileId, 'Arn'] },
@@ -414,14 +416,14 @@ describe('capacity stack', () => {
       });
     });
 
-    it('gives no other alarm an action yet (the notification topic is a later issue)', () => {
+    it('gives every other alarm the alarm topic as its only action (the utilisation alarms also scale up)', () => {
       // Act
-      const withActions = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[])
-        .filter((alarm) => alarm.Properties.AlarmActions !== undefined)
+      const withMore = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[])
+        .filter((alarm) => (alarm.Properties.AlarmActions as unknown[]).length !== 1)
         .map((alarm) => alarm.Properties.AlarmName);
 
       // Assess
-      expect(withActions.sort()).toEqual(['mangaassist-prod-provisioned-utilisation-haiku', 'mangaassist-prod-provisioned-utilisation-sonnet']);
+      expect(withMore.sort()).toEqual(['mangaassist-prod-provisioned-utilisation-haiku', 'mangaassist-prod-provisioned-utilisation-sonnet']);
     });
 
     it('reads the Lambda Errors of both capacity functions (the silent failure of seed 003 scenario 4)', () => {
@@ -494,7 +496,8 @@ describe('capacity stack with the scheduler disabled and another stage', () => {
 
   it('lets the utilisation alarms invoke nothing', () => {
     // Assess
-    expect(alarmNamed(template, 'mangaassist-dev-provisioned-utilisation-sonnet').Properties.AlarmActions).toBeUndefined();
+    // Only the alarm topic's notification, no invoke.
+    expect(alarmNamed(template, 'mangaassist-dev-provisioned-utilisation-sonnet').Properties.AlarmActions).toHaveLength(1);
     assertResourceCount(template, 'AWS::Lambda::Permission', 0);
   });
 
