@@ -18,9 +18,9 @@ export const ERROR_CODES = [
   'model_stream_interrupted',
   'budget_exhausted',
   'session_refused',
-  'internal_error',
   'rate_limited',
   'limit_exceeded',
+  'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -101,17 +101,6 @@ export class BudgetExhaustedError extends Error {
 }
 
 /**
- * An `invoke` named a session the caller does not own (another principal's). Stable code `session_refused`; nothing
- * was answered or charged, and the other conversation was neither read nor written.
- */
-export class SessionRefusedError extends Error {
-  override readonly name = 'SessionRefusedError';
-  readonly code = 'session_refused' as const;
-  constructor(message = 'This session belongs to someone else. Send the message without sessionId to continue your own conversation, or reconnect to start a new one.') {
-    super(message);
-  }
-}
-/**
  * A limit per principal or connection refused the message before anything was routed or called (lambdas/core/limits):
  * `rate_limited` (messages per minute, answers in flight) or `limit_exceeded` (the daily spend cap). Nothing was
  * charged; `retryAfterMs` says when the same message would be admitted.
@@ -128,3 +117,14 @@ export class LimitError extends Error {
   }
 }
 
+/**
+ * An `invoke` named a session the caller does not own (another principal's). Stable code `session_refused`; nothing
+ * was answered or charged, and the other conversation was neither read nor written.
+ */
+export class SessionRefusedError extends Error {
+  override readonly name = 'SessionRefusedError';
+  readonly code = 'session_refused' as const;
+  constructor(message = 'This session belongs to someone else. Send the message without sessionId to continue your own conversation, or reconnect to start a new one.') {
+    super(message);
+  }
+}

@@ -13,8 +13,6 @@ const MODEL_MESSAGES: Readonly<Record<ModelError['code'], string>> = {
 const BUDGET_EXHAUSTED_MESSAGE =
   'The assistant has reached its limit for today and cannot answer this question right now; please try again later or contact our support team.';
 
-/** The one place errors become `error` frames. Unknown errors never leak their message to the client. */
-export const errorReply = (error: unknown, requestId: string | null): ErrorReply => {
 const LIMIT_MESSAGES: Readonly<Record<LimitName, string>> = {
   message_rate: 'You are sending messages faster than the assistant accepts; please wait a moment and try again.',
   in_flight: 'Please wait for the answer in progress to finish before sending another message.',
@@ -22,6 +20,8 @@ const LIMIT_MESSAGES: Readonly<Record<LimitName, string>> = {
   daily_spend: "You have reached today's limit for the assistant; please try again tomorrow or contact our support team.",
 };
 
+/** The one place errors become `error` frames. Unknown errors never leak their message to the client. */
+export const errorReply = (error: unknown, requestId: string | null): ErrorReply => {
   let code: ErrorCode = 'internal_error';
   let message = 'Something went wrong on our side; please try again.';
   if (error instanceof InvalidFrameError) {
@@ -36,10 +36,10 @@ const LIMIT_MESSAGES: Readonly<Record<LimitName, string>> = {
   } else if (error instanceof SessionRefusedError) {
     code = error.code;
     message = error.message;
-  }
-  return { type: 'error', requestId, code, message };
   } else if (error instanceof LimitError) {
     return { type: 'error', requestId, code: error.code, message: LIMIT_MESSAGES[error.limit], retryAfterMs: Math.ceil(error.retryAfterMs) };
+  }
+  return { type: 'error', requestId, code, message };
 };
 
 export interface ReplyDeps {
