@@ -12,10 +12,26 @@ import {
 } from '../core/errors';
 import type { ModelClient, ModelRequest, ModelStreamEvent } from '../ports';
 
+/** The Bedrock guardrail every answer goes through (GUARDRAIL_ID / GUARDRAIL_VERSION); absent, none. */
+export interface GuardrailSettings {
+  /** The guardrail's id (or ARN). */
+  readonly identifier: string;
+  /** A published version number; never `DRAFT` in production (a draft changes under the running code). */
+  readonly version: string;
+}
+
 export interface BedrockModelClientOptions {
   /** No event for this long means a hung stream: abort it rather than hold the connection open. */
   readonly streamIdleTimeoutMs: number;
+  readonly guardrail?: GuardrailSettings;
 }
+
+/**
+ * `sync`: the guardrail checks each part of the answer before it is streamed, so nothing it blocks ever reaches the
+ * client and its PII policy can mask (anonymize) addresses and phone numbers in the answer, which `async` mode does
+ * not support. The price is some delay before the first chunk; `async` would stream at once and judge afterwards.
+ */
+export const GUARDRAIL_STREAM_PROCESSING_MODE = 'sync';
 
 const THROTTLING = new Set(['ThrottlingException', 'ServiceQuotaExceededException', 'throttlingException']);
 const TIMEOUTS = new Set(['ModelTimeoutException', 'TimeoutError', 'RequestTimeout', 'ETIMEDOUT']);
@@ -53,7 +69,11 @@ const toEvents = (event: ConverseStreamOutput): ModelStreamEvent[] => {
   return [];
 };
 
-/** ModelClient over Bedrock ConverseStream. `maxTokens` is always sent: Bedrock reserves quota by it. */
+/**
+ * ModelClient over Bedrock ConverseStream. `maxTokens` is always sent: Bedrock reserves quota by it. With a guardrail,
+ * every call carries its id and version; an intervention arrives as the stop reason `guardrail_intervened`, passed
+ * on as it is (the answer step turns it into `content_blocked`).
+ */
 export class BedrockModelClient implements ModelClient {
   constructor(
     private readonly client: BedrockRuntimeClient,
@@ -77,6 +97,13 @@ export class BedrockModelClient implements ModelClient {
           system: [{ text: request.system }],
           messages: request.messages.map((m) => ({ role: m.role, content: [{ text: m.text }] })),
           inferenceConfig: { maxTokens: request.maxTokens },
+          ...(this.options.guardrail && {
+            guardrailConfig: {
+              guardrailIdentifier: this.options.guardrail.identifier,
+              guardrailVersion: this.options.guardrail.version,
+              streamProcessingMode: GUARDRAIL_STREAM_PROCESSING_MODE,
+            },
+          }),
         }),
         { abortSignal: signal },
       );

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'model_unavailable',
   'model_timeout',
   'model_stream_interrupted',
+  'content_blocked',
   'budget_exhausted',
   'session_refused',
   'rate_limited',
@@ -42,7 +43,7 @@ export class InvalidFrameError extends Error {
 
 /** Base of failures talking to a model; `retryable` says whether another tier may still answer. */
 export abstract class ModelError extends Error {
-  abstract readonly code: Extract<ErrorCode, `model_${string}`>;
+  abstract readonly code: Extract<ErrorCode, `model_${string}` | 'content_blocked'>;
   abstract readonly retryable: boolean;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -72,6 +73,20 @@ export class ModelStreamInterruptedError extends ModelError {
   override readonly name = 'ModelStreamInterruptedError';
   readonly code = 'model_stream_interrupted' as const;
   readonly retryable = true;
+}
+
+/**
+ * The Bedrock guardrail intervened (stop reason `guardrail_intervened`): a denied topic, a content filter or a PII
+ * block, on the customer's message or on the answer. Not retryable: another tier or target behind the same guardrail
+ * would be stopped again, and trying would only multiply the spend. Any text the client already received is not an
+ * answer (like `model_stream_interrupted`). The call is still charged for the tokens Bedrock reports.
+ */
+export class ContentBlockedError extends ModelError {
+  /** The model stream's stop reason for it (Bedrock's `StopReason`). */
+  static readonly STOP_REASON = 'guardrail_intervened';
+  override readonly name = 'ContentBlockedError';
+  readonly code = 'content_blocked' as const;
+  readonly retryable = false;
 }
 
 /** The client left (API Gateway answered 410 Gone): stop posting and stop spending. */

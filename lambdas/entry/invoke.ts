@@ -6,7 +6,11 @@ import { DynamoFaqStore } from '../adapters/dynamodb-faq';
 import { DynamoConversationStore } from '../adapters/dynamodb-conversation';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../adapters/dynamodb-stores';
 import { RedisBudgetLedger } from '../adapters/redis-budget';
-import { createRedisClient, RedisStore } from '../adapters/redis-store';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readCacheAuthToken } from '../adapters/cache-auth-aws';
+import { log } from '../adapters/powertools';
+import { createRedisClient, RedisStore, setRedisPassword } from '../adapters/redis-store';
+import { cacheAuthentication } from '../runtime/cache-auth';
 import { makeInvokeHandler } from '../handlers/invoke';
 import { createBedrockRuntimeClient } from '../runtime/clients/bedrock';
 import { createDocumentClient } from '../runtime/clients/dynamodb';
@@ -33,6 +37,9 @@ const config = loadConfig(process.env, [
   'CONNECTIONS_ENDPOINT',
   'BEDROCK_ENDPOINT',
   'BEDROCK_REQUEST_TIMEOUT_MS',
+  'GUARDRAIL_ID',
+  'GUARDRAIL_VERSION',
+  'CACHE_AUTH_SECRET_ARN',
 ]);
 const documents = createDocumentClient({ region: config.AWS_REGION });
 const bedrock = createBedrockRuntimeClient({
@@ -43,9 +50,17 @@ const bedrock = createBedrockRuntimeClient({
 const frame = lambdaFrameDeps(config.AWS_REGION, config.CONNECTIONS_ENDPOINT);
 // One fail-fast client for the answer cache and the budget ledger: the same ElastiCache, one connection.
 const redis = createRedisClient(config.REDIS_URL);
+// Its AUTH token (Secrets Manager), read once per cold start, before the first command.
+const secretArn = config.CACHE_AUTH_SECRET_ARN;
+const ensureCacheAuth =
+  secretArn === undefined
+    ? async () => undefined
+    : cacheAuthentication(() => readCacheAuthToken(new SecretsManagerClient({ region: config.AWS_REGION }), secretArn), (token) => setRedisPassword(redis, token), log);
+void ensureCacheAuth();
+// The guardrail every answer goes through: both set by the stack, or neither (guardrailEnabled false).
+const guardrail = config.GUARDRAIL_ID !== undefined && config.GUARDRAIL_VERSION !== undefined ? { identifier: config.GUARDRAIL_ID, version: config.GUARDRAIL_VERSION } : undefined;
 
-export const handler = instrument(
-  makeInvokeHandler({
+const answerInvoke = makeInvokeHandler({
     ...frame,
     sessions: new DynamoSessionStore(documents, config.SESSIONS_TABLE),
     answer: wireAnswer({
@@ -55,7 +70,7 @@ export const handler = instrument(
       faq: new DynamoFaqStore(documents, config.FAQ_TABLE),
       capacityConfig: config.CAPACITY_CONFIG,
       orders: new DynamoOrderStore(documents, config.ORDERS_TABLE),
-      model: new BedrockModelClient(bedrock, { streamIdleTimeoutMs: config.BEDROCK_REQUEST_TIMEOUT_MS }),
+      model: new BedrockModelClient(bedrock, { streamIdleTimeoutMs: config.BEDROCK_REQUEST_TIMEOUT_MS, ...(guardrail && { guardrail }) }),
       store: new RedisStore(redis),
       ledger: new RedisBudgetLedger(redis),
       calendar: new DynamoCalendarStore(documents, config.CALENDAR_TABLE, systemClock),
@@ -69,5 +84,10 @@ export const handler = instrument(
         oracle: new BedrockIntentClassifier(bedrock, { modelId: config.MODEL_CATALOG.haiku.modelId, timeoutMs: DEFAULT_LLM_CLASSIFIER_CONFIG.timeoutMs }),
       },
     }),
-  }),
-);
+  });
+
+// The first invocation of a container waits for the cache's AUTH token (a no-op afterwards).
+export const handler = instrument(async (event: unknown) => {
+  await ensureCacheAuth();
+  return answerInvoke(event);
+});

@@ -8,6 +8,8 @@ const MODEL_MESSAGES: Readonly<Record<ModelError['code'], string>> = {
   model_unavailable: 'The assistant is unavailable right now; please try again shortly.',
   model_timeout: 'The assistant took too long to answer; please try again.',
   model_stream_interrupted: 'The answer was interrupted before it finished; please ask again.',
+  // Stable wording: the client may show it in place of the blocked answer. Which policy intervened is not said.
+  content_blocked: "Sorry, I can't help with that request. I can answer questions about manga, orders, shipping and our store.",
 };
 
 const BUDGET_EXHAUSTED_MESSAGE =

@@ -11,6 +11,10 @@ import { parseLimitsConfig } from './limits-config';
 export const GUARDRAIL_IDENTIFIER = /^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]+))$/;
 export const GUARDRAIL_VERSION = /^(([1-9][0-9]{0,7})|(DRAFT))$/;
 
+/** Bedrock's patterns for GuardrailConfiguration.guardrailIdentifier and guardrailVersion (Converse API reference). */
+export const GUARDRAIL_IDENTIFIER = /^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]+))$/;
+export const GUARDRAIL_VERSION = /^(([1-9][0-9]{0,7})|(DRAFT))$/;
+
 const nonEmpty = () => z.string().check(z.minLength(1));
 const nonNegative = () => z.number().check(z.gte(0));
 
@@ -85,10 +89,6 @@ const environment = z.object({
         return parseCascadeConfig(text);
       } catch (error) {
         ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
-        return z.NEVER;
-      }
-    }),
-  ),
   [ENV.limitsConfig]: z.pipe(
     z.optional(z.string()),
     z.transform((text: string | undefined, ctx) => {
@@ -100,7 +100,18 @@ const environment = z.object({
       }
     }),
   ),
+        return z.NEVER;
+      }
+    }),
+  ),
   [ENV.bedrockControlEndpoint]: z.optional(z.url()),
+  // The shapes Bedrock accepts (GuardrailConfiguration): an id or a guardrail ARN, and a version number or DRAFT.
+  [ENV.guardrailId]: z.optional(
+    z.string().check(z.regex(GUARDRAIL_IDENTIFIER, 'must be a guardrail id or arn:aws:bedrock:<region>:<account>:guardrail/<id>')),
+  ),
+  [ENV.guardrailVersion]: z.optional(z.string().check(z.regex(GUARDRAIL_VERSION, 'must be a version number (1-99999999) or DRAFT'))),
+  [ENV.cacheAuthSecretArn]: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'))),
+  [ENV.cacheReplicationGroupId]: z.optional(z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9-]{0,39}$/, 'must be a replication group id'))),
   AWS_REGION: z._default(nonEmpty(), 'ap-northeast-1'),
 });
 

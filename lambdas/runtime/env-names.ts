@@ -35,6 +35,13 @@ export const ENV = {
   capacityConfig: 'CAPACITY_CONFIG',
   /** Optional Bedrock control-plane endpoint override (the offline stack points it at the local endpoint). */
   bedrockControlEndpoint: 'BEDROCK_CONTROL_ENDPOINT',
+  /** The Bedrock guardrail every answer goes through (id and published version); both unset: no guardrail. */
+  guardrailId: 'GUARDRAIL_ID',
+  guardrailVersion: 'GUARDRAIL_VERSION',
+  /** The Secrets Manager secret holding the cache's AUTH token (read at cold start); unset: no AUTH (offline). */
+  cacheAuthSecretArn: 'CACHE_AUTH_SECRET_ARN',
+  /** The replication group whose AUTH token the rotation function rotates. */
+  cacheReplicationGroupId: 'CACHE_REPLICATION_GROUP_ID',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -57,3 +64,10 @@ export const SCHEDULED_ENTRIES = {
 } as const;
 
 export type ScheduledName = keyof typeof SCHEDULED_ENTRIES;
+
+/** Entry files of the maintenance functions: the cache AUTH token's rotation (Secrets Manager invokes it). */
+export const MAINTENANCE_ENTRIES = {
+  cacheTokenRotation: 'lambdas/entry/cache-token-rotation.ts',
+} as const;
+
+export type MaintenanceName = keyof typeof MAINTENANCE_ENTRIES;

@@ -6,15 +6,15 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { HANDLER_ENTRIES, SCHEDULED_ENTRIES, type HandlerName, type ScheduledName } from '../../lambdas/runtime/env-names';
+import { HANDLER_ENTRIES, MAINTENANCE_ENTRIES, SCHEDULED_ENTRIES, type HandlerName, type MaintenanceName, type ScheduledName } from '../../lambdas/runtime/env-names';
 import { ESBUILD_OPTIONS, REPO_ROOT, entryPath } from '../bundling';
 import { RUNTIME_ENVIRONMENT } from '../handler-specs';
 
-/** A WebSocket route handler (HANDLER_ENTRIES) or a scheduled capacity function (SCHEDULED_ENTRIES). */
-export type GatewayFunctionName = HandlerName | ScheduledName;
+/** A WebSocket route handler (HANDLER_ENTRIES), a scheduled capacity function (SCHEDULED_ENTRIES) or a maintenance one. */
+export type GatewayFunctionName = HandlerName | ScheduledName | MaintenanceName;
 
 /** Every entry the house construct can bundle; the two sets of names are disjoint. */
-export const FUNCTION_ENTRIES: Readonly<Record<GatewayFunctionName, string>> = { ...HANDLER_ENTRIES, ...SCHEDULED_ENTRIES };
+export const FUNCTION_ENTRIES: Readonly<Record<GatewayFunctionName, string>> = { ...HANDLER_ENTRIES, ...SCHEDULED_ENTRIES, ...MAINTENANCE_ENTRIES };
 
 /** Active tracing's X-Ray actions are why every house function's role holds Resource "*". */
 const XRAY_WILDCARD_REASON =

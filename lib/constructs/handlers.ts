@@ -10,6 +10,7 @@ import { BEDROCK_INVOKE_ACTIONS, bedrockInvokeResources, provisionedModelArnPatt
 import { acknowledgeGrantWildcards, acknowledgeStatementWildcards } from '../compliance';
 import { HANDLER_SPECS, handlerEnvironment, type TableAccess, type TableKey } from '../handler-specs';
 import type { Cache } from './cache';
+import type { ChatGuardrail } from './guardrail';
 import { GatewayFunction } from './gateway-function';
 import type { Network } from './network';
 import { grantTable, tableNamesOf, type GatewayTableSet } from './tables';
@@ -20,6 +21,8 @@ export const HANDLER_NAMES = Object.keys(HANDLER_ENTRIES) as HandlerName[];
 export const BEDROCK_STATEMENT_SID = 'InvokeCatalogModels';
 /** The Sid of the invoke function's statement for the capacity scheduler's provisioned throughput. */
 export const PROVISIONED_STATEMENT_SID = 'InvokeProvisionedThroughput';
+/** The Sid of the invoke function's bedrock:ApplyGuardrail statement. */
+export const GUARDRAIL_STATEMENT_SID = 'ApplyChatGuardrail';
 
 export interface GatewayHandlersProps {
   readonly tables: GatewayTableSet;
@@ -36,6 +39,8 @@ export interface GatewayHandlersProps {
   /** The invoke function runs in this network's private subnets, next to the cache. */
   readonly network: Network;
   readonly cache: Cache;
+  /** The Bedrock guardrail every answer goes through; absent (`guardrailEnabled: false`), none. */
+  readonly guardrail?: ChatGuardrail;
 }
 
 /** `ConnectFunction`, ...: never a bare `Default`, which CDK treats as the parent's default child. */
@@ -60,6 +65,8 @@ export class GatewayHandlers extends Construct {
       dailyBudgetUsd: props.dailyBudgetUsd,
       budgetConfigJson: props.budgetConfigJson,
       cascadeConfigJson: props.cascadeConfigJson,
+      cacheAuthSecretArn: props.cache.authSecret.secretArn,
+      ...(props.guardrail && { guardrail: { id: props.guardrail.guardrailId, version: props.guardrail.guardrailVersion } }),
     };
 
     const build = (name: HandlerName): GatewayFunction => {
@@ -100,6 +107,17 @@ export class GatewayHandlers extends Construct {
           resources: [provisionedModelArnPattern({ partition: stack.partition, region: stack.region, account: stack.account })],
         });
         fn.addToRolePolicy(provisioned);
+        // The cache's AUTH token, read once at cold start.
+        props.cache.grantTokenRead(fn);
+        if (props.guardrail) {
+          const applyGuardrail = props.guardrail.applyStatement(GUARDRAIL_STATEMENT_SID);
+          fn.addToRolePolicy(applyGuardrail);
+          acknowledgeStatementWildcards(
+            fn.role ?? fn,
+            [applyGuardrail],
+            'The guardrail runs on a system guardrail profile (cross-Region inference, needed for Japanese): invoking it needs that one profile in each destination Region AWS routes to, which AWS may extend; only the Region is a wildcard.',
+          );
+        }
         acknowledgeStatementWildcards(
           fn.role ?? fn,
           [provisioned],

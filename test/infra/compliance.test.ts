@@ -110,8 +110,11 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(counts).toEqual({
       // One per function (5 WebSocket, 2 capacity): Node 22 pinned; X-Ray actions have no resource scoping (and, on
       // the capacity functions, bedrock:ListProvisionedModelThroughputs has none either: same finding, one reason).
-      'AwsSolutions-L1': 7,
-      'AwsSolutions-IAM5[Resource::*]': 7,
+      // ... and the cache token rotation function (Secrets Manager's GetRandomPassword has no resource either).
+      'AwsSolutions-L1': 8,
+      'AwsSolutions-IAM5[Resource::*]': 8,
+      // invoke: the guardrail's profile in each destination Region of cross-Region inference.
+      'AwsSolutions-IAM5[Resource::arn:aws:bedrock:*:123456789012:guardrail-profile/apac.guardrail.v1:0]': 1,
       // invoke (routing targets), reconcile (get/create/delete), health (get): ids are assigned at creation.
       'AwsSolutions-IAM5[Resource::arn:aws:bedrock:ap-northeast-1:123456789012:provisioned-model/*]': 3,
       // The scheduler role, once per capacity function: CDK's grantInvoke adds the "<arn>:*" form.
@@ -122,21 +125,36 @@ describe('cdk-nag AWS Solutions checks', () => {
       'AwsSolutions-IAM5[ManageConnections on the stage]': 3,
       // One per route: anonymous storefront chat.
       'AwsSolutions-APIG4': 5,
-      'AwsSolutions-AEC6': 1,
+      // No AwsSolutions-AEC6: the cache has an AUTH token (Secrets Manager, rotated).
     });
   });
 
   it('writes the acknowledgements into the template as an audit trail', () => {
     // Prepare
+    const role = stacks.gateway.handlers.functions.invoke.role;
+    if (role === undefined) throw new Error('the invoke function has no role');
+    const roleId = logicalIdOf(role);
+
+    // Act
+    const resource = Template.fromStack(stacks.gateway).toJSON().Resources[roleId] as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } };
+
+    // Assess
+    expect(resource.Metadata?.cdk_nag?.rules_to_suppress).toEqual(
+      expect.arrayContaining([{ id: 'AwsSolutions-IAM5[Resource::arn:aws:bedrock:*:123456789012:guardrail-profile/apac.guardrail.v1:0]', reason: expect.stringMatching(/guardrail profile/) }]),
+    );
+  });
+
+  it('has nothing to acknowledge on the cache any more: it requires the AUTH token and TLS (AEC6 passes on its own)', () => {
+    // Prepare
     const cacheId = logicalIdOf(stacks.gateway.cache.replicationGroup);
 
     // Act
     const cache = Template.fromStack(stacks.gateway).toJSON().Resources[cacheId] as { Metadata?: Record<string, unknown> };
+    const report = checks.validateScope(stacks.gateway.cache);
 
     // Assess
-    expect(cache.Metadata?.cdk_nag).toEqual({
-      rules_to_suppress: [{ id: 'AwsSolutions-AEC6', reason: expect.stringMatching(/invoke function security group/) }],
-    });
+    expect(cache.Metadata?.['cdk_nag']).toBeUndefined();
+    expect(report.violations).toEqual([]);
   });
 
   it('does report an unacknowledged finding (the gate can fail)', () => {

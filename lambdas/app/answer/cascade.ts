@@ -6,7 +6,7 @@ import {
   keptReason,
   type ConfidenceEstimate,
 } from '../../core/cascade';
-import { BudgetExhaustedError } from '../../core/errors';
+import { BudgetExhaustedError, ContentBlockedError } from '../../core/errors';
 import type { ServerFrame } from '../../core/protocol';
 import type { ModelTier } from '../../core/vocabulary';
 import type { Messenger, MetricsSink } from '../../ports';
@@ -90,7 +90,8 @@ export const answerWithCascade = async (deps: AnswerDeps, input: ModelStepInput,
   const cheap = await stream(withDeadline(deps, cheapDeadlineMs, buffer), { ...input, routedTier: CHEAP }, { onlyRoutedTier: true });
 
   if (cheap.kind === 'failed') {
-    if (cheap.error instanceof BudgetExhaustedError || timeLeft() <= 0) return cheap;
+    // A blocked message is blocked on the strong tier too: escalating would only pay twice for the same refusal.
+    if (cheap.error instanceof BudgetExhaustedError || cheap.error instanceof ContentBlockedError || timeLeft() <= 0) return cheap;
     admission.reasons.push('cascade:cheap_failed');
     deps.metrics.record('CascadeCheapFailures', 1, 'Count', { Intent: intent });
     return stream(secondCall(deps, timeLeft(), deps.messenger), input);

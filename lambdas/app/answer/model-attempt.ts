@@ -1,6 +1,6 @@
 import { costUsd, type ModelSpec } from '../../core/catalog';
 import { ChunkCoalescer } from '../../core/coalescer';
-import { ConnectionGoneError, ModelError, ModelStreamInterruptedError, ModelTimeoutError } from '../../core/errors';
+import { ConnectionGoneError, ContentBlockedError, ModelError, ModelStreamInterruptedError, ModelTimeoutError } from '../../core/errors';
 import { estimateTokens, type Language } from '../../core/language';
 import { delimitUntrusted, systemPrompt } from '../../core/prompts';
 import type { RouteDecision } from '../../core/routing';
@@ -113,6 +113,11 @@ export class ModelAttempt {
     if (stopReason === undefined) {
       // A stream can end without an error yet without its stop event (a dropped HTTP/2 stream does): truncated.
       throw new ModelStreamInterruptedError('model stream ended without a stop event');
+    }
+    if (stopReason === ContentBlockedError.STOP_REASON) {
+      // The guardrail's own message may have been streamed in place of the answer: it is not flushed, and the
+      // answer ends in `content_blocked`. The call is charged all the same (call() keeps the reported usage).
+      throw new ContentBlockedError('the guardrail intervened');
     }
     const rest = coalescer.flush();
     if (rest !== undefined) await this.post(rest, stopStream);

@@ -1,5 +1,5 @@
 import { maxTokensFor, trimToBudget, worstCaseUsd } from '../../core/budget/guardian';
-import { BudgetExhaustedError, ConnectionGoneError, ModelError, ModelThrottledError, ModelUnavailableError } from '../../core/errors';
+import { BudgetExhaustedError, ConnectionGoneError, ContentBlockedError, ModelError, ModelThrottledError, ModelUnavailableError } from '../../core/errors';
 import { estimateTokens, type Language } from '../../core/language';
 import type { ModelTier } from '../../core/vocabulary';
 import type { RoutedMessage } from '../router';
@@ -103,6 +103,13 @@ export const streamTier = async (deps: AnswerDeps, input: ModelStepInput, option
       throw error;
     }
     if (!(error instanceof ModelError)) throw error;
+    if (error instanceof ContentBlockedError) {
+      // The guardrail's verdict, not a failure of the model: no other target or tier is asked (it would be stopped
+      // again, at a price), and it is not a fallback reply. Counted per intent; the call is charged (slot above).
+      deps.metrics.record('GuardrailInterventions', 1, 'Count', { Intent: intent });
+      deps.log.info('guardrail intervened', { tier: target.tier, target: target.kind, intent, sentChars: attempt.sentText });
+      return { kind: 'failed', error, tier: target.tier };
+    }
     lastError = error;
     const next = targets[index + 1];
     const fallBack = next !== undefined && attempt.sentText === 0 && error.retryable && !deadline.aborted;
