@@ -11,10 +11,6 @@ import { parseLimitsConfig } from './limits-config';
 export const GUARDRAIL_IDENTIFIER = /^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]+))$/;
 export const GUARDRAIL_VERSION = /^(([1-9][0-9]{0,7})|(DRAFT))$/;
 
-/** Bedrock's patterns for GuardrailConfiguration.guardrailIdentifier and guardrailVersion (Converse API reference). */
-export const GUARDRAIL_IDENTIFIER = /^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]+))$/;
-export const GUARDRAIL_VERSION = /^(([1-9][0-9]{0,7})|(DRAFT))$/;
-
 const nonEmpty = () => z.string().check(z.minLength(1));
 const nonNegative = () => z.number().check(z.gte(0));
 
@@ -89,6 +85,10 @@ const environment = z.object({
         return parseCascadeConfig(text);
       } catch (error) {
         ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
   [ENV.limitsConfig]: z.pipe(
     z.optional(z.string()),
     z.transform((text: string | undefined, ctx) => {
@@ -96,10 +96,6 @@ const environment = z.object({
         return parseLimitsConfig(text);
       } catch (error) {
         ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
-        return z.NEVER;
-      }
-    }),
-  ),
         return z.NEVER;
       }
     }),
