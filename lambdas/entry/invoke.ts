@@ -6,6 +6,7 @@ import { DynamoFaqStore } from '../adapters/dynamodb-faq';
 import { DynamoConversationStore } from '../adapters/dynamodb-conversation';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../adapters/dynamodb-stores';
 import { RedisBudgetLedger } from '../adapters/redis-budget';
+import { RedisLimitStore } from '../adapters/redis-limits';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readCacheAuthToken } from '../adapters/cache-auth-aws';
 import { log } from '../adapters/powertools';
@@ -31,6 +32,7 @@ const config = loadConfig(process.env, [
   'DAILY_BUDGET_USD',
   'BUDGET_CONFIG',
   'CASCADE_CONFIG',
+  'LIMITS_CONFIG',
   'MODEL_CATALOG',
   'REDIS_URL',
   'AWS_REGION',
@@ -77,6 +79,8 @@ const answerInvoke = makeInvokeHandler({
       budgetConfig: { ...config.BUDGET_CONFIG, dailyUsd: config.DAILY_BUDGET_USD },
       catalog: config.MODEL_CATALOG,
       conversation: new DynamoConversationStore(documents, config.SESSIONS_TABLE),
+      // Limits per principal and connection (LIMITS_CONFIG over the defaults), counted in the same Redis.
+      limits: { store: new RedisLimitStore(redis), config: config.LIMITS_CONFIG },
       // The intents that try the cheap tier first (CASCADE_CONFIG); none unless configured.
       options: { cascade: config.CASCADE_CONFIG },
       // Below the fast path's threshold the cheap tier classifies through one forced tool call (800 ms at most).
