@@ -23,6 +23,8 @@ export const ENV = {
   cascadeConfig: 'CASCADE_CONFIG',
   /** JSON of the `$connect` authorizer's configuration (lambdas/runtime/auth-config.ts), from the `auth` deploy parameter. */
   authConfig: 'AUTH_CONFIG',
+  /** JSON of the `$connect` authorizer's configuration (lambdas/runtime/auth-config.ts), from the `auth` deploy parameter. */
+  authConfig: 'AUTH_CONFIG',
   /** Optional JSON of the limits per principal over the defaults (lambdas/runtime/limits-config.ts). */
   limitsConfig: 'LIMITS_CONFIG',
   /** Operator-editable FAQ answers over the embedded default FAQ (lambdas/schema/tables.ts FAQ_TABLE). */
@@ -71,3 +73,10 @@ export const MAINTENANCE_ENTRIES = {
 } as const;
 
 export type MaintenanceName = keyof typeof MAINTENANCE_ENTRIES;
+
+/** Entry of the `$connect` Lambda REQUEST authorizer: not a route (API Gateway calls it before `$connect`). */
+export const AUTHORIZER_ENTRIES = {
+  authorize: 'lambdas/entry/authorize.ts',
+} as const;
+
+export type AuthorizerName = keyof typeof AUTHORIZER_ENTRIES;
