@@ -194,3 +194,33 @@ describe('invoke handler', () => {
     expect(model.requests).toHaveLength(0);
   });
 });
+
+describe('route handler: reasons by principal', () => {
+  const decision = {
+    intent: 'recommendation' as const,
+    tier: 'sonnet' as const,
+    model: 'm',
+    complexity: 5,
+    confidence: 0.9,
+    reasons: ['intent:recommendation', 'map:sonnet:locked', 'kw:recommendation:like_but', 'model:recommendation:0.932'],
+  };
+  const routeEvent = (authorizer?: Record<string, string>) => {
+    const event = wsEvent('route', JSON.stringify({ action: 'route', message: 'recommend something like Berserk', requestId: 'q-1' }));
+    return authorizer ? { ...event, requestContext: { ...event.requestContext, authorizer } } : event;
+  };
+
+  it.each([
+    ['a guest', undefined],
+    ['a customer', { principalKind: 'customer', customerId: 'cust-1', scopes: 'openid profile' }],
+  ])('gives %s the steps, not the matched keywords', async (_who, authorizer) => {
+    const { deps, messenger } = frameDeps();
+    await makeRouteHandler({ ...deps, route: async () => decision })(routeEvent(authorizer));
+    expect(messenger.frames).toEqual([{ type: 'route', requestId: 'q-1', ...decision, reasons: ['intent:recommendation', 'map:sonnet:locked', 'classifier:rules', 'classifier:model'] }]);
+  });
+
+  it('gives an operator (mangaassist/operator scope) the full reasons', async () => {
+    const { deps, messenger } = frameDeps();
+    await makeRouteHandler({ ...deps, route: async () => decision })(routeEvent({ principalKind: 'customer', customerId: 'ops-1', scopes: 'openid mangaassist/operator' }));
+    expect(messenger.frames).toEqual([{ type: 'route', requestId: 'q-1', ...decision }]);
+  });
+});
