@@ -188,14 +188,11 @@ describe('the admit step: limits per principal and connection', () => {
 describe('the strong-tier allowance', () => {
   it('demotes the answer past the hourly allowance to the cheap tier with a reason, and gives it back an hour later', async () => {
     const { ask, clock, metrics } = setup({ limits: limitsWith({ strongAnswersPerHour: 2 }), intent: 'recommendation' });
-    const tiers: string[] = [];
-    for (let i = 0; i < 3; i += 1) {
-      const outcome = await ask('Recommend manga like Berserk but less dark');
-      tiers.push(outcome.kind === 'answered' ? outcome.done.tier : outcome.kind);
-      if (i === 2 && outcome.kind === 'answered') expect(outcome.done.reasons).toContain('limit:strong_hourly:demoted_to_haiku');
-    }
+    const outcomes: AnswerOutcome[] = [];
+    for (let i = 0; i < 3; i += 1) outcomes.push(await ask('Recommend manga like Berserk but less dark'));
 
-    expect(tiers).toEqual(['sonnet', 'sonnet', 'haiku']);
+    expect(outcomes.map((outcome) => (outcome.kind === 'answered' ? outcome.done.tier : outcome.kind))).toEqual(['sonnet', 'sonnet', 'haiku']);
+    expect(outcomes[2]?.kind === 'answered' && outcomes[2].done.reasons).toContain('limit:strong_hourly:demoted_to_haiku');
     expect(metrics.sum('LimitBreaches', { Limit: 'strong_hourly' })).toBe(1);
     clock.advance(HOUR_MS);
     const later = await ask('Recommend manga like Berserk but less dark');
