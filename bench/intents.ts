@@ -10,8 +10,10 @@
  *                   (dev only).
  *   --combine-sweep the rules + model combinations (modes and thresholds of EnsembleClassifier) on dev, where the
  *                   default is chosen.
- * The last section compares rules / model / ensemble: accuracy, under/over-routing, cost vs the oracle and vs
- * all-Sonnet, per language, per intent, the reliability table and the classify latency p50/p99.
+ * The last section compares seed 001's keyword router (bench/seed001-router.ts, a baseline) / today's rules / the
+ * trained model / the ensemble (the gateway's fast path): accuracy, under/over-routing, cost vs the oracle and vs
+ * all-Sonnet, the LLM-fallback share (messages whose confidence is below the threshold classify-message.ts uses, so
+ * the gateway would ask the cheap model), per language, per intent, the reliability table and the classify latency.
  * Prints accuracy (overall, per intent, per language), under/over-routing shares, top confusions, the FAQ report,
  * throughput. A row is correct when the predicted intent is in its `accept` list; under-routing = the intent's tier
  * in DEFAULT_ROUTING_MAP is below the row's `min_tier`, over-routing = above it.
@@ -26,6 +28,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_LLM_CLASSIFIER_CONFIG } from '../lambdas/app/classify-message';
 import { costUsd, MODEL_CATALOGS, type ModelCatalog } from '../lambdas/core/catalog';
 import { KeywordClassifier } from '../lambdas/core/classifier';
 import {
@@ -52,6 +55,7 @@ import {
   type IntentClassifier,
   type Tier,
 } from '../lambdas/core/vocabulary';
+import { Seed001KeywordRouter } from './seed001-router';
 
 interface Row {
   readonly id: string;
@@ -410,6 +414,10 @@ interface ClassifierFigures {
   readonly under: number;
   readonly over: number;
   readonly cost: number;
+  /** Rows below the LLM classifier's threshold (DEFAULT_LLM_CLASSIFIER_CONFIG.threshold). */
+  readonly belowLlmThreshold: number;
+  /** Per language: `correct` counts the rows below the LLM threshold. */
+  readonly belowByLang: Map<string, Tally>;
   readonly byLang: Map<string, Tally>;
   readonly byIntent: Map<string, Tally>;
   readonly bins: { n: number; confidence: number; correct: number }[];
@@ -424,6 +432,8 @@ const evaluateClassifier = (name: string, classifier: IntentClassifier, rows: re
   let under = 0;
   let over = 0;
   let cost = 0;
+  let belowLlmThreshold = 0;
+  const belowByLang = new Map<string, Tally>();
   const byLang = new Map<string, Tally>();
   const byIntent = new Map<string, Tally>();
   const bins = Array.from({ length: RELIABILITY_BINS }, () => ({ n: 0, confidence: 0, correct: 0 }));
@@ -434,6 +444,9 @@ const evaluateClassifier = (name: string, classifier: IntentClassifier, rows: re
     times.push(performance.now() - started);
     const ok = row.accept.includes(result.intent);
     if (ok) correct += 1;
+    const below = result.confidence < DEFAULT_LLM_CLASSIFIER_CONFIG.threshold;
+    if (below) belowLlmThreshold += 1;
+    bump(belowByLang, row.lang, below);
     bump(byLang, row.lang, ok);
     bump(byIntent, row.intent, ok);
     const tier = DEFAULT_ROUTING_MAP[result.intent].tier;
@@ -457,12 +470,13 @@ const evaluateClassifier = (name: string, classifier: IntentClassifier, rows: re
   }
   times.sort((a, b) => a - b);
   const quantile = (q: number): number => (times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0) * 1000;
-  return { name, correct, under, over, cost, byLang, byIntent, bins, p50Us: quantile(0.5), p99Us: quantile(0.99) };
+  return { name, correct, under, over, cost, belowLlmThreshold, belowByLang, byLang, byIntent, bins, p50Us: quantile(0.5), p99Us: quantile(0.99) };
 };
 
 const comparisonClassifiers = (): { name: string; classifier: IntentClassifier }[] => {
   const model = defaultIntentModel();
   return [
+    { name: 'seed001', classifier: new Seed001KeywordRouter() },
     { name: 'rules', classifier: new KeywordClassifier() },
     { name: 'model', classifier: new ModelClassifier(model) },
     { name: 'ensemble', classifier: new EnsembleClassifier(model) },
@@ -478,12 +492,13 @@ const printClassifierComparison = (rows: readonly Row[], args: Args): void => {
   const oracle = rows.reduce((sum, row) => sum + messageCost(row.minTier, catalog), 0);
   const allSonnet = n * messageCost('sonnet', catalog);
   const meta = DEFAULT_INTENT_MODEL_ARTIFACT.meta;
-  out(`\nrules vs trained model vs ensemble (${args.split}; model: ${String(meta['rows'])} training rows, temperature ${DEFAULT_INTENT_MODEL_ARTIFACT.temperature}, ${DEFAULT_INTENT_MODEL_ARTIFACT.buckets} buckets)`);
+  out(`\nseed 001 keyword router vs rules vs trained model vs ensemble (${args.split}; model: ${String(meta['rows'])} training rows, temperature ${DEFAULT_INTENT_MODEL_ARTIFACT.temperature}, ${DEFAULT_INTENT_MODEL_ARTIFACT.buckets} buckets)`);
+  out(`  LLM share = confidence below ${DEFAULT_LLM_CLASSIFIER_CONFIG.threshold} (lambdas/app/classify-message.ts): the gateway would ask the cheap model; accuracy is the fast path's own answer`);
   const figures = comparisonClassifiers().map(({ name, classifier }) => evaluateClassifier(name, classifier, rows, catalog));
-  out(`  ${'classifier'.padEnd(12)} ${'accuracy'.padStart(8)} ${'under'.padStart(6)} ${'over'.padStart(6)} ${'cost/oracle'.padStart(11)} ${'cost/sonnet'.padStart(11)} ${'p50 µs'.padStart(7)} ${'p99 µs'.padStart(7)}`);
+  out(`  ${'classifier'.padEnd(12)} ${'accuracy'.padStart(8)} ${'under'.padStart(6)} ${'over'.padStart(6)} ${'cost/oracle'.padStart(11)} ${'cost/sonnet'.padStart(11)} ${'LLM share'.padStart(9)} ${'p50 µs'.padStart(7)} ${'p99 µs'.padStart(7)}`);
   for (const f of figures) {
     out(
-      `  ${f.name.padEnd(12)} ${pct(f.correct, n).padStart(8)} ${pct(f.under, n).padStart(6)} ${pct(f.over, n).padStart(6)} ${ratio(f.cost, oracle).padStart(11)} ${ratio(f.cost, allSonnet).padStart(11)} ${f.p50Us.toFixed(1).padStart(7)} ${f.p99Us.toFixed(1).padStart(7)}`,
+      `  ${f.name.padEnd(12)} ${pct(f.correct, n).padStart(8)} ${pct(f.under, n).padStart(6)} ${pct(f.over, n).padStart(6)} ${ratio(f.cost, oracle).padStart(11)} ${ratio(f.cost, allSonnet).padStart(11)} ${pct(f.belowLlmThreshold, n).padStart(9)} ${f.p50Us.toFixed(1).padStart(7)} ${f.p99Us.toFixed(1).padStart(7)}`,
     );
   }
   const table = (title: string, pick: (f: ClassifierFigures) => Map<string, Tally>): void => {
@@ -496,6 +511,7 @@ const printClassifierComparison = (rows: readonly Row[], args: Args): void => {
     }
   };
   table('accuracy per language', (f) => f.byLang);
+  table('LLM share per language (below the threshold)', (f) => f.belowByLang);
   table('accuracy per gold intent', (f) => f.byIntent);
   out('\n  reliability (confidence bin: rows, mean confidence -> accuracy)');
   out(`    ${'bin'.padEnd(9)} ${figures.map((f) => f.name.padStart(24)).join(' ')}`);
@@ -511,10 +527,10 @@ const printClassifierComparison = (rows: readonly Row[], args: Args): void => {
   out(`    expected calibration error: ${figures.map((f) => `${f.name} ${ece(f).toFixed(3)}`).join(', ')}`);
 
   if (args.split === 'dev' && args.combineSweep) {
-    out('\n  combination sweep (dev): mode, model threshold, upgrade threshold -> accuracy, under, over, cost/oracle');
+    out('\n  combination sweep (dev): mode, model threshold, upgrade threshold -> accuracy, under, over, cost/oracle, LLM share');
     const model = defaultIntentModel();
     const candidates: { mode: CombineMode; modelThreshold: number; upgradeThreshold: number; weights?: Record<string, number> }[] = [];
-    for (const modelThreshold of [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]) {
+    for (const modelThreshold of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]) {
       candidates.push({ mode: 'fallback', modelThreshold, upgradeThreshold: 1 });
       for (const upgradeThreshold of [0.7, 0.8, 0.9, 0.95]) candidates.push({ mode: 'upgrade', modelThreshold, upgradeThreshold });
     }
@@ -523,7 +539,7 @@ const printClassifierComparison = (rows: readonly Row[], args: Args): void => {
     for (const candidate of candidates) {
       const f = evaluateClassifier(candidate.mode, new EnsembleClassifier(model, undefined, candidate), rows, catalog);
       const label = `${candidate.mode} ${candidate.modelThreshold} ${candidate.upgradeThreshold}${candidate.weights ? ` model weight ${candidate.weights['model']}` : ''}`;
-      out(`    ${label.padEnd(36)} ${pct(f.correct, n).padStart(7)} ${pct(f.under, n).padStart(6)} ${pct(f.over, n).padStart(6)} ${ratio(f.cost, oracle).padStart(8)}`);
+      out(`    ${label.padEnd(36)} ${pct(f.correct, n).padStart(7)} ${pct(f.under, n).padStart(6)} ${pct(f.over, n).padStart(6)} ${ratio(f.cost, oracle).padStart(8)} ${pct(f.belowLlmThreshold, n).padStart(6)}`);
     }
   }
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 /**
- * Trains the intent model (`npm run train:intents`) from training/intents.jsonl, the project's own labeled
+ * Trains the intent model (`npm run train:intents`) from training/intents.jsonl (hand-written) and
+ * training/intents-generated.jsonl (`npm run generate:intents`: slot-filled templates), the project's own labeled
  * examples (never the public sets of ../shared/datasets), into lambdas/core/intent-model/intent-model.json.
  * Deterministic: seeded shuffle, fixed epochs; prints the artifact's size and SHA-256 and the calibration report.
  * `--check` trains and compares with the committed artifact instead of writing it (exit 1 when it differs).
@@ -11,11 +12,12 @@ import { resolve } from 'node:path';
 import { parseTrainingJsonl, trainIntentModel } from '../lambdas/core/intent-model/train';
 
 const ROOT = resolve(__dirname, '..');
-const DATA = resolve(ROOT, 'training', 'intents.jsonl');
+/** The hand-written examples, then the generated ones (scripts/generate-intents.ts), in this order. */
+const TRAINING_FILES = [resolve(ROOT, 'training', 'intents.jsonl'), resolve(ROOT, 'training', 'intents-generated.jsonl')];
 const OUT = resolve(ROOT, 'lambdas', 'core', 'intent-model', 'intent-model.json');
 
 const started = Date.now();
-const rows = parseTrainingJsonl(readFileSync(DATA, 'utf8'));
+const rows = TRAINING_FILES.flatMap((file) => parseTrainingJsonl(readFileSync(file, 'utf8')));
 const { artifact, report } = trainIntentModel(rows);
 const json = `${JSON.stringify(artifact)}\n`;
 const sha = createHash('sha256').update(json).digest('hex');

@@ -7,9 +7,9 @@ import { RecordingMetrics } from '../../local/console-log';
 import { silentLog } from '../support/fakes';
 
 const cheapModel = MODEL_CATALOGS.current.haiku;
-/** The default classifier's fast path is at 0.2 for these (no rule fires, the model is not sure enough). */
+/** The default classifier's fast path is at 0.2 for these (no rule fires, the model is below its 0.5 threshold). */
 const UNSURE_EN = 'xyzzy plugh';
-const UNSURE_JA = '電車で読むのにいいものある？';
+const UNSURE_JA = 'あれはどうかな？';
 const CONFIDENT_JA = '注文番号１２３４５はどこ？';
 
 class FakeOracle implements IntentOracle {
@@ -78,9 +78,9 @@ describe('MessageClassifier (the LLM classifier fallback)', () => {
   it('evicts the least recently used answer past the cache size', async () => {
     const oracle = answering({ intent: 'unknown', confidence: 0.9 });
     const { classifier } = classifierWith(oracle, { cacheSize: 2 });
-    for (const text of ['hmm', 'うーん', 'hmm', 'xyzzy plugh', 'hmm', 'うーん']) await classifier.classify(text);
-    // hmm, うーん, (hmm hit), xyzzy evicts うーん, (hmm hit), うーん again
-    expect(oracle.calls).toEqual(['hmm', 'うーん', 'xyzzy plugh', 'うーん']);
+    for (const text of ['それで？', 'もやもやする', 'それで？', 'xyzzy plugh', 'それで？', 'もやもやする']) await classifier.classify(text);
+    // それで, もやもや, (それで hit), xyzzy evicts もやもや, (それで hit), もやもや again
+    expect(oracle.calls).toEqual(['それで？', 'もやもやする', 'xyzzy plugh', 'もやもやする']);
   });
 
   it.each([

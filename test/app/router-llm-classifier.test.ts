@@ -44,7 +44,7 @@ describe('routing with the LLM classifier fallback', () => {
   it("routes a low-confidence message by the LLM's answer: reason llm:<intent>, its cost on the routed message, metrics", async () => {
     const oracle = new CountingOracle({ intent: 'recommendation', confidence: 0.9 });
     const { base, answer, metrics } = wiring(oracle);
-    const routed = await wireAnswer({ ...base, ...answer }).route('電車で読むのにいいものある？');
+    const routed = await wireAnswer({ ...base, ...answer }).route('あれはどうかな？');
     expect(oracle.calls).toBe(1);
     expect(routed.decision).toMatchObject({ intent: 'recommendation', tier: 'sonnet' });
     expect(routed.decision.reasons).toContain('llm:recommendation');
@@ -57,7 +57,7 @@ describe('routing with the LLM classifier fallback', () => {
   it('the route frame preview goes through the same step', async () => {
     const oracle = new CountingOracle({ intent: 'complaint', confidence: 0.8 });
     const { base } = wiring(oracle);
-    const decision = await wireRouter(base)('うーん');
+    const decision = await wireRouter(base)('もやもやする');
     expect(decision).toMatchObject({ intent: 'complaint', tier: 'sonnet' });
     expect(decision.reasons).toContain('llm:complaint');
   });

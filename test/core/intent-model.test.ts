@@ -13,22 +13,35 @@ import {
 import { featureStrings } from '../../lambdas/core/intent-model/features';
 import { DEFAULT_TRAIN_OPTIONS, parseTrainingJsonl, trainIntentModel } from '../../lambdas/core/intent-model/train';
 import { INTENTS, type Intent, type IntentClassifier } from '../../lambdas/core/vocabulary';
+import { generateTrainingRows } from '../../scripts/intent-templates';
 
 const ROOT = resolve(__dirname, '..', '..');
-const TRAINING = resolve(ROOT, 'training', 'intents.jsonl');
+/** What `npm run train:intents` reads: the hand-written examples, then the generated ones. */
+const TRAINING_FILES = [resolve(ROOT, 'training', 'intents.jsonl'), resolve(ROOT, 'training', 'intents-generated.jsonl')];
 const ARTIFACT = resolve(ROOT, 'lambdas', 'core', 'intent-model', 'intent-model.json');
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 describe('intent model trainer', () => {
-  const rows = parseTrainingJsonl(readFileSync(TRAINING, 'utf8'));
+  const rows = TRAINING_FILES.flatMap((file) => parseTrainingJsonl(readFileSync(file, 'utf8')));
 
   it('has English and Japanese examples for every intent', () => {
-    const labeled = readFileSync(TRAINING, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { intent: string; lang: string });
+    const labeled = TRAINING_FILES.flatMap((file) =>
+      readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { intent: string; lang: string }),
+    );
     for (const intent of INTENTS) {
       const count = (lang: string): number => labeled.filter((row) => row.intent === intent && row.lang === lang).length;
       expect({ intent, english: count('en') >= 15, japanese: count('ja') >= 15 }).toEqual({ intent, english: true, japanese: true });
     }
     expect(rows.length).toBe(labeled.length);
+  });
+
+  it('the generated rows are what `npm run generate:intents` writes: a reproducible file, no duplicate in an intent', () => {
+    const generated = generateTrainingRows();
+    expect(readFileSync(TRAINING_FILES[1] as string, 'utf8')).toBe(`${generated.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    expect(generateTrainingRows()).toEqual(generated);
+    const keys = generated.map((row) => `${row.intent} ${row.text.toLowerCase()}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(generated.some((row) => /\{[a-z0-9]+\}/.test(row.text))).toBe(false);
   });
 
   it('is deterministic, and the committed artifact is what `npm run train:intents` writes', () => {
@@ -141,6 +154,23 @@ describe('ensemble classifier (rules + model)', () => {
     expect(result.signals).toEqual(['fallback:no_match', expect.stringMatching(/^model:taste_profile:/), 'ensemble:fallback:model:agree=0.5']);
     const unsure = new EnsembleClassifier(defaultIntentModel(), nothing, { mode: 'fallback', modelThreshold: 0.999 }).classify(text);
     expect(unsure.intent).toBe('unknown');
+  });
+
+  it("takes the model's sure `unknown` when no rule fired (no LLM needed), but never replaces a rule that fired", () => {
+    const nothing: IntentClassifier = { classify: () => ({ intent: 'unknown', confidence: 0.2, complexity: 1, signals: ['fallback:no_match'] }) };
+    const offDomain: IntentClassifier = { classify: () => ({ intent: 'unknown', confidence: 0.363, complexity: 1, signals: ['kw:unknown:off_domain_weather'] }) };
+    const text = 'set an alarm for 6:30 tomorrow';
+    const prediction = defaultIntentModel().predict(text);
+    expect(prediction).toMatchObject({ intent: 'unknown' });
+    expect(prediction.probability).toBeGreaterThanOrEqual(0.5);
+    const filled = new EnsembleClassifier(defaultIntentModel(), nothing, { mode: 'fallback', modelThreshold: 0.5 }).classify(text);
+    expect(filled).toMatchObject({ intent: 'unknown', confidence: Math.round(prediction.probability * 1000) / 1000 });
+    expect(filled.signals.at(-1)).toBe('ensemble:fallback:model:agree=1');
+    const store = '電車で読むのにいいものある？';
+    expect(defaultIntentModel().predict(store).intent).toBe('recommendation');
+    const kept = new EnsembleClassifier(defaultIntentModel(), offDomain, { mode: 'fallback', modelThreshold: 0.5 }).classify(store);
+    expect(kept).toMatchObject({ intent: 'unknown', confidence: 0.363 });
+    expect(kept.signals.at(-1)).toBe('ensemble:fallback:rules:agree=0.5');
   });
 
   it('upgrade mode: a sure model answer on a higher tier replaces a lower-tier rules answer (a gift request)', () => {

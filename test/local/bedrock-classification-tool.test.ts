@@ -67,7 +67,7 @@ describe('the LLM classifier against the local Bedrock endpoint (deterministic s
       log: silentLog,
     });
     const startedAt = performance.now();
-    const result = await classifier.classify('電車で読むのにいいものある？');
+    const result = await classifier.classify('あれはどうかな？');
     expect(performance.now() - startedAt).toBeLessThan(600);
     expect(result).toMatchObject({ source: 'rules', needsLlm: true, classification: { intent: 'unknown' } });
     expect(metrics.sum('LlmFallbackFailures', { Reason: 'timeout' })).toBe(1);

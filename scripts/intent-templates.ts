@@ -1,0 +1,499 @@
+import type { Intent } from '../lambdas/core/vocabulary';
+
+/**
+ * The project's own paraphrase templates per intent and language (see scripts/generate-intents.ts). `{slot}` is
+ * filled from SLOTS; every template is expanded a few times with a seeded generator, then English rows get
+ * shopper-style variants (lower case without punctuation, one typo). Deterministic: same templates, same rows.
+ */
+
+export interface GeneratedRow {
+  readonly text: string;
+  readonly intent: Intent;
+  readonly lang: 'en' | 'ja';
+}
+
+const SLOTS: Readonly<Record<string, readonly string[]>> = {
+  title: [
+    'One Piece', 'Naruto', 'Berserk', 'Chainsaw Man', 'Jujutsu Kaisen', 'Spy x Family', 'Frieren', 'Vinland Saga',
+    'Attack on Titan', 'Demon Slayer', 'My Hero Academia', 'Haikyu', 'Blue Lock', 'Dandadan', 'Kaiju No. 8',
+    'Oshi no Ko', 'Bocchi the Rock', 'Vagabond', 'Monster', 'Dragon Ball', 'Slam Dunk', 'Yotsuba', 'Mushishi', 'Nana',
+    'Fruits Basket', 'Sailor Moon', 'Death Note', 'Tokyo Ghoul', 'Hunter x Hunter', 'Fullmetal Alchemist',
+    'Mob Psycho 100', 'Kingdom', 'Golden Kamuy', 'Dungeon Meshi', 'Witch Hat Atelier', 'Blue Period', 'Sakamoto Days',
+    'Bleach', 'JoJo', 'Akira', 'Pluto', 'Kaguya-sama', 'Komi Cant Communicate', 'Mashle', 'Undead Unluck',
+  ],
+  jtitle: [
+    'ワンピース', 'ナルト', 'ベルセルク', 'チェンソーマン', '呪術廻戦', 'スパイファミリー', '葬送のフリーレン',
+    'ヴィンランド・サガ', '進撃の巨人', '鬼滅の刃', 'ヒロアカ', 'ハイキュー', 'ブルーロック', 'ダンダダン', '怪獣8号',
+    '推しの子', 'ぼっち・ざ・ろっく', 'スラムダンク', 'よつばと', 'ナナ', '鋼の錬金術師', 'ダンジョン飯', 'キングダム',
+    'ゴールデンカムイ', '東京喰種', 'ハンターハンター', 'ドラゴンボール', '銀魂', 'ブリーチ', 'ジョジョ', '薬屋のひとりごと',
+    '僕の心のヤバイやつ', 'サカモトデイズ', 'ちはやふる', '三月のライオン', '宇宙兄弟',
+  ],
+  item: [
+    'acrylic stands', 'keychains', 'figures', 'nendoroids', 'posters', 'tapestries', 'tote bags', 'hoodies',
+    't-shirts', 'plushies', 'artbooks', 'light novels', 'blu-rays', 'calendars', 'sticker sets', 'pin badges',
+    'wall scrolls', 'mugs', 'phone cases', 'cosplay wigs', 'model kits', 'gunpla', 'trading cards', 'box sets',
+    'manga volumes', 'omnibus editions', 'deluxe editions', 'limited editions', 'bookmarks', 'cushions', 'keyrings',
+    'scale figures', 'rubber straps', 'postcards', 'desk mats', 'lanyards', 'socks', 'caps', 'towels', 'notebooks',
+  ],
+  item1: [
+    'acrylic stand', 'keychain', 'figure', 'nendoroid', 'poster', 'tapestry', 'tote bag', 'hoodie', 't-shirt',
+    'plush', 'artbook', 'light novel', 'blu-ray', 'calendar', 'sticker set', 'pin badge', 'wall scroll', 'mug',
+    'phone case', 'cosplay wig', 'model kit', 'box set', 'omnibus', 'deluxe edition', 'limited edition', 'bookmark',
+    'cushion', 'scale figure', 'desk mat', 'lanyard', 'cap', 'hardcover', 'paperback', 'first edition', 'color edition',
+  ],
+  jitem: [
+    'アクスタ', 'キーホルダー', 'フィギュア', 'ねんどろいど', 'ポスター', 'タペストリー', 'トートバッグ', 'パーカー',
+    'Tシャツ', 'ぬいぐるみ', '画集', 'ラノベ', 'ブルーレイ', 'カレンダー', 'ステッカー', '缶バッジ', 'マグカップ',
+    'スマホケース', 'プラモデル', 'トレカ', '全巻セット', '限定版', '特装版', '愛蔵版', '新装版', 'しおり', 'クッション',
+    'ラバーストラップ', 'ポストカード', 'ファンブック', '公式ガイドブック', '単行本', '電子書籍', 'コミックス',
+  ],
+  need: [
+    'a long flight', 'a rainy weekend', 'someone new to manga', 'a ten year old', 'my desk at work', 'a cosplay event',
+    'a birthday present', 'a white elephant gift exchange', 'my bookshelf', 'a fan of cats', 'a secret santa',
+    'my car', 'a teenager', 'a beginner artist', 'my gaming setup', 'a convention', 'studying Japanese',
+  ],
+  person: [
+    'my nephew', 'my niece', 'my sister', 'my brother', 'my girlfriend', 'my boyfriend', 'a coworker', 'my son',
+    'my daughter', 'my dad', 'my mom', 'my best friend', 'my roommate', 'my wife', 'my husband', 'a classmate',
+  ],
+  jperson: ['甥', '姪', '妹', '弟', '彼女', '彼氏', '同僚', '息子', '娘', '父', '母', '友達', '妻', '夫', '先輩', '後輩'],
+  genre: [
+    'shonen', 'seinen', 'shojo', 'isekai', 'horror', 'romance', 'slice of life', 'sports', 'mecha', 'cyberpunk',
+    'mystery', 'josei', 'fantasy', 'sci-fi', 'psychological thriller', 'comedy', 'cooking', 'historical', 'sports',
+  ],
+  jgenre: ['少年漫画', '青年漫画', '少女漫画', '異世界もの', 'ホラー', '恋愛もの', '日常系', 'スポーツ漫画', 'ロボットもの', 'ミステリー', 'ファンタジー', 'SF', 'ギャグ漫画', 'グルメ漫画', '歴史もの'],
+  char: ['Luffy', 'Guts', 'Frieren', 'Gojo', 'Denji', 'Levi', 'Light', 'Edward', 'Anya', 'Thorfinn', 'Tanjiro', 'Zoro', 'Makima', 'Killua', 'Mikasa', 'Himmel', 'Reze', 'Nami', 'Itadori', 'Loid'],
+  jchar: ['ルフィ', 'ガッツ', 'フリーレン', '五条', 'デンジ', 'リヴァイ', '夜神月', 'エド', 'アーニャ', 'トルフィン', '炭治郎', 'ゾロ', 'マキマ', 'キルア', 'ミカサ', 'ヒンメル', 'ナミ', '虎杖'],
+  vol: ['1', '2', '3', '5', '7', '10', '12', '14', '18', '21', '23', '27', '30', '34', '41', '56', '100', '105'],
+  jvol: ['１', '2', '３', '5', '７', '10', '１２', '15', '２０', '27', '３３', '41'],
+  order: ['10482', '55731', '20913', '88120', '43007', '91236', '67251', '30418', '74109', '12096', '58843', '26674'],
+  jorder: ['１０４８２', '55731', '２０９１３', '88120', '４３００７', '91236', '６７２５１', '30418'],
+  place: [
+    'Canada', 'Australia', 'Brazil', 'Singapore', 'Osaka', 'Hokkaido', 'Okinawa', 'Germany', 'France', 'Texas',
+    'Manila', 'Seoul', 'Taipei', 'Chile', 'Norway', 'New Zealand', 'Kenya', 'Poland', 'Vancouver', 'Sydney',
+    'Lisbon', 'Prague', 'Helsinki', 'Bangkok', 'Hawaii', 'Alaska', 'Mexico City', 'Jakarta', 'Cape Town', 'Kyoto',
+  ],
+  jplace: ['北海道', '沖縄', '大阪', '九州', '離島', '海外', 'アメリカ', '台湾', '韓国', 'カナダ', '京都', '四国', '福岡', '名古屋'],
+  pay: [
+    'PayPal', 'Apple Pay', 'Google Pay', 'konbini payment', 'a credit card', 'Visa', 'Mastercard', 'Amex', 'a gift card',
+    'store points', 'bank transfer', 'cash on delivery', 'a debit card', 'JCB', 'Klarna', 'crypto', 'PayPay',
+  ],
+  jpay: ['PayPay', 'クレジットカード', 'コンビニ払い', '代引き', '銀行振込', 'ポイント', 'ギフトカード', 'Apple Pay', 'デビットカード', '楽天ペイ', 'd払い'],
+  carrier: ['Yamato', 'Japan Post', 'DHL', 'FedEx', 'EMS', 'Sagawa', 'UPS'],
+  jword: ['尊い', 'なるほど', 'いただきます', 'よろしくお願いします', 'お疲れ様', 'やばい', '懐かしい', 'もったいない', '先輩', '推し', 'ツンデレ', '木漏れ日', '生きがい', '切ない'],
+  phrase: ['see you tomorrow', 'I love this series', 'the ending made me cry', 'thank you for the gift', 'this panel is so cool', 'welcome back', 'I will never give up', 'you are my favorite character'],
+  jphrase: ['また明日', 'この作品が大好きです', '最終回で泣いた', 'プレゼントありがとう', 'おかえりなさい', '絶対にあきらめない'],
+  arc: ['the Marineford arc', 'the Golden Age arc', 'the Shibuya incident', 'the Chimera Ant arc', 'the Return to Shiganshina arc', 'the first volume', 'the final arc', 'the Dressrosa arc', 'the Culling Game', 'season one'],
+  jarc: ['頂上戦争編', '黄金時代篇', '渋谷事変', 'キメラアント編', '最終章', '１巻', '第一部', 'ドレスローザ編', '無限列車編'],
+  city: ['Tokyo', 'London', 'Paris', 'New York', 'Berlin', 'Madrid', 'Rome', 'Chicago', 'Denver', 'Lagos', 'Lima', 'Oslo'],
+  jcity: ['東京', '大阪', '札幌', '福岡', '名古屋', '横浜', '神戸', '仙台', 'パリ', 'ロンドン'],
+};
+
+type Templates = Readonly<Partial<Record<Intent, { readonly en: readonly string[]; readonly ja: readonly string[] }>>>;
+
+const TEMPLATES: Templates = {
+  greeting: {
+    en: [
+      'hi', 'hello', 'hey there', 'yo', 'hiya', 'good morning', 'good afternoon!', 'evening', 'hello? anyone here',
+      'hi, is this the manga store?', 'thanks!', 'thank you so much', 'thx', 'ty', 'cheers', 'bye', 'see ya',
+      'goodbye and thanks', 'that is all, thank you', 'ok thanks bye', 'hey, just saying hi', 'howdy',
+      'thanks for the help earlier', 'great, thank you', 'hello hello', 'hi again', 'morning!', 'thank u',
+      'appreciate it', 'perfect, thanks a lot',
+    ],
+    ja: [
+      'こんにちは', 'こんばんは', 'おはようございます', 'どうも', 'はじめまして', 'ありがとう', 'ありがとうございます',
+      'どうもありがとう', '助かりました', 'さようなら', 'またね', 'じゃあね', 'よろしくお願いします', 'お世話になります',
+      'もしもし', 'やあ', 'こんにちは、漫画ストアですか', 'ありがとうございました！', '了解です、ありがとう', 'おつかれさま',
+      'こんちは', 'ども', '失礼します', 'バイバイ',
+    ],
+  },
+  order_status: {
+    en: [
+      'where is my order', 'where is order {order}', 'order {order} status', 'track my package', 'tracking for {order}',
+      'has my {title} order shipped yet', 'when does my order arrive', 'my order still has not come', 'it has been two weeks and nothing',
+      'still waiting on my parcel', 'is my package lost', 'did my order ship', 'status of my purchase please',
+      'how far along is my {item1} order', 'my {title} vol {vol} preorder, when will it come', 'wheres my stuff',
+      'no update on my delivery for days', 'the tracking has not moved since monday', 'is order {order} out for delivery',
+      'can you check on order number {order}', 'what happened to my order', 'my parcel says delivered but i have nothing',
+      'when will i get the {item} i ordered', 'order not arrived yet', 'been waiting forever for my order', 'how much longer for my order',
+      'estimated arrival of order {order}?', 'any news on my shipment', 'my {carrier} tracking number does not work',
+      'can i get a tracking link for my order', 'why is my order taking so long', 'ordered ages ago and still waiting',
+      'check my order', 'order status', 'package status', 'is my order coming today',
+    ],
+    ja: [
+      '注文番号{jorder}はどこですか', '注文{jorder}の配送状況を教えて', '荷物はいつ届きますか', 'まだ届かない', '注文した{jitem}がまだ来ない',
+      '{jtitle}の予約分はいつ届く？', '追跡番号を教えてください', '配送状況を確認したい', '注文の状況は？', '発送されましたか',
+      '荷物が行方不明です', '配達済みなのに届いていない', '一週間たっても届きません', '注文{jorder}まだ発送されてない？',
+      '{jtitle}{jvol}巻の注文はいつ届く', 'もう一ヶ月待ってる', '私の注文どうなってる', '追跡が更新されない', '今日届きますか',
+      '注文番号{jorder}の状況確認をお願いします', '荷物どこ？', '配送状況', '注文した商品がまだです',
+    ],
+  },
+  escalation: {
+    en: [
+      'can i talk to a human', 'real person please', 'get me an agent', 'i want to speak to someone', 'connect me to support',
+      'customer service phone number', 'support email?', 'is there a live chat with a person', 'operator', 'agent',
+      'human', 'talk to a person', 'this bot is not helping, i need a human', 'let me speak to your manager',
+      'how do i contact customer care', 'i need a call back from someone', 'transfer me to a representative',
+      'speak to staff', 'is anyone from the team available', 'give me someone who can actually fix this',
+      'how to reach your support team', 'contact details for support', 'hotline number', 'escalate this please',
+      'i need to talk to somebody now', 'can a real agent look at my issue', 'when is customer service open',
+    ],
+    ja: [
+      '人と話したい', 'オペレーターにつないで', '担当者をお願いします', 'スタッフと話せますか', 'サポートの電話番号は？',
+      '問い合わせ先を教えて', '有人チャットはありますか', '人間に代わって', 'カスタマーサポートに連絡したい', '責任者を出して',
+      '折り返し電話してほしい', 'サポートのメールアドレス', '担当の方につないでください', 'ボットじゃなくて人がいい',
+      '問い合わせ窓口', 'オペレーター', '電話で相談したい', 'サポートセンターの営業時間は',
+    ],
+  },
+  chitchat: {
+    en: [
+      'how are you', 'what is your name', 'are you a robot', 'do you like manga', 'who made you', 'tell me a joke',
+      'what is your favorite anime', 'are you real', 'do you sleep', 'you are funny', 'i am bored', 'what can you do',
+      'are you an ai', 'do you read {title}', 'who is your favorite character', 'lol', 'haha nice', 'you are cool',
+      'what do you do for fun', 'where are you from', 'do you have feelings', 'can we just chat', 'i like talking to you',
+      'how old are you', 'what are you up to', 'say something nice', 'ur the best', 'do you dream',
+    ],
+    ja: [
+      '元気？', '名前は？', 'あなたはロボット？', '漫画好き？', '誰が作ったの', '何か面白い話して', '好きなアニメは？',
+      '暇だなあ', '何ができるの？', 'AIなの？', '{jtitle}読んだことある？', '推しキャラは誰？', 'ありがとう、面白いね', 'ｗｗｗ',
+      '話し相手になって', '最近どう？', '寝ることある？', 'どこに住んでるの', '疲れた〜', 'かわいいね',
+    ],
+  },
+  shipping_info: {
+    en: [
+      'do you ship to {place}', 'shipping to {place}?', 'can i order from {place}', 'delivery to {place} possible?',
+      'how much is shipping to {place}', 'shipping cost', 'how long does delivery take', 'delivery time to {place}',
+      'is there free shipping', 'free shipping over how much', 'which carriers do you use', 'do you ship with {carrier}',
+      'express shipping options', 'if i order today when would it arrive', 'how fast can you deliver to {place}',
+      'international shipping?', 'do you deliver on weekends', 'can i pick the delivery date', 'shipping rates',
+      'do you ship internationally', 'are you still delivering during the holidays', 'are deliveries delayed right now',
+      'how are {item} packed for shipping', 'can i get same day delivery in {city}', 'do you ship to po boxes',
+      'customs fees for {place}?', 'shipping times', 'how many days to ship to {place}', 'delivery options',
+      'are you shipping normally this week', 'when will you resume deliveries to {place}',
+    ],
+    ja: [
+      '{jplace}への送料は？', '{jplace}に配送できますか', '送料はいくら', '送料無料になるのはいくらから', '何日で届きますか',
+      '配送にかかる日数', '海外発送はしていますか', '配送業者はどこですか', '日時指定できますか', '土日も配達してますか',
+      '今日注文したらいつ届く？', '速達はありますか', 'コンビニ受け取りできる？', '{jplace}まで何日かかる', '配送方法を教えて',
+      '関税はかかりますか', '年末年始も発送してますか', '梱包はどうなってますか', '置き配できますか', '送料',
+    ],
+  },
+  order_change: {
+    en: [
+      'cancel my order', 'cancel order {order}', 'i want to cancel the {title} preorder', 'change my shipping address',
+      'update the address on order {order}', 'add a {item1} to my order', 'remove vol {vol} from my order',
+      'can i still modify my order', 'change quantity on my order', 'i ordered the wrong {item1}, can i swap it before it ships',
+      'switch my order to express shipping', 'cancel pls', 'stop my order', 'wrong address on my order help',
+      'i need to change the delivery date', 'combine my two orders', 'change the size of the hoodie in my order',
+      'edit my order', 'can i cancel after paying', 'i dont want the order anymore', 'modify order {order}',
+    ],
+    ja: [
+      '注文をキャンセルしたい', '注文{jorder}をキャンセルして', '{jtitle}の予約を取り消したい', '配送先を変更したい',
+      '住所を間違えたので直したい', '注文に{jitem}を追加したい', '数量を変更したい', '注文内容を変更できますか',
+      'お届け日を変えたい', '注文をまとめたい', 'キャンセルお願いします', '発送前なら変更できる？', 'サイズを変更したい',
+    ],
+  },
+  returns_refunds: {
+    en: [
+      'i want to return this', 'how do i return a {item1}', 'refund please', 'when will i get my refund', 'return policy',
+      'can i exchange vol {vol}, it has a misprint', 'the {item1} arrived broken, i want my money back', 'exchange for a different size',
+      'how long do returns take', 'is return shipping free', 'refund status for order {order}', 'can i return an opened box set',
+      'i got the wrong volume, how do i exchange it', 'money back?', 'return label', 'the figure is damaged, refund or replace',
+      'how many days do i have to return', 'do you refund to {pay}', 'return {title} vol {vol}', 'exchange',
+    ],
+    ja: [
+      '返品したい', '返金してください', '返金はいつ？', '返品ポリシーを教えて', '交換できますか', '{jitem}が壊れていたので返品したい',
+      '乱丁があったので交換して', '違う巻が届いたので交換したい', '返品の送料は？', '開封済みでも返品できる？', '返品期限は何日',
+      '返金状況を確認したい', '返品ラベルがほしい', '{jtitle}{jvol}巻を返品したい', '返品',
+    ],
+  },
+  payment: {
+    en: [
+      'can i pay with {pay}', 'do you accept {pay}', 'payment methods', 'my card was declined', 'payment failed',
+      'i was charged twice', 'where is my invoice', 'can i get a receipt', 'how do i use my points', 'how many points do i have',
+      'can i split the payment', 'pay later option?', 'is cash on delivery available', 'cod?', 'payment not going through',
+      'why was my card charged before shipping', 'do you take {pay}', 'invoice for order {order}', 'can i pay in installments',
+      'use a gift card at checkout', 'update my payment method', 'checkout keeps failing', 'pay with {pay} pls',
+    ],
+    ja: [
+      '{jpay}は使えますか', '支払い方法を教えて', 'カードが使えない', '決済に失敗した', '二重請求されています', '領収書がほしい',
+      '請求書はどこ', 'ポイントを使いたい', 'ポイント残高は？', '分割払いできますか', '後払いできる？', '代引きはできますか',
+      '{jpay}で払いたい', '支払いが完了しない', 'クーポンとポイントは併用できる？', '支払い方法を変更したい',
+    ],
+  },
+  account: {
+    en: [
+      'i forgot my password', 'reset password', 'cant log in', 'how do i create an account', 'sign up', 'delete my account',
+      'change my email address', 'update my profile', 'my account is locked', 'how do i unsubscribe from the newsletter',
+      'subscribe to the newsletter', 'two factor login not working', 'change my username', 'merge my two accounts',
+      'i never got the verification email', 'login problem', 'registration error', 'recover my account', 'log out everywhere',
+      'change my password please', 'where do i edit my address book', 'stop the marketing emails', 'account settings',
+      'can i shop without an account', 'i am new here, how do i register',
+    ],
+    ja: [
+      'パスワードを忘れた', 'パスワードを再設定したい', 'ログインできない', 'アカウントを作りたい', '会員登録の方法', '退会したい',
+      'メールアドレスを変更したい', 'プロフィールを編集したい', 'アカウントがロックされた', 'メルマガを解除したい', 'メルマガ登録',
+      '認証メールが届かない', 'ユーザー名を変えたい', 'アカウントを統合したい', 'ログインエラー', '登録できない',
+    ],
+  },
+  store_policy: {
+    en: [
+      'are your products official', 'is this merch authentic', 'are the {item} licensed', 'what are your opening hours',
+      'do you have a physical store', 'can i pick up in store', 'where is your shop', 'is the {city} store open',
+      'are you open on sundays', 'warranty on figures?', 'who runs this store', 'tell me about your store',
+      'what is your privacy policy', 'do you sell bootlegs', 'is the store open today', 'about the company',
+      'do you have a loyalty program', 'membership benefits', 'terms of service', 'are you a legit shop',
+      'can i buy in person', 'do you have a trial period', 'store hours', 'how long have you been in business',
+      'are your shops operating normally', 'do you sell secondhand manga',
+    ],
+    ja: [
+      '正規品ですか', '公式ライセンス商品？', '営業時間は？', '実店舗はありますか', '店舗受け取りできますか', 'お店はどこ',
+      '{jcity}店は開いてますか', '日曜日も営業してますか', '保証はありますか', '会社概要を教えて', 'プライバシーポリシー',
+      '海賊版は扱ってますか', '会員特典は？', '利用規約', '中古品も扱ってる？', '今日は営業していますか',
+    ],
+  },
+  product_search: {
+    en: [
+      '{title} {item}', '{item}', '{title} vol {vol}', 'best {item}', 'best {item} for {need}', 'i need {item}',
+      'i want a {title} {item1}', 'tell me about the {title} {item1}', 'features of the {title} {item1}', 'do you have anything for {need}',
+      'looking for {item}', 'got any {title} {item}?', 'is {title} vol {vol} in stock', 'show me {item}', '{item} pls',
+      'need {item} asap', 'which {item1} is best', '{title} {item1} details', 'what size is the {title} {item1}',
+      'do you sell {item}', 'where can i find {title} {item}', 'is the {title} {item1} available', 'search {title}',
+      'i wanna buy a {item1}', 'can i buy {item} here', 'any {item} from {title}', 'do you carry {title} in english',
+      'what {item} do you have', 'new {item}', '{title} complete set', 'is the {item1} restocking', 'is {title} out of stock',
+      'what {title} merch do you have', 'help me find a {item1}', 'how to buy a {item1}', 'i want to order {title} vol {vol}',
+      'i need something for {need}', 'the {title} {item1}, what material is it', 'what comes in the {title} {item1}',
+      'do you have the {title} {item1} in a bigger size', 'info on the {title} {item1}', 'what {item1} should i get for {need}',
+      'which {item} are good for {need}', 'latest volume of {title}', 'is {title} vol {vol} out yet', 'preorder {title} vol {vol}',
+    ],
+    ja: [
+      '{jtitle}の{jitem}', '{jitem}', '{jtitle} {jvol}巻', '{jitem}ありますか', '{jtitle}の{jitem}を探しています', '{jitem}がほしい',
+      '{jtitle}の{jitem}の詳細を教えて', '{jitem}の在庫はありますか', '{jtitle}の{jvol}巻は在庫ある？', '{jtitle}の{jitem}売ってる？',
+      '{jitem}を買いたい', '{jtitle}グッズ', '{jtitle}の最新刊', '{jtitle}の全巻セットはありますか', '{jitem}はどこで買える',
+      '{jtitle}の{jitem}は再入荷しますか', '{jtitle}{jvol}巻を予約したい', '{jitem}見せて', '{jtitle}の英語版ある？',
+      '{jitem}の素材は何ですか', '{jtitle}の{jitem}のサイズは？', '商品を探したい', '{jtitle}の新刊は出ましたか',
+    ],
+  },
+  price_inquiry: {
+    en: [
+      'how much is the {title} {item1}', 'price of {title} vol {vol}', 'how much for the {title} box set', 'any discounts',
+      'is there a sale on', 'do you have coupon codes', 'what offers do you have', 'price of {item}', 'is the {item1} on sale',
+      'student discount?', 'bulk discount for the whole series', 'how much would all {title} volumes cost', 'cheapest {item1}',
+      'price check {title}', 'black friday deals?', 'promo code not working', 'any bundle deals on {item}', 'cost of {item}',
+      'why is the {item1} so expensive', 'will the {title} {item1} go on sale',
+    ],
+    ja: [
+      '{jtitle}の{jitem}はいくら', '{jtitle}{jvol}巻の値段は？', '全巻セットの価格', 'セールはやってますか', 'クーポンはありますか',
+      '割引はありますか', '{jitem}の値段', '学割ある？', 'まとめ買い割引は？', '一番安い{jitem}は', 'キャンペーン中ですか',
+      'クーポンコードが使えない', '{jtitle}全巻でいくら？', '値下げの予定は',
+    ],
+  },
+  manga_review: {
+    en: [
+      'help me write a review of {title}', 'i want to review vol {vol} of {title}', 'write a short review for {title}',
+      'can you polish my review of {title}', 'how do i leave a review', 'draft a 3 star review for the {title} {item1}',
+      'make my review sound better: {title} was great but slow', 'review template for {title}', 'post a review for my {item1}',
+      'what should i say in a review of {title}', 'write a spoiler free review of {title}', 'rate {title} for me in a review',
+    ],
+    ja: [
+      '{jtitle}のレビューを書くのを手伝って', '{jtitle}{jvol}巻のレビューを書きたい', 'レビューを書いて', 'レビューの文章を直して',
+      'レビューの投稿方法は', '{jitem}のレビューを書きたい', 'ネタバレなしで{jtitle}の感想文を書いて', '星3つのレビューを考えて',
+    ],
+  },
+  summarization: {
+    en: [
+      'summarize {title} vol {vol}', 'recap {arc}', 'what happened in {arc} of {title}', 'tldr of {title}',
+      'short summary of {title} so far', 'catch me up on {title} before the new volume', 'sum up {arc} in a few lines',
+      'give me the plot of {title} vol {vol} in brief', 'what happens in the first volume of {title}', 'quick recap pls {title}',
+      'synopsis of {title}', 'summarize the story of {title} without too many spoilers',
+    ],
+    ja: [
+      '{jtitle}{jvol}巻のあらすじ', '{jarc}をまとめて', '{jtitle}のあらすじを教えて', '{jtitle}のここまでの話を要約して',
+      '{jtitle}の{jarc}を三行で', '新刊の前に{jtitle}のおさらいをしたい', '{jtitle}のストーリーを簡単に', '{jarc}の要約',
+    ],
+  },
+  unknown: {
+    en: [
+      'what is the weather in {city}', 'will it rain tomorrow', 'set an alarm for 7', 'wake me up at 6:30', 'set a timer for 10 minutes',
+      'remind me to call mom', 'what is my bank balance', 'transfer 50 dollars to my savings', 'my credit card pin',
+      'freeze my bank card', 'what is the exchange rate for euros', 'convert 100 dollars to yen', 'book a flight to {city}',
+      'find me a hotel in {city}', 'how do i make pancakes', 'recipe for curry', 'how many calories in an apple',
+      'what time is it in {city}', 'play some music', 'turn off the lights', 'who won the game last night', 'what is 15 times 12',
+      'how do i change a tire', 'when is my car insurance due', 'what is the capital of Peru', 'tell me the news',
+      'how do i get to the airport', 'is my flight delayed', 'order me a pizza', 'find a good restaurant nearby',
+      'does that restaurant have good reviews', 'how much tax do i owe', 'what is my credit score', 'pay my electricity bill',
+      'schedule a dentist appointment', 'what is the meaning of life', 'how tall is mount fuji', 'traffic on my commute',
+      'cancel my gym membership', 'how do i fix my wifi', 'translate this contract for my lawyer', 'do i need a visa for {place}',
+      'my bank account is frozen', 'show my recent bank transactions', 'what is the minimum payment on my card',
+      'what is the speed of light', 'who is the prime minister', 'how far is the moon', 'what year did the war end',
+      'book a table for two', 'rent a car in {city}', 'how do vaccines work', 'asdfgh', '???', 'blah', 'test', 'hmm',
+    ],
+    ja: [
+      '{jcity}の天気は？', '明日は雨ですか', '７時にアラームをセットして', '６時半に起こして', '１０分のタイマー', '母に電話するようリマインドして',
+      '銀行の残高を教えて', '振込をしたい', 'ドルを円に換算して', '{jcity}行きの飛行機を予約して', 'ホテルを探して', 'カレーの作り方',
+      '今何時？', '音楽をかけて', '電気を消して', '昨日の試合の結果は', '富士山の高さは', '近くのレストランを探して', '税金はいくら',
+      'クレジットカードの暗証番号', '電車の時間を調べて', '歯医者の予約をしたい', 'ダイエットの方法', '円周率は', 'ニュースを教えて',
+      '保険の更新はいつ', '明日の気温は', '車のタイヤ交換', 'あいうえお', 'テスト',
+    ],
+  },
+  recommendation: {
+    en: [
+      'recommend something like {title}', 'what should i read after {title}', 'i loved {title}, what next',
+      'something like {title} but less dark', 'any good {genre} manga', 'i need a new series to read', 'suggest a {genre} series',
+      'what is a good manga for {person}', 'gift idea for {person} who likes {title}', 'best manga for beginners',
+      'best {genre} manga of all time', 'i finished {title} and need my next obsession', 'what would you pick for a fan of {title}',
+      'hidden gems in {genre}?', 'my kid likes {title}, what else would they enjoy', 'give me something funny to read',
+      'a short completed series to binge', 'which series should i start with', 'what should i read next',
+      'i like {genre} and {genre}, any ideas', 'manga for someone who only watches anime', 'something cozy to read tonight',
+      'top picks this month?', 'any manga similar to {title}', 'need something to read on {need}',
+      'what manga would {person} enjoy', 'if i liked {title} would i like {title}', 'surprise me with a series',
+      'what is good right now', 'must read manga', 'whats worth reading', 'pick a manga for me',
+    ],
+    ja: [
+      '{jtitle}みたいな漫画を教えて', '{jtitle}の次に読むならどれ', '{jtitle}が好きならおすすめは？', 'おすすめの{jgenre}は',
+      '{jperson}へのプレゼントにいい漫画は', '初心者におすすめの漫画', '何か面白い漫画ない？', '次に読む漫画を選んで',
+      '{jtitle}より明るい感じの作品ある？', '完結済みでおすすめは', '泣ける漫画を教えて', '{jgenre}で隠れた名作は',
+      '{jperson}の誕生日に贈る漫画を選んでほしい', '短めで読みやすい漫画', '今話題の漫画は？', '{jtitle}にハマった人向けの作品',
+      '何読めばいい？', '暇つぶしにいい漫画',
+    ],
+  },
+  comparison: {
+    en: [
+      '{title} vs {title}', 'compare {title} and {title}', 'which is better, {title} or {title}', 'difference between the {item1} and the {item1}',
+      'hardcover or paperback for {title}?', 'should i get the {title} box set or single volumes', 'how does {title} compare to {title}',
+      'is the deluxe edition of {title} worth it over the regular one', 'which translation of {title} is better',
+      '{title} or {title} for {person}', 'pros and cons of the {title} omnibus vs the originals', 'which {title} edition should i buy',
+    ],
+    ja: [
+      '{jtitle}と{jtitle}どっちが面白い', '{jtitle}と{jtitle}を比較して', '{jtitle}の新装版と旧版の違いは', '単行本と愛蔵版どっちがいい',
+      '{jtitle}と{jtitle}の違い', '電子書籍と紙どっちがお得', '{jtitle}か{jtitle}、{jperson}にはどっち', '{jitem}と{jitem}の違いは',
+    ],
+  },
+  manga_qa: {
+    en: [
+      'why did {char} do that in {title}', 'who is the strongest in {title}', 'what chapter does {char} die', 'explain the ending of {title}',
+      'who wrote {title}', 'is {title} finished', 'how many volumes does {title} have', 'what does the ending of {title} mean',
+      'is {char} a good guy or a villain', 'what is the power system in {title}', 'who draws {title}', 'when does {char} first appear',
+      'what happened to {char} after {arc}', 'theories about {title}', 'is the {title} anime faithful to the manga',
+      'why is {char} so popular', 'what is the timeline of {title}', 'does {char} come back', 'what inspired {title}',
+      'what is the symbolism in {title}', 'is {title} based on a true story',
+    ],
+    ja: [
+      '{jchar}はなぜあんなことをしたの', '{jtitle}で一番強いのは誰', '{jchar}が死ぬのは何話', '{jtitle}の結末を解説して', '{jtitle}の作者は',
+      '{jtitle}は完結してる？', '{jtitle}は何巻まで出てる', '{jchar}の正体は？', '{jtitle}の能力の仕組みを教えて', '{jchar}はいつ初登場する',
+      '{jtitle}の伏線について', '{jtitle}のアニメは原作通り？', '{jchar}は最後どうなるの', '{jtitle}の元ネタは',
+    ],
+  },
+  translation: {
+    en: [
+      'translate "{jword}" to english', 'what does {jword} mean', 'how do you say "{phrase}" in japanese', 'translate this: {jphrase}',
+      'what does {char} say on this page in english: {jphrase}', 'help me translate a fan letter to the author', 'english for {jword}?',
+      'is there a nuance to {jword}', 'translate my message to japanese: {phrase}', 'meaning of {jword} in {title}',
+    ],
+    ja: [
+      '「{jword}」を英語にして', '「{phrase}」は日本語で何', '{jphrase}を英訳して', 'このセリフを英語に翻訳して：{jphrase}',
+      '「{jword}」のニュアンスを英語で説明して', '作者へのファンレターを英語に訳したい', '{phrase}を日本語に訳して',
+    ],
+  },
+  complaint: {
+    en: [
+      'this is unacceptable', 'worst service ever', 'i am really disappointed', 'the {item1} arrived damaged again', 'your packaging is terrible',
+      'i have emailed three times and nobody answers', 'you guys are a scam', 'very poor service', 'useless support', 'waste of my time',
+      'i am so angry about my order', 'the figure paint is awful, not what was shown', 'second time my {item1} came crushed',
+      'i want to file a complaint', 'this is ridiculous', 'never ordering here again', 'you ruined my gift for {person}',
+      'the quality of this {item1} is really bad', 'your delivery is always late, i am fed up', 'bad experience',
+    ],
+    ja: [
+      '最悪です', 'ひどい対応', 'がっかりしました', '{jitem}がまた壊れて届いた', '梱包がひどい', '何度問い合わせても返事がない',
+      '詐欺じゃないの', '二度と買いません', 'クレームを入れたい', '対応が遅すぎる', '品質が悪すぎる', 'プレゼントが台無しになった',
+      '毎回配達が遅れてうんざり', '本当に腹が立つ', 'ふざけないで',
+    ],
+  },
+  taste_profile: {
+    en: [
+      'what do my purchases say about my taste', 'analyze my reading history', 'based on my orders what genres do i like',
+      'what kind of reader am i', 'look at what i bought and tell me my favorite themes', 'profile my taste from my history',
+      'which genres do i buy the most', 'summarize my reading habits', 'what patterns do you see in my {genre} purchases',
+      'from everything i have read, what do i lean toward', 'update my taste profile', 'what have i been into lately',
+    ],
+    ja: [
+      '私の購入履歴から好みを分析して', '読書傾向を教えて', '私はどんなジャンルが好き？', '今までの注文から私のタイプを教えて',
+      '好みのプロフィールを作って', '最近の私の読書傾向は', 'よく買うジャンルは何', '私の好きなテーマを履歴から分析して',
+    ],
+  },
+};
+
+const mulberry32 = (seed: number): (() => number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)] as T;
+
+const fill = (template: string, random: () => number): string =>
+  template.replace(/\{([a-z0-9]+)\}/g, (_, slot: string) => {
+    const values = SLOTS[slot];
+    if (values === undefined) throw new Error(`intent template: unknown slot {${slot}} in "${template}"`);
+    return pick(values, random);
+  });
+
+/** One typo in a word of 4 letters or more: a letter dropped, two swapped, or one doubled. */
+const typo = (text: string, random: () => number): string => {
+  const words = text.split(' ');
+  const candidates = words.map((word, i) => ({ word, i })).filter(({ word }) => /^[a-z]{4,}$/i.test(word));
+  if (candidates.length === 0) return text;
+  const { word, i } = pick(candidates, random);
+  const at = 1 + Math.floor(random() * (word.length - 2));
+  const kind = Math.floor(random() * 3);
+  const changed =
+    kind === 0 ? word.slice(0, at) + word.slice(at + 1) : kind === 1 ? word.slice(0, at) + (word[at + 1] ?? '') + (word[at] ?? '') + word.slice(at + 2) : word.slice(0, at) + (word[at] ?? '') + word.slice(at);
+  words[i] = changed;
+  return words.join(' ');
+};
+
+const casual = (text: string): string => text.toLowerCase().replace(/[?!.,]/g, '').trim();
+const POLITE_EN = ['please', 'could you help,', 'hi,', 'hello, quick question:', 'excuse me,'];
+
+/** Fills per template; a template without slots is used as is. */
+const FILLS = 3;
+const SEED = 20261202;
+
+export const generateTrainingRows = (): GeneratedRow[] => {
+  const random = mulberry32(SEED);
+  const rows: GeneratedRow[] = [];
+  const seen = new Set<string>();
+  const add = (text: string, intent: Intent, lang: 'en' | 'ja'): void => {
+    const key = `${intent}\u0000${text.toLowerCase()}`;
+    if (text.trim() === '' || seen.has(key)) return;
+    seen.add(key);
+    rows.push({ text, intent, lang });
+  };
+  for (const [intent, byLang] of Object.entries(TEMPLATES) as [Intent, { en: readonly string[]; ja: readonly string[] }][]) {
+    for (const template of byLang.en) {
+      const fills = template.includes('{') ? FILLS : 1;
+      for (let i = 0; i < fills; i += 1) {
+        const text = fill(template, random);
+        add(text, intent, 'en');
+        const roll = random();
+        if (roll < 0.3) add(typo(casual(text), random), intent, 'en');
+        else if (roll < 0.45) add(`${pick(POLITE_EN, random)} ${text}`, intent, 'en');
+        else if (roll < 0.6) add(`${text.charAt(0).toUpperCase()}${text.slice(1)}?`, intent, 'en');
+      }
+    }
+    for (const template of byLang.ja) {
+      const fills = template.includes('{') ? FILLS : 1;
+      for (let i = 0; i < fills; i += 1) {
+        const text = fill(template, random);
+        add(text, intent, 'ja');
+        if (random() < 0.3) add(/[？?]$/.test(text) ? text : `${text}？`, intent, 'ja');
+      }
+    }
+  }
+  return rows;
+};
