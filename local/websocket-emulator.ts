@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   readonly managementPort?: number;
   /** What callers of the management endpoint must sign with (SigV4); a random pair per emulator otherwise. */
   readonly managementCredentials?: ManagementCredentials;
+  /** See DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION. */
+  readonly maxFramesInFlightPerConnection?: number;
 }
 
 /** The credentials the management endpoint accepts: the emulator's stand-in for `execute-api:ManageConnections`. */
@@ -68,7 +70,18 @@ export interface EmulatorStats {
 interface Connection {
   readonly socket: WebSocket;
   readonly connectedAt: number;
+  /** This connection's frames whose route is running now. */
+  running: number;
+  /** Frames read while `running` was at the limit, in arrival order; the socket is paused meanwhile. */
+  readonly waiting: { readonly data: RawData; readonly isBinary: boolean }[];
 }
+
+/**
+ * API Gateway runs every frame's Lambda at once, each in its own sandbox. The emulator runs every client in one
+ * process, so it runs at most this many of one connection's frames at a time and stops reading that socket until
+ * one finishes (TCP backpressure): a socket flooding frames cannot starve the other clients.
+ */
+export const DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION = 8;
 
 /** Resolves once `socket` has closed, terminating it after `ms` if its peer has not finished the close handshake. */
 const closedWithin = (socket: WebSocket, ms: number): Promise<void> =>
@@ -235,15 +248,36 @@ export class WebSocketEmulator {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.connections.set(connectionId, { socket: ws, connectedAt: Date.now() });
+      const connection: Connection = { socket: ws, connectedAt: Date.now(), running: 0, waiting: [] };
+      this.connections.set(connectionId, connection);
       // ws has already closed the socket with the protocol's code (1002, 1007, 1009); only this socket is affected.
       ws.on('error', (error) => this.reportSocketError(connectionId, error));
-      ws.on('message', (data, isBinary) => void this.handleMessage(connectionId, ws, data, isBinary).catch((error: unknown) => this.reportSocketError(connectionId, error)));
+      ws.on('message', (data, isBinary) => this.admitFrame(connectionId, connection, data, isBinary));
       ws.on('close', () => {
+        // Frames still waiting belong to a connection that is gone: API Gateway would not deliver them either.
+        connection.waiting.length = 0;
         this.connections.delete(connectionId);
         void this.invoke('$disconnect', this.options.handlers.$disconnect, this.event('$disconnect', 'DISCONNECT', connectionId));
       });
     });
+  }
+
+  /** Runs a frame now, or queues it and pauses the socket when the connection is at its in-flight limit. */
+  private admitFrame(connectionId: string, connection: Connection, data: RawData, isBinary: boolean): void {
+    if (connection.running >= (this.options.maxFramesInFlightPerConnection ?? DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION)) {
+      connection.waiting.push({ data, isBinary });
+      connection.socket.pause();
+      return;
+    }
+    connection.running += 1;
+    void this.handleMessage(connectionId, connection.socket, data, isBinary)
+      .catch((error: unknown) => this.reportSocketError(connectionId, error))
+      .finally(() => {
+        connection.running -= 1;
+        const next = connection.waiting.shift();
+        if (next) this.admitFrame(connectionId, connection, next.data, next.isBinary);
+        else if (connection.socket.isPaused && connection.socket.readyState === WebSocket.OPEN) connection.socket.resume();
+      });
   }
 
   private selectRoute(body: string, byteLength: number): string {
