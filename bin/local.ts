@@ -9,6 +9,9 @@
  *   LOCAL_BEDROCK_FAULTS      JSON fault config, e.g. {"throttleRate":0.1,"midStreamErrorRate":0.05}
  *   LOCAL_BEDROCK_SEED        seed of the simulated models (default 42)
  *   LOCAL_BEDROCK_QUOTAS      JSON tokens-per-minute quotas by model id substring, e.g. {"sonnet":200000}
+ *   LOCAL_GUARDRAIL           on (default) | off: send the guardrail with every answer; the endpoint simulates it
+ *   LOCAL_GUARDRAIL_WORDS     comma-separated words the simulated guardrail blocks as a denied topic
+ *                             (default: guardrail-test-block, torrent, scanlation, 海賊版, 漫画村)
  *   CAPACITY_CONFIG           JSON capacity configuration over the embedded defaults (schedule, units, mitigation)
  *   DAILY_BUDGET_USD          the budget guardian's daily budget (default 2500)
  *   BUDGET_CONFIG             JSON budget guardian configuration over the embedded defaults (ramp, token budgets)
@@ -72,6 +75,11 @@ const main = async (): Promise<void> => {
   const forwardUrl = env['LOCAL_BEDROCK_FORWARD_URL'];
   const faults = parseJsonObject('LOCAL_BEDROCK_FAULTS', env['LOCAL_BEDROCK_FAULTS']);
   const quotas = parseQuotas(env['LOCAL_BEDROCK_QUOTAS']);
+  const guardrailSwitch = env['LOCAL_GUARDRAIL'] ?? 'on';
+  if (guardrailSwitch !== 'on' && guardrailSwitch !== 'off') fail(`LOCAL_GUARDRAIL must be on or off, got "${guardrailSwitch}"`);
+  const deniedWordsText = env['LOCAL_GUARDRAIL_WORDS'];
+  const deniedWords = deniedWordsText === undefined ? undefined : deniedWordsText.split(',').map((word) => word.trim()).filter((word) => word.length > 0);
+  if (deniedWords !== undefined && deniedWords.length === 0) fail('LOCAL_GUARDRAIL_WORDS must name at least one word (comma-separated)');
   const speed = parseCapacityClock(env['LOCAL_CAPACITY_CLOCK']) ?? fail('LOCAL_CAPACITY_CLOCK must be real, fast or a speed factor from 1 to 10000');
   const dailyText = env['DAILY_BUDGET_USD'] ?? '2500';
   const dailyBudgetUsd = Number(dailyText);
@@ -125,7 +133,9 @@ const main = async (): Promise<void> => {
       ...(forwardUrl && { forward: { baseUrl: forwardUrl, ...(env['LOCAL_BEDROCK_FORWARD_MODEL'] && { model: env['LOCAL_BEDROCK_FORWARD_MODEL'] }) } }),
       ...(faults && { faults }),
       ...(quotas && { quotas }),
+      ...(deniedWords && { guardrail: { deniedWords } }),
     },
+    ...(guardrailSwitch === 'off' && { guardrail: false }),
     ...(capacityConfig && { capacityConfig }),
     ...(budgetConfig && { budgetConfig }),
     dailyBudgetUsd,

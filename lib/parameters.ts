@@ -127,6 +127,19 @@ const parametersSchema = z
      * invoke nothing, so nothing buys or deletes throughput by itself. Existing throughput is left as it is.
      */
     capacitySchedulerEnabled: z.boolean().default(true),
+    /**
+     * false: no Bedrock guardrail is created and the invoke function calls models without one (GUARDRAIL_ID unset).
+     * For a region or account where Guardrails are not available; the deployed default is on.
+     */
+    guardrailEnabled: z.boolean().default(true),
+    /**
+     * The system guardrail profile (cross-Region inference) the guardrail's Standard tier runs on: the Standard tier
+     * is the one that reads Japanese. Must be offered in the stack region (`apac.guardrail.v1:0` in Tokyo).
+     */
+    guardrailProfileId: z
+      .string()
+      .regex(/^[a-z0-9-]+\.guardrail\.v[0-9:]+$/, 'must be a guardrail profile id such as apac.guardrail.v1:0')
+      .default('apac.guardrail.v1:0'),
   })
   .superRefine((params, ctx) => {
     // The resolved catalog must be one IAM can express: a profile has destination regions including the calling

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { BedrockIntentClassifier } from '../lambdas/adapters/bedrock-intent-classifier';
-import { BedrockModelClient } from '../lambdas/adapters/bedrock-model-client';
+import { BedrockModelClient, type GuardrailSettings } from '../lambdas/adapters/bedrock-model-client';
 import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-control';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
 import { DynamoFaqStore } from '../lambdas/adapters/dynamodb-faq';
@@ -67,6 +67,12 @@ export interface LocalStackOptions {
    */
   readonly llmClassifier?: false | Partial<LlmClassifierConfig>;
   /**
+   * The guardrail the invoke path sends with every answer (as GUARDRAIL_ID / GUARDRAIL_VERSION do in AWS); the local
+   * endpoint simulates its verdict (`bedrock.guardrail`: denied words, output trigger). Default LOCAL_GUARDRAIL;
+   * `false`: answers go without a guardrail.
+   */
+  readonly guardrail?: false | GuardrailSettings;
+  /**
    * Runs the capacity scheduler (reconcile + health every 15 minutes of its clock) against the local control plane.
    * `speed` > 1 runs its clock (and the control plane's) that many times faster, starting now.
    */
@@ -117,6 +123,9 @@ export interface LocalStack {
 }
 
 const REGION = 'ap-northeast-1';
+
+/** The guardrail the offline stack asks for: any id and version of Bedrock's shape; the local endpoint simulates it. */
+export const LOCAL_GUARDRAIL: GuardrailSettings = { identifier: 'localguardrail', version: '1' };
 
 /**
  * The offline stack behind `npm start`: the deployed handlers, wired to dynalite, a local Bedrock Runtime endpoint,
@@ -236,7 +245,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
             answer: wireAnswer({
               ...routerWiring,
               orders: new DynamoOrderStore(documents, tables.orders),
-              model: new BedrockModelClient(bedrockClient, { streamIdleTimeoutMs: timeoutMs }),
+              model: new BedrockModelClient(bedrockClient, {
+                streamIdleTimeoutMs: timeoutMs,
+                ...(options.guardrail !== false && { guardrail: options.guardrail ?? LOCAL_GUARDRAIL }),
+              }),
               store,
               ledger,
               calendar: new DynamoCalendarStore(documents, tables.calendar, clock),

@@ -2,6 +2,7 @@ import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { Cache } from '../constructs/cache';
+import { ChatGuardrail } from '../constructs/guardrail';
 import { GatewayHandlers } from '../constructs/handlers';
 import { Network } from '../constructs/network';
 import { RunbookAlarms } from '../constructs/runbook-alarms';
@@ -29,6 +30,8 @@ export interface GatewayStackProps extends StackProps {
 export class GatewayStack extends Stack {
   readonly network: Network;
   readonly cache: Cache;
+  /** Absent with `guardrailEnabled: false`. */
+  readonly guardrail?: ChatGuardrail;
   readonly handlers: GatewayHandlers;
   readonly webSocket: ChatWebSocketApi;
   readonly alarms: RunbookAlarms;
@@ -47,7 +50,11 @@ export class GatewayStack extends Stack {
       vpc: this.network.vpc,
       subnets: this.network.privateSubnets,
       nodeType: parameters.cacheNodeType,
+      logRetention: parameters.logRetentionDays,
     });
+    if (parameters.guardrailEnabled) {
+      this.guardrail = new ChatGuardrail(this, 'Guardrail', { name: `${capacity.namePrefix}-chat`, profileId: parameters.guardrailProfileId });
+    }
     this.handlers = new GatewayHandlers(this, 'Handlers', {
       tables: props.tables,
       catalog,
@@ -58,6 +65,7 @@ export class GatewayStack extends Stack {
       logRetention: parameters.logRetentionDays,
       network: this.network,
       cache: this.cache,
+      ...(this.guardrail && { guardrail: this.guardrail }),
     });
     this.webSocket = new ChatWebSocketApi(this, 'WebSocket', {
       handlers: this.handlers.functions,

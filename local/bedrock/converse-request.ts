@@ -1,4 +1,5 @@
 import { validationError } from './errors';
+import { parseGuardrailConfig, type GuardrailRequest } from './guardrail';
 
 /**
  * The part of a Converse / ConverseStream request body the emulator understands, validated the way Bedrock
@@ -28,6 +29,8 @@ export interface ConverseRequest {
   readonly requiredTool?: string;
   /** The declared tools with a spec (name, description, JSON input schema), for forwarding tool calls. */
   readonly tools?: readonly ToolDeclaration[];
+  /** The request's `guardrailConfig`, validated (local/bedrock/guardrail.ts); absent when it asked for none. */
+  readonly guardrail?: GuardrailRequest;
 }
 
 export interface ToolDeclaration {
@@ -124,7 +127,7 @@ const parseRequiredTool = (value: unknown): string | undefined => {
 };
 
 /** Parses the raw body of a Converse(Stream) call; `modelId` comes from the (already decoded) path. */
-export const parseConverseRequest = (modelId: string, body: string): ConverseRequest => {
+export const parseConverseRequest = (modelId: string, body: string, operation: 'converse' | 'converse-stream' = 'converse-stream'): ConverseRequest => {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -141,6 +144,7 @@ export const parseConverseRequest = (modelId: string, body: string): ConverseReq
   const system = json.system === undefined ? '' : textOfBlocks(json.system, 'system');
   const requiredTool = parseRequiredTool(json.toolConfig);
   const tools = toolDeclarations(json.toolConfig);
+  const guardrail = parseGuardrailConfig(json.guardrailConfig, operation);
   return {
     modelId,
     system,
@@ -148,6 +152,7 @@ export const parseConverseRequest = (modelId: string, body: string): ConverseReq
     ...parseInferenceConfig(json.inferenceConfig),
     ...(requiredTool !== undefined && { requiredTool }),
     ...(tools.length > 0 && { tools }),
+    ...(guardrail !== undefined && { guardrail }),
   };
 };
 

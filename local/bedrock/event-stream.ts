@@ -7,7 +7,7 @@ import type { StreamExceptionType } from './errors';
  * union member's own shape (not wrapped in `{ member: ... }`): the SDK picks the member from `:event-type`.
  * Shapes follow `ConverseStreamOutput` in @aws-sdk/client-bedrock-runtime.
  */
-export type StopReason = 'end_turn' | 'max_tokens';
+export type StopReason = 'end_turn' | 'max_tokens' | 'guardrail_intervened';
 
 export interface Usage {
   readonly inputTokens: number;
@@ -20,7 +20,8 @@ export interface StreamEventPayloads {
   contentBlockDelta: { contentBlockIndex: number; delta: { text: string } };
   contentBlockStop: { contentBlockIndex: number };
   messageStop: { stopReason: StopReason };
-  metadata: { usage: Usage; metrics: { latencyMs: number } };
+  /** `trace.guardrail` only when the request asked for a guardrail trace and the guardrail intervened. */
+  metadata: { usage: Usage; metrics: { latencyMs: number }; trace?: { guardrail: unknown } };
 }
 export type StreamEventType = keyof StreamEventPayloads;
 

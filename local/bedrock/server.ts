@@ -6,6 +6,7 @@ import { asBedrockError, BedrockError, injected, validationError } from './error
 import { FaultInjector, type FaultConfig } from './faults';
 import { classificationToolReply, type ToolReplySource } from './classification-tool';
 import { forwardingSource, forwardingToolSource, type ForwardOptions } from './forward';
+import { guardrailSimulation, type GuardrailSimulationOptions } from './guardrail';
 import { HttpExchange } from './http-exchange';
 import { listenDualProtocol } from './listener';
 import { serveLocalRoute } from './local-routes';
@@ -73,6 +74,11 @@ export interface LocalBedrockOptions {
   readonly unitTokensPerMinute?: number;
   /** What a call without `maxTokens` reserves for its output. Default 4096. */
   readonly defaultMaxTokens?: number;
+  /**
+   * The simulated guardrail of calls that carry a `guardrailConfig` (local/bedrock/guardrail.ts): the denied words
+   * that block a message, the phrase that blocks the answer mid-stream, the blocked message.
+   */
+  readonly guardrail?: GuardrailSimulationOptions;
 }
 
 export interface LocalBedrock {
@@ -104,6 +110,7 @@ export type { CommitmentDuration, ProvisionedModelView, ProvisionedStatus } from
 export { QuotaConfigError, QUOTA_WINDOW_MS, type ModelThroughput, type ThroughputStats, type TokenQuotas } from './quotas';
 export type { LocalBedrockStats, SimulationRecord } from './stats';
 export type { ForwardOptions } from './forward';
+export { DEFAULT_DENIED_WORDS, DEFAULT_OUTPUT_TRIGGER, type GuardrailSimulationOptions } from './guardrail';
 export { DEFAULT_MODEL_PROFILES, type ModelProfile, type ModelProfileOverrides } from './profiles';
 
 const DEFAULT_SEED = 1;
@@ -169,6 +176,7 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
   const stats = new StatsRecorder(meter);
   const admission = new ModelAdmission({ meter, store, unitTokensPerMinute, defaultMaxTokens });
   const running = new Set<AbortController>();
+  const guardrail = guardrailSimulation(options.guardrail);
 
   const simulate: ReplySource = async (request, { signal }) => {
     const plan = planReply(request, profiles, seed);
@@ -199,7 +207,7 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
     }
     const modelId = decodeModelId(encodedModelId);
     stats.modelRequest(operation, modelId);
-    return { route: operation, request: parseConverseRequest(modelId, await ex.readBody(maxBodyBytes)) };
+    return { route: operation, request: parseConverseRequest(modelId, await ex.readBody(maxBodyBytes), operation) };
   };
 
   const serveModelCall = async (ex: HttpExchange) => {
@@ -230,7 +238,7 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
     ex.onClientGone(() => controller.abort());
     let failed = false;
     try {
-      const context = { openReply: admitted.openReply, toolReply, stats, faults: injector.config, controller };
+      const context = { openReply: admitted.openReply, toolReply, stats, faults: injector.config, controller, guardrail };
       if (call.route === 'converse') await serveConverse(ex, target.request, fault, context);
       else await serveStream(ex, target.request, fault, context);
     } catch (error) {

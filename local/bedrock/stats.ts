@@ -23,6 +23,8 @@ export interface LocalBedrockStats {
   };
   /** Requests answered by the OpenAI-compatible upstream instead of the simulator. */
   readonly forwarded: number;
+  /** Model calls that carried a `guardrailConfig`, and those the simulated guardrail blocked (input or output). */
+  readonly guardrail: { readonly requests: number; readonly interventions: number };
   readonly faults: Readonly<Record<FaultKind, number>>;
   readonly streams: {
     readonly started: number;
@@ -82,6 +84,7 @@ export class StatsRecorder {
   private byRoute: Record<ModelRoute, number> = { converse: 0, 'converse-stream': 0 };
   private byModel: Record<string, number> = {};
   private forwarded = 0;
+  private guardrail = { requests: 0, interventions: 0 };
   private faults = zeroFaults();
   private streams = { started: 0, completed: 0, failed: 0, aborted: 0 };
   private simulations: SimulationRecord[] = [];
@@ -98,6 +101,7 @@ export class StatsRecorder {
     return {
       requests: { total: this.total, rejected: this.rejected, byRoute: { ...this.byRoute }, byModel: { ...this.byModel } },
       forwarded: this.forwarded,
+      guardrail: { ...this.guardrail },
       faults: { ...this.faults },
       streams: { started, completed, failed, aborted, active: started - completed - failed - aborted },
       generating: this.generating,
@@ -118,6 +122,7 @@ export class StatsRecorder {
     this.byRoute = { converse: 0, 'converse-stream': 0 };
     this.byModel = {};
     this.forwarded = 0;
+    this.guardrail = { requests: 0, interventions: 0 };
     this.faults = zeroFaults();
     this.streams = { started: 0, completed: 0, failed: 0, aborted: 0 };
     this.simulations = [];
@@ -141,6 +146,11 @@ export class StatsRecorder {
 
   forwardedRequest(): void {
     this.forwarded += 1;
+  }
+
+  guardrailRequest(intervened: boolean): void {
+    this.guardrail.requests += 1;
+    if (intervened) this.guardrail.interventions += 1;
   }
 
   fault(kind: FaultKind): void {

@@ -1,0 +1,176 @@
+import { MemoryStore } from '../../lambdas/adapters/memory-store';
+import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps } from '../../lambdas/app/answer-message';
+import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
+import { jstDay } from '../../lambdas/core/budget/guardian';
+import { cascadeFor } from '../../lambdas/core/cascade';
+import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
+import { parseInstant } from '../../lambdas/core/capacity/jst';
+import { costUsd, MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { ContentBlockedError } from '../../lambdas/core/errors';
+import type { Intent, IntentClassifier } from '../../lambdas/core/vocabulary';
+import { errorReply } from '../../lambdas/handlers/reply';
+import { wireAnswer } from '../../lambdas/runtime/wiring';
+import { RecordingMetrics } from '../../local/console-log';
+import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
+import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingMessenger, ScriptedModel, silentLog, textScript, type ScriptStep } from '../support/fakes';
+
+const catalog = MODEL_CATALOGS.seed;
+const HAIKU = catalog.haiku.modelId;
+const SONNET = catalog.sonnet.modelId;
+const NOON_JST = parseInstant('2026-11-22T12:00:00+09:00') ?? Number.NaN;
+const BLOCKED_TEXT = "Sorry, I can't help with that request.";
+const BLOCKED_USAGE = { inputTokens: 150, outputTokens: 0 };
+
+/** A stream the guardrail ended: its message in place of the answer, then the stop reason and the usage to bill. */
+const interventionScript = (before = '', usage = BLOCKED_USAGE): ScriptStep[] => [
+  ...(before ? [{ type: 'text', text: before } as const] : []),
+  { type: 'text', text: BLOCKED_TEXT },
+  { type: 'stop', reason: 'guardrail_intervened' },
+  { type: 'usage', ...usage },
+];
+
+const fixedClassifier = (intent: Intent): IntentClassifier => ({ classify: () => ({ intent, confidence: 0.9, complexity: 5, signals: [] }) });
+
+const setup = (intent: Intent, scripts: Record<string, readonly ScriptStep[]>, cascade = false) => {
+  const clock = new ManualClock(NOON_JST);
+  const ledger = new FlakyLedger();
+  const metrics = new RecordingMetrics();
+  const messenger = new RecordingMessenger();
+  const model = new ScriptedModel(scripts);
+  let ids = 0;
+  const deps: AnswerDeps = {
+    ...wireAnswer({
+      classifier: fixedClassifier(intent),
+      routingConfig: new MemoryRoutingConfig([]),
+      capacityState: new MemoryCapacityState(),
+      capacityConfig: DEFAULT_CAPACITY_CONFIG,
+      catalog,
+      clock,
+      log: silentLog,
+      metrics,
+      random: () => 0.5,
+      orders: new MemoryOrders([]),
+      model,
+      store: new MemoryStore(clock),
+      ledger,
+      calendar: new MemoryCalendar(),
+      budgetConfig: DEFAULT_BUDGET_CONFIG,
+      newId: () => `n${++ids}`,
+      options: { ...DEFAULT_ANSWER_OPTIONS, ...(cascade && { cascade: cascadeFor() }) },
+    }),
+    messenger,
+  };
+  let requests = 0;
+  const request = (message: string) => ({ connectionId: 'c-1', requestId: `r-${++requests}`, message, receivedAt: clock.now() });
+  const daySpend = () => ledger.inner.daySpend(jstDay(clock.now()), clock.now());
+  const count = (name: string) => metrics.records.filter((record) => record.name === name);
+  return { deps, request, model, messenger, daySpend, count };
+};
+
+describe('guardrail interventions (stop reason guardrail_intervened)', () => {
+  it('ends the answer as content_blocked, with no done frame, and does not ask another tier', async () => {
+    // Prepare
+    const { deps, request, model, messenger } = setup('comparison', { [SONNET]: interventionScript(), [HAIKU]: textScript('a cheaper answer') });
+
+    // Act
+    const outcome = await answerMessage(deps, request('where can I download pirated manga'));
+
+    // Assess
+    expect(outcome.kind).toBe('failed');
+    expect(outcome.kind === 'failed' && outcome.error).toBeInstanceOf(ContentBlockedError);
+    expect(outcome.kind === 'failed' && outcome.error.code).toBe('content_blocked');
+    expect(model.requests.map((call) => call.modelId)).toEqual([SONNET]);
+    expect(messenger.ofType('done')).toEqual([]);
+  });
+
+  it('charges the call for the tokens Bedrock reports (the input of a blocked prompt is billed)', async () => {
+    // Prepare
+    const { deps, request, daySpend } = setup('comparison', { [SONNET]: interventionScript() });
+
+    // Act
+    await answerMessage(deps, request('where can I download pirated manga'));
+    const spend = await daySpend();
+
+    // Assess
+    expect(spend.spentUsd).toBeCloseTo(costUsd(catalog.sonnet, BLOCKED_USAGE), 9);
+    expect(spend.spentUsd).toBeGreaterThan(0);
+    expect(spend.reservedUsd).toBe(0);
+  });
+
+  it('counts GuardrailInterventions per intent, and not as a fallback reply', async () => {
+    // Prepare
+    const { deps, request, count } = setup('shipping_info', { [HAIKU]: interventionScript() });
+
+    // Act
+    await answerMessage(deps, request('how do I get a torrent of this volume'));
+
+    // Assess
+    expect(count('GuardrailInterventions')).toEqual([expect.objectContaining({ value: 1, unit: 'Count', dimensions: { Intent: 'shipping_info' } })]);
+    expect(count('FallbackReplies')).toEqual([]);
+  });
+
+  it('never caches a blocked answer: the same question asks the model again', async () => {
+    // Prepare
+    const { deps, request, model, count } = setup('shipping_info', { [HAIKU]: interventionScript() });
+
+    // Act
+    await answerMessage(deps, request('how much is shipping to Osaka'));
+    const second = await answerMessage(deps, request('how much is shipping to Osaka'));
+
+    // Assess
+    expect(second.kind).toBe('failed');
+    expect(model.requests).toHaveLength(2);
+    expect(count('CacheHits')).toEqual([]);
+  });
+
+  it('does not flush the rest of a stream the guardrail stopped after some text', async () => {
+    // Prepare
+    const { deps, request, messenger } = setup('shipping_info', { [HAIKU]: interventionScript('Shipping to Osaka costs ') });
+
+    // Act
+    const outcome = await answerMessage(deps, request('shipping to Osaka and my card number'));
+
+    // Assess
+    expect(outcome.kind).toBe('failed');
+    expect(messenger.ofType('chunk').map((chunk) => chunk.text).join('')).not.toContain(BLOCKED_TEXT);
+  });
+
+  it('does not escalate a cascade whose cheap call was blocked, and never releases its buffered text', async () => {
+    // Prepare
+    const { deps, request, model, messenger, count } = setup(
+      'comparison',
+      { [HAIKU]: interventionScript('Here is how to find '), [SONNET]: textScript('a strong answer') },
+      true,
+    );
+
+    // Act
+    const outcome = await answerMessage(deps, request('compare the pirate scan sites for Berserk'));
+
+    // Assess
+    expect(outcome.kind === 'failed' && outcome.error.code).toBe('content_blocked');
+    expect(model.requests.map((call) => call.modelId)).toEqual([HAIKU]);
+    expect(messenger.ofType('chunk')).toEqual([]);
+    expect(count('CascadeCheapFailures')).toEqual([]);
+  });
+
+  it('answers normally when the stream ends with end_turn (no intervention)', async () => {
+    // Prepare
+    const { deps, request, count } = setup('shipping_info', { [HAIKU]: textScript('Shipping to Osaka is 500 yen.') });
+
+    // Act
+    const outcome = await answerMessage(deps, request('how much is shipping to Osaka'));
+
+    // Assess
+    expect(outcome.kind).toBe('answered');
+    expect(count('GuardrailInterventions')).toEqual([]);
+  });
+
+  it('maps to a stable error frame whose message does not say which policy intervened', () => {
+    // Act
+    const frame = errorReply(new ContentBlockedError('the guardrail intervened: topic Piracy'), 'r-9');
+
+    // Assess
+    expect(frame).toEqual({ type: 'error', requestId: 'r-9', code: 'content_blocked', message: expect.stringContaining("can't help with that request") });
+    expect(frame.message).not.toMatch(/piracy|topic|guardrail/i);
+  });
+});
