@@ -1,4 +1,4 @@
-import type { ModelCatalog } from '../lambdas/core/catalog';
+import type { ModelCatalog, ModelSpec } from '../lambdas/core/catalog';
 import { MODEL_TIERS } from './parameters';
 
 /** Converse and ConverseStream are authorized through these two actions; nothing else is needed to answer. */
@@ -16,21 +16,26 @@ export interface ArnContext {
  * profile needs the profile ARN in the calling region and the foundation model in every destination region the
  * profile may route to; a bare foundation model needs only itself in the calling region.
  */
-export const bedrockInvokeResources = (catalog: ModelCatalog, at: ArnContext): string[] => {
-  const arns = new Set<string>();
-  for (const tier of MODEL_TIERS) {
-    const spec = catalog[tier];
-    if (spec.profileRegions.length > 0) {
-      arns.add(`arn:${at.partition}:bedrock:${at.region}:${at.account}:inference-profile/${spec.modelId}`);
-      for (const region of spec.profileRegions) {
-        arns.add(`arn:${at.partition}:bedrock:${region}::foundation-model/${spec.foundationModelId}`);
-      }
-    } else {
-      arns.add(`arn:${at.partition}:bedrock:${at.region}::foundation-model/${spec.foundationModelId}`);
-    }
-  }
-  return [...arns];
-};
+const modelResources = (spec: ModelSpec, at: ArnContext): string[] =>
+  spec.profileRegions.length > 0
+    ? [
+        `arn:${at.partition}:bedrock:${at.region}:${at.account}:inference-profile/${spec.modelId}`,
+        ...spec.profileRegions.map((region) => `arn:${at.partition}:bedrock:${region}::foundation-model/${spec.foundationModelId}`),
+      ]
+    : [`arn:${at.partition}:bedrock:${at.region}::foundation-model/${spec.foundationModelId}`];
+
+export const bedrockInvokeResources = (catalog: ModelCatalog, at: ArnContext): string[] => [
+  ...new Set(MODEL_TIERS.flatMap((tier) => modelResources(catalog[tier], at))),
+];
+
+/**
+ * The LLM classifier fallback (lambdas/adapters/bedrock-intent-classifier.ts) is one non-streaming Converse call
+ * on the cheap tier's catalog model: InvokeModel alone, never the streaming action.
+ */
+export const BEDROCK_CLASSIFY_ACTIONS = ['bedrock:InvokeModel'] as const;
+
+/** What a function that only classifies may call: the cheap tier's model (profile and destinations), nothing else. */
+export const bedrockClassifierResources = (catalog: ModelCatalog, at: ArnContext): string[] => [...new Set(modelResources(catalog.haiku, at))];
 
 /**
  * The provisioned-throughput control-plane actions, split by what they may be scoped to. List supports no

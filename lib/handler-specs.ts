@@ -31,6 +31,11 @@ export interface HandlerSpec {
    * DAILY_BUDGET_USD and BUDGET_CONFIG.
    */
   readonly answers: boolean;
+  /**
+   * Runs the LLM classifier fallback (below the fast path's confidence threshold): one Converse call on the cheap
+   * tier. A function that does not also answer gets bedrock:InvokeModel on that tier's model only.
+   */
+  readonly classifiesWithLlm: boolean;
   /** Reads the model catalog (MODEL_CATALOG) to name the model in its reply. */
   readonly readsCatalog: boolean;
   /** Reads the capacity configuration (CAPACITY_CONFIG): mitigation, routing targets, token plan. */
@@ -40,9 +45,9 @@ export interface HandlerSpec {
 const light = { memoryMb: 256, timeoutSeconds: 10 } as const;
 
 export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
-  connect: { ...light, tables: { sessions: 'readWrite' }, postsToConnections: false, answers: false, readsCatalog: false, readsCapacityConfig: false },
-  disconnect: { ...light, tables: { sessions: 'write' }, postsToConnections: false, answers: false, readsCatalog: false, readsCapacityConfig: false },
-  default: { ...light, tables: {}, postsToConnections: true, answers: false, readsCatalog: false, readsCapacityConfig: false },
+  connect: { ...light, tables: { sessions: 'readWrite' }, postsToConnections: false, answers: false, classifiesWithLlm: false, readsCatalog: false, readsCapacityConfig: false },
+  disconnect: { ...light, tables: { sessions: 'write' }, postsToConnections: false, answers: false, classifiesWithLlm: false, readsCatalog: false, readsCapacityConfig: false },
+  default: { ...light, tables: {}, postsToConnections: true, answers: false, classifiesWithLlm: false, readsCatalog: false, readsCapacityConfig: false },
   // The capacity state: mitigation demotes intents, which the routing decision shows (and the budget status the
   // invoke path publishes there); the FAQ: a confident match is a template-tier decision.
   route: {
@@ -50,6 +55,8 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
     tables: { routingConfig: 'read', capacityState: 'read', faq: 'read' },
     postsToConnections: true,
     answers: false,
+    // The route frame's decision is the one invoke would make, the LLM's second opinion on an unsure message included.
+    classifiesWithLlm: true,
     readsCatalog: true,
     readsCapacityConfig: true,
   },
@@ -63,6 +70,7 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
     tables: { sessions: 'readWrite', routingConfig: 'read', orders: 'read', capacityState: 'readWrite', calendar: 'read', faq: 'read' },
     postsToConnections: true,
     answers: true,
+    classifiesWithLlm: true,
     readsCatalog: true,
     readsCapacityConfig: true,
   },

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { CapacityConfig } from '../../lambdas/core/capacity/config';
 import type { ModelCatalog } from '../../lambdas/core/catalog';
 import { HANDLER_ENTRIES, type HandlerName } from '../../lambdas/runtime/env-names';
-import { BEDROCK_INVOKE_ACTIONS, bedrockInvokeResources, provisionedModelArnPattern } from '../bedrock-iam';
+import { BEDROCK_CLASSIFY_ACTIONS, BEDROCK_INVOKE_ACTIONS, bedrockClassifierResources, bedrockInvokeResources, provisionedModelArnPattern } from '../bedrock-iam';
 import { acknowledgeGrantWildcards, acknowledgeStatementWildcards } from '../compliance';
 import { HANDLER_SPECS, handlerEnvironment, type TableAccess, type TableKey } from '../handler-specs';
 import type { Cache } from './cache';
@@ -19,6 +19,8 @@ export const HANDLER_NAMES = Object.keys(HANDLER_ENTRIES) as HandlerName[];
 
 /** The Sid of the invoke function's Bedrock statement (kept apart from merged statements, easy to audit). */
 export const BEDROCK_STATEMENT_SID = 'InvokeCatalogModels';
+/** The Sid of the statement of a function that classifies with the LLM but does not answer (route): the cheap tier only. */
+export const CLASSIFIER_STATEMENT_SID = 'InvokeCheapTierClassifier';
 /** The Sid of the invoke function's statement for the capacity scheduler's provisioned throughput. */
 export const PROVISIONED_STATEMENT_SID = 'InvokeProvisionedThroughput';
 /** The Sid of the invoke function's bedrock:ApplyGuardrail statement. */
@@ -122,6 +124,16 @@ export class GatewayHandlers extends Construct {
           fn.role ?? fn,
           [provisioned],
           'The routing target of a tier may be a provisioned throughput the capacity scheduler created; its ARN ends in an id Bedrock assigns at creation, so only provisioned-model/* in this account and region can name it.',
+        );
+      } else if (spec.classifiesWithLlm) {
+        // The LLM classifier fallback: one non-streaming call on the cheap tier's catalog model, nothing more (an
+        // answering function's catalog statement above already covers it).
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            sid: CLASSIFIER_STATEMENT_SID,
+            actions: [...BEDROCK_CLASSIFY_ACTIONS],
+            resources: bedrockClassifierResources(props.catalog, { partition: stack.partition, region: stack.region, account: stack.account }),
+          }),
         );
       }
       return fn;

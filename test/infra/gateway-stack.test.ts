@@ -10,7 +10,7 @@ import { parseBudgetConfig } from '../../lambdas/runtime/budget-config';
 import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { ENV, type HandlerName } from '../../lambdas/runtime/env-names';
 import { CACHE_PORT } from '../../lib/constructs/cache';
-import { BEDROCK_STATEMENT_SID, HANDLER_NAMES, PROVISIONED_STATEMENT_SID } from '../../lib/constructs/handlers';
+import { BEDROCK_STATEMENT_SID, CLASSIFIER_STATEMENT_SID, HANDLER_NAMES, PROVISIONED_STATEMENT_SID } from '../../lib/constructs/handlers';
 import { ROUTE_KEYS } from '../../lib/constructs/websocket-api';
 import {
   actionsOf,
@@ -297,7 +297,19 @@ describe('gateway stack', () => {
       expect(new Set(policies.match(/arn:aws:bedrock:[^"\]]*\*/g))).toEqual(new Set(['arn:aws:bedrock:ap-northeast-1:123456789012:provisioned-model/*']));
     });
 
-    it.each(['connect', 'disconnect', 'route', 'default'] as const)('gives %s no Bedrock access', (name) => {
+    it('allows route (the LLM classifier fallback) only InvokeModel, only on the cheap tier: no streaming, no strong tier, no provisioned throughput', () => {
+      // Act
+      const bedrock = statementsOf('route').filter((statement) => actionsOf(statement).some((action) => action.startsWith('bedrock:')));
+
+      // Assess
+      expect(bedrock).toHaveLength(1);
+      expect(bedrock[0]?.Sid).toBe(CLASSIFIER_STATEMENT_SID);
+      expect(bedrock[0]?.Effect).toBe('Allow');
+      expect(actionsOf(bedrock[0]!)).toEqual(['bedrock:InvokeModel']);
+      expect((resourcesOf(bedrock[0]!) as string[]).sort()).toEqual(expectedBedrockArns.filter((arn) => arn.includes('haiku')));
+    });
+
+    it.each(['connect', 'disconnect', 'default'] as const)('gives %s no Bedrock access', (name) => {
       // Act
       const actions = statementsOf(name).flatMap(actionsOf);
 
