@@ -121,6 +121,8 @@ export interface EnvironmentValues {
   readonly budgetConfigJson?: string;
   /** JSON of the `cascade` deploy parameter (parameters.ts cascadeConfigJson); absent, no intent cascades. */
   readonly cascadeConfigJson?: string;
+  /** JSON of the `limits` deploy parameter (parameters.ts limitsConfigJson); absent, the embedded default limits. */
+  readonly limitsConfigJson?: string;
   /** The Bedrock guardrail of every answer (id and published version); absent, answers go without one. */
   readonly guardrail?: { readonly id: string; readonly version: string };
   /** The ARN of the secret holding the cache's AUTH token; absent, the cache is reached without AUTH. */
@@ -152,6 +154,7 @@ export const handlerEnvironment = (name: HandlerName, values: EnvironmentValues)
     environment[ENV.dailyBudgetUsd] = String(values.dailyBudgetUsd);
     if (values.budgetConfigJson !== undefined) environment[ENV.budgetConfig] = values.budgetConfigJson;
     if (values.cascadeConfigJson !== undefined) environment[ENV.cascadeConfig] = values.cascadeConfigJson;
+    if (values.limitsConfigJson !== undefined) environment[ENV.limitsConfig] = values.limitsConfigJson;
     if (values.guardrail !== undefined) {
       environment[ENV.guardrailId] = values.guardrail.id;
       environment[ENV.guardrailVersion] = values.guardrail.version;

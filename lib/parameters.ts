@@ -5,6 +5,7 @@ import type { CapacityConfig } from '../lambdas/core/capacity/config';
 import { TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
 import { BudgetConfigError, parseBudgetConfig } from '../lambdas/runtime/budget-config';
 import { CascadeConfigError, parseCascadeConfig } from '../lambdas/runtime/cascade-config';
+import { LimitsConfigError, parseLimitsConfig } from '../lambdas/runtime/limits-config';
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
 
 /** The CDK context key the deploy parameters live under (cdk.json `context`, or `-c mangaassist='{...}'`). */
@@ -81,6 +82,16 @@ const parametersSchema = z
       .record(z.string(), z.unknown())
       .superRefine((patch, ctx) => {
         for (const message of cascadeProblems(patch)) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
+    /**
+     * The limits per principal and connection (lambdas/core/limits): `{"customer": {...}, "guest": {...}}` merged field
+     * by field over the defaults, checked by the invoke function's own parser (parseLimitsConfig). Absent: the defaults.
+     */
+    limits: z
+      .record(z.string(), z.unknown())
+      .superRefine((patch, ctx) => {
+        for (const message of limitsProblems(patch)) ctx.addIssue({ code: 'custom', message });
       })
       .optional(),
     logRetentionDays: z
@@ -242,6 +253,24 @@ function cascadeProblems(patch: Readonly<Record<string, unknown>>): string[] {
     return message.split('; ');
   }
 }
+
+const LIMITS_PROBLEMS_PREFIX = 'invalid limits configuration: ';
+
+/** What parseLimitsConfig finds wrong with a limits patch, one sentence per problem. */
+function limitsProblems(patch: Readonly<Record<string, unknown>>): string[] {
+  try {
+    parseLimitsConfig(JSON.stringify(patch));
+    return [];
+  } catch (error) {
+    if (!(error instanceof LimitsConfigError)) throw error;
+    const message = error.message.startsWith(LIMITS_PROBLEMS_PREFIX) ? error.message.slice(LIMITS_PROBLEMS_PREFIX.length) : error.message;
+    return message.split('; ');
+  }
+}
+
+/** LIMITS_CONFIG of the invoke function: the `limits` parameter as given; undefined without one (the defaults). */
+export const limitsConfigJson = (params: Pick<DeployParameters, 'limits'>): string | undefined =>
+  params.limits === undefined ? undefined : JSON.stringify(params.limits);
 
 /** CASCADE_CONFIG of the invoke function: the `cascade` parameter as given; undefined without one (no cascade). */
 export const cascadeConfigJson = (params: Pick<DeployParameters, 'cascade'>): string | undefined =>

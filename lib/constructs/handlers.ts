@@ -37,6 +37,8 @@ export interface GatewayHandlersProps {
   readonly budgetConfigJson?: string;
   /** CASCADE_CONFIG of the invoke function (parameters.ts cascadeConfigJson); absent: no intent cascades. */
   readonly cascadeConfigJson?: string;
+  /** LIMITS_CONFIG of the invoke function (parameters.ts limitsConfigJson); absent: the embedded default limits. */
+  readonly limitsConfigJson?: string;
   readonly logRetention: RetentionDays;
   /** The invoke function runs in this network's private subnets, next to the cache. */
   readonly network: Network;
@@ -67,6 +69,7 @@ export class GatewayHandlers extends Construct {
       dailyBudgetUsd: props.dailyBudgetUsd,
       budgetConfigJson: props.budgetConfigJson,
       cascadeConfigJson: props.cascadeConfigJson,
+      limitsConfigJson: props.limitsConfigJson,
       cacheAuthSecretArn: props.cache.authSecret.secretArn,
       ...(props.guardrail && { guardrail: { id: props.guardrail.guardrailId, version: props.guardrail.guardrailVersion } }),
     };

@@ -11,6 +11,8 @@ import { ChatWebSocketApi } from '../constructs/websocket-api';
 import {
   budgetConfigJson,
   cascadeConfigJson,
+  limitsConfigJson,
+  resolveAuthConfig,
   resolveCapacityConfig,
   resolveModelCatalog,
   resolveStrongTierDailyProjectionUsd,
@@ -62,6 +64,7 @@ export class GatewayStack extends Stack {
       dailyBudgetUsd: parameters.dailyBudgetUsd,
       budgetConfigJson: budgetConfigJson(parameters),
       cascadeConfigJson: cascadeConfigJson(parameters),
+      limitsConfigJson: limitsConfigJson(parameters),
       logRetention: parameters.logRetentionDays,
       network: this.network,
       cache: this.cache,

@@ -98,6 +98,25 @@ describe('gateway stack', () => {
         DeletionPolicy: 'Retain',
       });
     });
+
+    it('throttles the stage and, under it, each route by its cost: invoke, route, $connect and $default, never $disconnect', () => {
+      const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as Resource[];
+      const props = stage!.Properties as { DefaultRouteSettings: Record<string, number>; RouteSettings: Record<string, Record<string, number>> };
+
+      expect(props.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit, ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit });
+      expect(props.RouteSettings).toEqual({
+        invoke: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+        route: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        $connect: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        $default: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      });
+      // Every throttled route is at or under the stage's limits, and exists before the stage names it.
+      for (const [name, limits] of Object.entries(ROUTE_THROTTLE)) {
+        expect(limits.rateLimit).toBeLessThanOrEqual(DEFAULT_THROTTLE.rateLimit);
+        expect(limits.burstLimit).toBeLessThanOrEqual(DEFAULT_THROTTLE.burstLimit);
+        expect((stage as unknown as { DependsOn?: string[] }).DependsOn).toContain(logicalIdOf(synth.gateway.webSocket.routes[name as HandlerName]));
+      }
+    });
   });
 
   describe('functions', () => {

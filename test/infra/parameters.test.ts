@@ -6,10 +6,12 @@ import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { bedrockInvokeResources, provisionableModelArns } from '../../lib/bedrock-iam';
 import { parseBudgetConfig } from '../../lambdas/runtime/budget-config';
 import { parseCascadeConfig } from '../../lambdas/runtime/cascade-config';
+import { parseLimitsConfig } from '../../lambdas/runtime/limits-config';
 import {
   ParametersError,
   budgetConfigJson,
   cascadeConfigJson,
+  limitsConfigJson,
   parseParameters,
   readParameters,
   resolveBudgetConfig,
@@ -492,5 +494,22 @@ describe('cascade parameter', () => {
     // Assess
     expect(parseError({ cascade: { intents: ['recommendation'] } })).toMatch(/^ {2}- cascade: .*recommendation/m);
     expect(parseError({ cascade: { intents: ['comparison'], treshold: 1 } })).toMatch(/^ {2}- cascade: .*treshold/m);
+  });
+});
+
+describe('limits parameter', () => {
+  it('gives invoke LIMITS_CONFIG that its parser accepts, and none without the parameter (the defaults)', () => {
+    const params = makeParams({ limits: { customer: { dailySpendUsd: 2 }, guest: { messagesPerMinute: 0 } } });
+
+    const json = limitsConfigJson(params);
+
+    expect(parseLimitsConfig(json)).toMatchObject({ customer: { dailySpendUsd: 2 }, guest: { messagesPerMinute: 0 } });
+    expect(limitsConfigJson(makeParams({}))).toBeUndefined();
+  });
+
+  it('refuses a misspelt key and a fractional count, every problem listed', () => {
+    const message = parseError({ limits: { customer: { messagesPerMinut: 5, invokesInFlight: 1.5 } } });
+    expect(message).toMatch(/^ {2}- limits: .*messagesPerMinut/m);
+    expect(message).toMatch(/^ {2}- limits: .*customer\.invokesInFlight/m);
   });
 });
