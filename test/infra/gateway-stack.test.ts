@@ -11,7 +11,7 @@ import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { ENV, type HandlerName } from '../../lambdas/runtime/env-names';
 import { CACHE_PORT } from '../../lib/constructs/cache';
 import { BEDROCK_STATEMENT_SID, CLASSIFIER_STATEMENT_SID, HANDLER_NAMES, PROVISIONED_STATEMENT_SID } from '../../lib/constructs/handlers';
-import { ROUTE_KEYS } from '../../lib/constructs/websocket-api';
+import { DEFAULT_THROTTLE, ROUTE_KEYS, ROUTE_THROTTLE } from '../../lib/constructs/websocket-api';
 import {
   actionsOf,
   assertHasResourceProperties,
