@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import Redis from 'ioredis';
 import type { ResponseCache } from '../ports';
@@ -20,7 +21,8 @@ export const redisTlsOptions = (url: string, tlsCa?: string): ConnectionOptions 
   const parsed = new URL(url);
   if (parsed.protocol !== 'rediss:') return undefined;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  return { servername: host, rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(tlsCa !== undefined && { ca: tlsCa }) };
+  // An address is checked against the certificate's IP names; SNI carries host names only (RFC 6066).
+  return { ...(isIP(host) === 0 && { servername: host }), rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(tlsCa !== undefined && { ca: tlsCa }) };
 };
 
 /**
