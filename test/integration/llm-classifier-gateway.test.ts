@@ -37,7 +37,7 @@ describe('LLM classifier fallback through the offline stack', () => {
   it('asks the LLM for a low-confidence message: the route frame says llm:<intent> (Japanese input)', async () => {
     const before = stack.bedrock.stats().requests.total;
     const reply = await route('あれはどうかな？', 'llm-ja-1');
-    expect(reply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(true);
+    expect(reply.reasons.some((reason) => reason === 'classifier:llm')).toBe(true);
     expect(stack.bedrock.stats().requests.total).toBe(before + 1);
     expect(stack.metrics.sum('ClassifierSource', { Source: 'llm' })).toBeGreaterThanOrEqual(1);
     expect(stack.metrics.sum('ClassifierCostMicroUsd')).toBeGreaterThan(0);
