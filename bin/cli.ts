@@ -3,13 +3,20 @@
  * `npm run --silent cli -- classify`: the MangaAssist command line (DESIGN section 3). The logic lives in
  * local/cli so it can be tested without a process.
  */
+import { readFileSync } from 'node:fs';
+import { cloudWatchReader, CloudWatchTrafficSource } from '../lambdas/adapters/cloudwatch-traffic';
 import { defaultIntentClassifier } from '../lambdas/core/intent-model';
-import { BUDGET_USAGE, runBudget } from '../local/cli/budget';
+import { createCloudWatchClient } from '../lambdas/runtime/clients/cloudwatch';
+import { systemClock } from '../lambdas/runtime/system';
+import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from '../lib/handler-specs';
+import { AUDIT_COMMANDS, AUDIT_USAGE, runAudit } from '../local/cli/audit';
+import { BUDGET_COMMANDS, BUDGET_USAGE, runBudget } from '../local/cli/budget';
 import { budgetCliDeps } from '../local/cli/budget-env';
-import { CAPACITY_USAGE, CliUsageError, runCapacity } from '../local/cli/capacity';
+import { CAPACITY_COMMANDS, CAPACITY_USAGE, CliUsageError, runCapacity } from '../local/cli/capacity';
 import { capacityCliDeps } from '../local/cli/capacity-env';
 import { runClassify } from '../local/cli/classify';
-import { simulateCommand } from '../local/cli/simulate';
+import { answerHelp, type CommandHelp } from '../local/cli/help';
+import { SIMULATE_USAGE, simulateCommand } from '../local/cli/simulate';
 import { CalendarError } from '../lambdas/core/capacity/calendar';
 
 const USAGE = `usage: mangaassist <command>
@@ -24,16 +31,30 @@ commands:
   budget     the budget guardian's day, overrides and the event calendar: "budget --help".
   simulate   replay one JST day of a scenario through the classifier, routing and budget guardian (no network):
              "simulate --help" for the options.
+  audit      audits of the traffic: "audit unmapped" lists the intents or labels the routing map does not name,
+             with volume and cost (CloudWatch, or the local stack's metrics file): "audit --help".
+
+"--help" after any command or subcommand prints its usage and runs nothing.
 
 options:
   -h, --help show this help
 `;
 
+/** Every command's `--help` (classify's is the top-level usage, which documents it). */
+const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
+  classify: { usage: USAGE, subcommands: [] },
+  capacity: { usage: CAPACITY_USAGE, subcommands: CAPACITY_COMMANDS },
+  budget: { usage: BUDGET_USAGE, subcommands: BUDGET_COMMANDS },
+  simulate: { usage: SIMULATE_USAGE },
+  audit: { usage: AUDIT_USAGE, subcommands: AUDIT_COMMANDS },
+};
+
 const main = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
-  if (command === '-h' || command === '--help' || command === 'help') {
-    process.stderr.write(USAGE);
-    return 0;
+  const help = answerHelp(argv, COMMAND_HELP, USAGE);
+  if (help) {
+    process.stderr.write(help.text);
+    return help.code;
   }
   if (command === 'classify' && rest.length === 0) {
     // A closed pipe downstream (`| head`) is the reader's choice, not an error.
@@ -78,9 +99,31 @@ const main = async (argv: readonly string[]): Promise<number> => {
       await deps?.close();
     }
   }
-  if (command === 'classify' && (rest.includes('-h') || rest.includes('--help'))) {
-    process.stderr.write(USAGE);
-    return 0;
+  if (command === 'audit') {
+    if (rest.length === 0) {
+      process.stderr.write(`${AUDIT_USAGE}\n`);
+      return 2;
+    }
+    try {
+      return await runAudit(rest, {
+        clock: systemClock,
+        readFile: (path) => readFileSync(path, 'utf8'),
+        cloudWatch: () =>
+          new CloudWatchTrafficSource(
+            cloudWatchReader(createCloudWatchClient({ region: process.env['AWS_REGION'] ?? 'ap-northeast-1' })),
+            METRICS_NAMESPACE,
+            POWERTOOLS_SERVICE_NAME,
+          ),
+        write: (line) => process.stdout.write(line),
+      });
+    } catch (error) {
+      if (error instanceof CliUsageError) {
+        process.stderr.write(`mangaassist audit: ${error.message}\n`);
+        return 2;
+      }
+      process.stderr.write(`mangaassist audit: CloudWatch did not answer (AWS credentials, AWS_REGION): ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
   }
   process.stderr.write(command === undefined ? USAGE : `mangaassist: unknown command "${argv.join(' ')}"\n\n${USAGE}`);
   return 2;

@@ -1,4 +1,5 @@
-import type { Log, MetricsSink, MetricUnit } from '../lambdas/ports';
+import { appendFileSync } from 'node:fs';
+import type { Clock, Log, MetricsSink, MetricUnit } from '../lambdas/ports';
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LEVELS)[number];
@@ -26,12 +27,25 @@ export interface RecordedMetric {
   readonly dimensions: Readonly<Record<string, string>>;
 }
 
-/** Keeps metrics in memory, so the offline stack and the tests can read what CloudWatch would receive. */
+export interface MetricsFile {
+  /** Appended to, one JSON line per datapoint: {"time","name","value","unit","dimensions"} (`cli audit unmapped --metrics-file`). */
+  readonly path: string;
+  readonly clock: Clock;
+}
+
+/**
+ * Keeps metrics in memory, so the offline stack and the tests can read what CloudWatch would receive; with a file,
+ * also appends each datapoint to it, so a command in another process (`audit unmapped`) can read the traffic.
+ */
 export class RecordingMetrics implements MetricsSink {
   readonly records: RecordedMetric[] = [];
 
+  constructor(private readonly file?: MetricsFile) {}
+
   record(name: string, value: number, unit: MetricUnit, dimensions: Readonly<Record<string, string>> = {}): void {
     this.records.push({ name, value, unit, dimensions });
+    // Synchronous: a local stack's metrics are a few per request, and a line must not be lost on Ctrl-C.
+    if (this.file) appendFileSync(this.file.path, `${JSON.stringify({ time: this.file.clock.now(), name, value, unit, dimensions })}\n`);
   }
 
   sum(name: string, dimensions: Readonly<Record<string, string>> = {}): number {

@@ -12,6 +12,9 @@ import { calendarCommand, CliUsageError } from './capacity';
  * `mangaassist budget ...`: the guardian's state and the operators' levers during an incident. JSON on stdout;
  * problems are one line on stderr with exit code 2, and nothing is written.
  */
+/** The commands `runBudget` dispatches (bin/cli.ts answers `budget <command> ... --help` for these). */
+export const BUDGET_COMMANDS = ['status', 'override', 'calendar'] as const;
+
 export const BUDGET_USAGE = `usage: mangaassist budget <command>
 
   status [--date YYYY-MM-DD]          the day's budget (base, event pool, override), spent, reserved, projection,

@@ -15,6 +15,9 @@ import type { CalendarStore, CapacityControl, CapacityStateStore, Clock, Log, Me
  * `mangaassist capacity ...`: the operators' commands. Output is JSON lines on stdout (one object per line), so it
  * pipes into jq; problems are one line on stderr and exit code 2, with nothing changed.
  */
+/** The commands `runCapacity` dispatches (bin/cli.ts answers `capacity <command> ... --help` for these). */
+export const CAPACITY_COMMANDS = ['plan', 'status', 'reconcile', 'health', 'calendar', 'mitigate'] as const;
+
 export const CAPACITY_USAGE = `usage: mangaassist capacity <command>
 
   plan --from ISO --to ISO [--tier T] one JSON line per change of desired units: {"at","tier","units","reasons"}
