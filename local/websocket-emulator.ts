@@ -16,11 +16,22 @@ export interface RouteHandlers {
   readonly routes: Readonly<Record<string, RouteHandler>>;
 }
 
+/**
+ * A Lambda REQUEST authorizer (lambdas/handlers/authorize.ts): an IAM policy, or a throw. API Gateway answers 401 to
+ * a throw of exactly "Unauthorized", 403 to a Deny policy, 500 to any other failure.
+ */
+export type AuthorizerHandler = (event: unknown) => Promise<unknown>;
+
 export interface EmulatorOptions {
   readonly port?: number;
   readonly host?: string;
   readonly stage?: string;
   readonly handlers: RouteHandlers;
+  /**
+   * The `$connect` authorizer, run at the upgrade with the query string and headers (Origin included) before
+   * `$connect`; its context is `requestContext.authorizer` on every event of the connection. Absent: no authorizer.
+   */
+  readonly authorizer?: AuthorizerHandler;
   readonly onHandlerError?: (routeKey: string, error: unknown) => void;
   /**
    * A client broke the WebSocket protocol (invalid UTF-8, an unmasked or reserved frame, a frame over the limit) or
@@ -109,6 +120,8 @@ export class WebSocketEmulator {
   private readonly routes: ReadonlyMap<string, RouteHandler>;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly postCounts = new Map<string, number>();
+  /** The authorizer's context (and principalId) per connection, as API Gateway repeats it on every route. */
+  private readonly authorizerContexts = new Map<string, Readonly<Record<string, unknown>>>();
   private gone = 0;
   private address: AddressInfo | undefined;
   private managementAddress: AddressInfo | undefined;
@@ -209,6 +222,7 @@ export class WebSocketEmulator {
         requestId: randomUUID(),
         domainName: `${this.options.host ?? '127.0.0.1'}:${this.address?.port ?? 0}`,
         apiId: 'local',
+        ...(this.authorizerContexts.has(connectionId) && { authorizer: this.authorizerContexts.get(connectionId) }),
       },
       isBase64Encoded: false,
       ...extra,
@@ -228,10 +242,16 @@ export class WebSocketEmulator {
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const connectionId = randomBytes(9).toString('base64');
     // A client that resets during the handshake must not take the process down (an unhandled 'error' would).
-    socket.on('error', (error) => this.reportSocketError(connectionId, error, socket));
+    const onHandshakeError = (error: Error) => this.reportSocketError(connectionId, error, socket);
+    socket.on('error', onHandshakeError);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = Object.fromEntries(url.searchParams.entries());
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+    const refusal = await this.authorize(connectionId, headers, query);
+    if (refusal !== undefined) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
     const result = await this.invoke(
       '$connect',
       this.options.handlers.$connect,
@@ -239,6 +259,7 @@ export class WebSocketEmulator {
     );
     if (!result || result.statusCode < 200 || result.statusCode > 299) {
       // API Gateway refuses the handshake when $connect does not answer 2xx.
+      this.authorizerContexts.delete(connectionId);
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -248,6 +269,8 @@ export class WebSocketEmulator {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // From here ws handles the socket's errors; protocol violations come as the WebSocket's own 'error'.
+      socket.off('error', onHandshakeError);
       const connection: Connection = { socket: ws, connectedAt: Date.now(), running: 0, waiting: [] };
       this.connections.set(connectionId, connection);
       // ws has already closed the socket with the protocol's code (1002, 1007, 1009); only this socket is affected.
@@ -257,9 +280,42 @@ export class WebSocketEmulator {
         // Frames still waiting belong to a connection that is gone: API Gateway would not deliver them either.
         connection.waiting.length = 0;
         this.connections.delete(connectionId);
-        void this.invoke('$disconnect', this.options.handlers.$disconnect, this.event('$disconnect', 'DISCONNECT', connectionId));
+        void this.invoke('$disconnect', this.options.handlers.$disconnect, this.event('$disconnect', 'DISCONNECT', connectionId)).finally(() =>
+          this.authorizerContexts.delete(connectionId),
+        );
       });
     });
+  }
+
+  /**
+   * Runs the `$connect` authorizer as API Gateway does: the REQUEST event (method ARN, headers, query string), then
+   * 401 for "Unauthorized", 403 for a Deny policy, 500 for anything else it does; an Allow policy's context (with its
+   * principalId) is kept for the connection's events. Returns the refusal's status line, or undefined to go on.
+   */
+  private async authorize(connectionId: string, headers: Record<string, string>, query: Record<string, string>): Promise<string | undefined> {
+    const authorizer = this.options.authorizer;
+    if (authorizer === undefined) return undefined;
+    let result: unknown;
+    try {
+      result = await this.track(
+        authorizer({
+          type: 'REQUEST',
+          methodArn: `arn:aws:execute-api:local:000000000000:local/${this.stage}/$connect`,
+          headers,
+          queryStringParameters: Object.keys(query).length ? query : undefined,
+          requestContext: this.event('$connect', 'CONNECT', connectionId).requestContext,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof Error && error.message === 'Unauthorized') return '401 Unauthorized';
+      this.options.onHandlerError?.('$connect authorizer', error);
+      return '500 Internal Server Error';
+    }
+    const policy = result as { principalId?: unknown; policyDocument?: { Statement?: { Effect?: unknown }[] }; context?: Record<string, unknown> } | undefined;
+    const statements = policy?.policyDocument?.Statement ?? [];
+    if (statements.length === 0 || statements.some((statement) => statement.Effect !== 'Allow')) return '403 Forbidden';
+    this.authorizerContexts.set(connectionId, { ...policy?.context, principalId: policy?.principalId });
+    return undefined;
   }
 
   /** Runs a frame now, or queues it and pauses the socket when the connection is at its in-flight limit. */
