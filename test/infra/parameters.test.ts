@@ -47,7 +47,18 @@ describe('deploy parameters', () => {
       cacheNodeType: 'cache.t4g.small',
       tableRemovalPolicy: 'retain',
       capacitySchedulerEnabled: true,
+      guardrailEnabled: true,
+      guardrailProfileId: 'apac.guardrail.v1:0',
     });
+  });
+
+  it('refuses a guardrail profile id that is not one (the Standard tier needs a system profile)', () => {
+    // Act
+    const parse = () => parseParameters({ guardrailProfileId: 'apac-guardrail', guardrailEnabled: 'yes' });
+
+    // Assess
+    expect(parse).toThrow(/guardrailProfileId: must be a guardrail profile id such as apac\.guardrail\.v1:0/);
+    expect(parse).toThrow(/guardrailEnabled/);
   });
 
   it('accepts the JSON string that `-c mangaassist=...` passes', () => {
