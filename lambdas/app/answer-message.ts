@@ -7,7 +7,7 @@ import { admitRequest, enterLimits, type Admission } from './answer/admit';
 import { applyDayBudget } from './answer/budget';
 import { cacheAnswer } from './answer/cache';
 import { charge } from './answer/charge';
-import { strongAllowance } from './answer/limits';
+import { settlingBeforeDone, strongAllowance } from './answer/limits';
 import { historyFor, recallMemory, rememberExchange } from './answer/memory';
 import { mitigationEffects } from './answer/mitigation';
 import type { ModelOutcome } from './answer/model';
@@ -57,7 +57,7 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
   const limits = await enterLimits(deps, request, admission);
   if (limits.kind === 'refused') return { kind: 'limited', error: limits.error };
   try {
-    return await answerAdmitted(deps, request, admission);
+    return await answerAdmitted({ ...deps, messenger: settlingBeforeDone(deps, admission, limits) }, request, admission);
   } finally {
     await limits.release();
   }

@@ -134,6 +134,30 @@ describe('the admit step: limits per principal and connection', () => {
     expect((await ask()).kind).toBe('answered');
   });
 
+  it('frees the slot and charges the spend before the done frame, so a client that waits for done is never refused', async () => {
+    const store = new MemoryLimitStore();
+    const { deps, ask, clock } = setup({ limits: limitsWith({ invokesInFlight: 1 }), store });
+    const atDone: { inFlight: boolean; spentUsd: number }[] = [];
+    const messenger = deps.messenger;
+    Object.assign(deps, {
+      messenger: {
+        send: async (connectionId: string, frame: Parameters<typeof messenger.send>[1]) => {
+          if (frame.type === 'done') {
+            const probe = await store.admitMessage({ principalKey: principalKey(CUSTOMER), connectionId, id: 'probe', day: budgetDay(clock.now()), now: clock.now(), limits: { ...ROOMY, invokesInFlight: 1 }, config: DEFAULT_LIMITS_CONFIG });
+            atDone.push({ inFlight: !probe.admitted, spentUsd: await store.spentUsd(principalKey(CUSTOMER), budgetDay(clock.now())) });
+            await store.releaseInFlight({ principalKey: principalKey(CUSTOMER), connectionId, id: 'probe' });
+          }
+          await messenger.send(connectionId, frame);
+        },
+      },
+    });
+
+    const outcome = await ask();
+
+    expect(outcome.kind).toBe('answered');
+    expect(atDone).toEqual([{ inFlight: false, spentUsd: outcome.kind === 'answered' ? outcome.done.costUsd : NaN }]);
+  });
+
   it('releases the in-flight slot when the answer fails', async () => {
     const failing: ScriptStep[] = [{ type: 'fail', error: new ModelUnavailableError('down') }];
     const { ask } = setup({ limits: limitsWith({ invokesInFlight: 1 }), scripts: { [HAIKU]: failing } });

@@ -62,6 +62,9 @@ export class Admission {
 
   readonly principalKey: string;
 
+  /** Whether the request's cost was added to its principal's spend (once: before `done`, else in the charge step). */
+  principalCharged = false;
+
   /** The cheap-tier call that classified the message (the LLM fallback), if one did: paid like any model call. */
   classifierCostUsd = 0;
 

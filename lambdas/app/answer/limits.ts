@@ -2,7 +2,7 @@ import { LimitError } from '../../core/errors';
 import { limitsFor, LIMITS_UNAVAILABLE_REASON, STRONG_HOURLY_DEMOTION_REASON, type LimitsConfig } from '../../core/limits';
 import type { Principal } from '../../core/principal';
 import { modelFor } from '../../core/routing';
-import type { LimitStore } from '../../ports';
+import type { LimitStore, Messenger } from '../../ports';
 import type { RoutedMessage } from '../router';
 import type { Admission } from './admit';
 import type { AnswerDeps, AnswerRequest } from './types';
@@ -61,9 +61,12 @@ export const enterLimits = async (deps: LimitDeps, request: AnswerRequest, admis
     deps.log.info('message refused by a limit', { principal: admission.principalKey, limit: verdict.limit, retryAfterMs: verdict.retryAfterMs });
     return { kind: 'refused', error: new LimitError(verdict.limit, verdict.retryAfterMs) };
   }
+  let released = false;
   return {
     kind: 'admitted',
     release: async () => {
+      if (released) return;
+      released = true;
       try {
         await limits.store.releaseInFlight(slot);
       } catch (error) {
@@ -114,6 +117,8 @@ export const strongAllowance = async (deps: LimitDeps & Pick<AnswerDeps, 'catalo
  * on the request's JST day, in the charge step. A failure is logged with the amount and never fails the answer.
  */
 export const chargePrincipal = async (deps: Pick<AnswerDeps, 'limits' | 'metrics' | 'log'>, admission: Admission): Promise<void> => {
+  if (admission.principalCharged) return;
+  admission.principalCharged = true;
   const usd = admission.totalCostUsd();
   if (deps.limits === undefined || usd <= 0) return;
   try {
@@ -123,5 +128,25 @@ export const chargePrincipal = async (deps: Pick<AnswerDeps, 'limits' | 'metrics
     deps.log.error('principal spend not recorded', { principal: admission.principalKey, day: admission.day, usd, error });
   }
 };
+
+/**
+ * The answer's messenger, which settles its limits just before its `done` frame: the request's spend is added to the
+ * principal's day and its in-flight slot is freed, so a client that waits for `done` before its next message is
+ * never refused for the answer it just received. Any other ending (an error, a client that left) settles in the
+ * pipeline's `finally` and the charge step; both are idempotent.
+ */
+export const settlingBeforeDone = (
+  deps: Pick<AnswerDeps, 'limits' | 'metrics' | 'log' | 'messenger'>,
+  admission: Admission,
+  entry: Extract<LimitEntry, { kind: 'admitted' }>,
+): Messenger => ({
+  send: async (connectionId, frame) => {
+    if (frame.type === 'done') {
+      await chargePrincipal(deps, admission);
+      await entry.release();
+    }
+    await deps.messenger.send(connectionId, frame);
+  },
+});
 
 export type { LimitsConfig };
