@@ -127,6 +127,7 @@ const main = async (): Promise<void> => {
     catalogProfile: profile as CatalogProfile,
     log,
     logMessageText,
+    ...(env['LOCAL_METRICS_FILE'] && { metricsFile: env['LOCAL_METRICS_FILE'] }),
     bedrock: {
       seed,
       latencyScale: 1,
@@ -155,6 +156,7 @@ const main = async (): Promise<void> => {
       `  DynamoDB (dynalite): ${stack.dynamo.endpoint}; cache and budget ledger: ${env['REDIS_URL'] ? 'Redis' : 'in-process store'}; daily budget $${dailyBudgetUsd}`,
       `  capacity scheduler: every 15 min of a ${speed === 1 ? 'real-time' : `${speed}x`} clock against the local control plane`,
       `  capacity CLI: export AWS_REGION=ap-northeast-1 DYNAMODB_ENDPOINT=${stack.dynamo.endpoint} BEDROCK_CONTROL_ENDPOINT=${stack.bedrock.url} CAPACITY_TABLE=${stack.tables.capacity} CALENDAR_TABLE=${stack.tables.calendar} CAPACITY_CONFIG='${env['CAPACITY_CONFIG'] ?? '{}'}'`,
+      ...(env['LOCAL_METRICS_FILE'] ? [`  metrics appended to ${env['LOCAL_METRICS_FILE']}: npm run --silent cli -- audit unmapped --metrics-file ${env['LOCAL_METRICS_FILE']}`] : []),
       `  try: npm run chat -- ${stack.url}`,
       '',
     ].join('\n'),
