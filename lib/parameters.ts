@@ -3,6 +3,7 @@ import type { BudgetConfig } from '../lambdas/core/budget/config';
 import { CATALOG_PROFILES, MODEL_CATALOGS, type ModelCatalog, type ModelSpec } from '../lambdas/core/catalog';
 import type { CapacityConfig } from '../lambdas/core/capacity/config';
 import { TIERS, isModelTier, type ModelTier } from '../lambdas/core/vocabulary';
+import { AuthConfigError, parseAuthConfig, type AuthConfig } from '../lambdas/runtime/auth-config';
 import { BudgetConfigError, parseBudgetConfig } from '../lambdas/runtime/budget-config';
 import { CascadeConfigError, parseCascadeConfig } from '../lambdas/runtime/cascade-config';
 import { LimitsConfigError, parseLimitsConfig } from '../lambdas/runtime/limits-config';
@@ -139,6 +140,17 @@ const parametersSchema = z
      */
     capacitySchedulerEnabled: z.boolean().default(true),
     /**
+     * The `$connect` authorizer (lambdas/runtime/auth-config.ts, checked by the function's own parser): the identity
+     * provider (`issuer`, `audience`, optional `jwksUri` and `tokenUse`, `customerIdClaim`), the browser `allowedOrigins`
+     * and `allowGuests`. Default: no identity provider and no guests, so a deploy that sets nothing admits no one.
+     */
+    auth: z
+      .record(z.string(), z.unknown())
+      .superRefine((patch, ctx) => {
+        for (const message of authProblems(patch)) ctx.addIssue({ code: 'custom', message });
+      })
+      .default({}),
+    /**
      * false: no Bedrock guardrail is created and the invoke function calls models without one (GUARDRAIL_ID unset).
      * For a region or account where Guardrails are not available; the deployed default is on.
      */
@@ -239,6 +251,26 @@ function budgetProblems(patch: Readonly<Record<string, unknown>>): string[] {
     return message.split('; ');
   }
 }
+
+const AUTH_PROBLEMS_PREFIX = 'invalid auth configuration: ';
+
+/** What parseAuthConfig (the authorizer's parser, HTTPS only as deployed) finds wrong with the `auth` parameter. */
+function authProblems(patch: Readonly<Record<string, unknown>>): string[] {
+  try {
+    parseAuthConfig(JSON.stringify(patch));
+    return [];
+  } catch (error) {
+    if (!(error instanceof AuthConfigError)) throw error;
+    const message = error.message.startsWith(AUTH_PROBLEMS_PREFIX) ? error.message.slice(AUTH_PROBLEMS_PREFIX.length) : error.message;
+    return message.split('; ');
+  }
+}
+
+/** AUTH_CONFIG of the `$connect` authorizer: the `auth` parameter as given (the function fills the same defaults). */
+export const authConfigJson = (params: Pick<DeployParameters, 'auth'>): string => JSON.stringify(params.auth);
+
+/** The authorizer's configuration as the function will read it (the identity source depends on `allowGuests`). */
+export const resolveAuthConfig = (params: Pick<DeployParameters, 'auth'>): AuthConfig => parseAuthConfig(authConfigJson(params));
 
 const CASCADE_PROBLEMS_PREFIX = 'invalid cascade configuration: ';
 

@@ -7,8 +7,8 @@ const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
 const CLAIM = /^[A-Za-z_][\w:.-]{0,63}$/;
 
 const authConfig = z.strictObject({
-  issuer: z.url(),
-  audience: z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]),
+  issuer: z.optional(z.url()),
+  audience: z.optional(z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))])),
   jwksUri: z.optional(z.url()),
   tokenUse: z.optional(z.enum(['id', 'access'])),
   customerIdClaim: z._default(z.string().check(z.regex(CLAIM, 'must be a claim name such as sub')), 'sub'),
@@ -18,7 +18,8 @@ const authConfig = z.strictObject({
 
 export interface AuthConfig {
   readonly policy: ConnectAuthPolicy;
-  readonly jwksUri: string;
+  /** Absent when no identity provider is configured: every token is then refused (guests only, if allowed). */
+  readonly jwksUri?: string;
 }
 
 export class AuthConfigError extends Error {
@@ -32,10 +33,11 @@ const isLoopbackHttp = (url: string): boolean => /^http:\/\/(127\.0\.0\.1|localh
  * parameter), strictly: a misspelt key or a bad value is an error, every problem listed at once.
  * `{"issuer","audience","jwksUri"?,"tokenUse"?,"customerIdClaim"?,"allowedOrigins"?,"allowGuests"?}`: `jwksUri`
  * defaults to `<issuer>/.well-known/jwks.json` (Cognito's and most OIDC issuers'); guests are refused unless
- * `allowGuests`. Issuer and JWKS must be HTTPS, except on a loopback address when `allowLoopbackHttp` (offline only).
+ * `allowGuests`. Without `issuer` and `audience` there is no identity provider: every token is refused, and only
+ * guests (if allowed) connect. Issuer and JWKS must be HTTPS, except on a loopback address when `allowLoopbackHttp` (offline only).
  */
 export const parseAuthConfig = (json: string | undefined, options: { readonly allowLoopbackHttp?: boolean } = {}): AuthConfig => {
-  if (json === undefined || json.trim() === '') throw new AuthConfigError('auth configuration is missing: the $connect authorizer needs an issuer and an audience');
+  if (json === undefined || json.trim() === '') throw new AuthConfigError('auth configuration (AUTH_CONFIG) is missing');
   let raw: unknown;
   try {
     raw = JSON.parse(json);
@@ -47,6 +49,14 @@ export const parseAuthConfig = (json: string | undefined, options: { readonly al
     throw new AuthConfigError(`invalid auth configuration: ${result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);
   }
   const config = result.data;
+  const base = { customerIdClaim: config.customerIdClaim, allowedOrigins: config.allowedOrigins, allowGuests: config.allowGuests };
+  if (config.issuer === undefined || config.audience === undefined) {
+    if (config.issuer !== undefined || config.audience !== undefined || config.jwksUri !== undefined || config.tokenUse !== undefined) {
+      throw new AuthConfigError('invalid auth configuration: issuer and audience go together (set both, or neither for a deploy without sign-in)');
+    }
+    // No identity provider: no token can be verified, so none is accepted (the empty issuer matches no token).
+    return { policy: { issuer: '', audiences: [], ...base } };
+  }
   const jwksUri = config.jwksUri ?? `${config.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
   const problems: string[] = [];
   for (const [name, url] of [['issuer', config.issuer], ['jwksUri', jwksUri]] as const) {
@@ -59,9 +69,7 @@ export const parseAuthConfig = (json: string | undefined, options: { readonly al
       issuer: config.issuer,
       audiences: typeof config.audience === 'string' ? [config.audience] : config.audience,
       ...(config.tokenUse !== undefined && { tokenUse: config.tokenUse }),
-      customerIdClaim: config.customerIdClaim,
-      allowedOrigins: config.allowedOrigins,
-      allowGuests: config.allowGuests,
+      ...base,
     },
   };
 };

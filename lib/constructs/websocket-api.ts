@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { CfnAuthorizer as CfnWebSocketAuthorizer, type IWebSocketRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -54,6 +55,11 @@ export interface ChatWebSocketApiProps {
   readonly stageName: string;
   readonly logRetention: RetentionDays;
   readonly throttle?: ThrottleSettings;
+  /**
+   * The `$connect` authorizer (lib/constructs/connect-authorizer.ts), on `$connect` only; `identitySource` empty means
+   * none (guests allowed: API Gateway must not require a token).
+   */
+  readonly connectAuthorizer?: { readonly authorizer: IWebSocketRouteAuthorizer; readonly identitySource: readonly string[] };
   /** Per route key, under the stage's; ROUTE_THROTTLE unless given. */
   readonly routeThrottle?: Readonly<Partial<Record<HandlerName, Required<ThrottleSettings>>>>;
 }
@@ -79,14 +85,20 @@ export class ChatWebSocketApi extends Construct {
     });
 
     const addRoute = (name: HandlerName): WebSocketRoute => {
+      const authorizer = name === 'connect' ? props.connectAuthorizer?.authorizer : undefined;
       const route = this.api.addRoute(ROUTE_KEYS[name], {
         integration: new WebSocketLambdaIntegration(`${name}Integration`, props.handlers[name]),
+        ...(authorizer && { authorizer }),
       });
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Storefront chat is anonymous by design; a WebSocket API can authorize only at $connect, and a $connect authorizer (signed storefront session) is a tracked follow-up. Abuse is bounded by stage throttling and the daily model budget.',
-      });
+      if (authorizer === undefined) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            name === 'connect'
+              ? 'This API was built without its $connect authorizer (a test of the API construct alone); the gateway stack always sets it.'
+              : 'A WebSocket API authorizes only at $connect: this route runs on a connection the $connect authorizer admitted and acts for the principal in its context (requestContext.authorizer).',
+        });
+      }
       return route;
     };
     this.routes = {
@@ -96,6 +108,13 @@ export class ChatWebSocketApi extends Construct {
       invoke: addRoute('invoke'),
       default: addRoute('default'),
     };
+    if (props.connectAuthorizer && props.connectAuthorizer.identitySource.length === 0) {
+      // An empty IdentitySource list is not "none" to CloudFormation: drop the property (optional for a REQUEST
+      // authorizer), so a connection without a token reaches the function and becomes a guest.
+      for (const child of this.api.node.findAll()) {
+        if (child instanceof CfnWebSocketAuthorizer) child.addPropertyDeletionOverride('IdentitySource');
+      }
+    }
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,

@@ -16,6 +16,12 @@ describe('parseAuthConfig (AUTH_CONFIG of the $connect authorizer)', () => {
     expect(() => parseAuthConfig(JSON.stringify({ issuer: 'http://idp.example.com', audience: 'a', jwksUri: 'http://idp.example.com/keys' }))).toThrow(/issuer: must be an https:\/\/ URL; jwksUri/);
     expect(() => parseAuthConfig(JSON.stringify({ issuer, audience: 'a', allowedOrigins: ['https://shop.example.com/chat'] }))).toThrow(/allowedOrigins/);
     expect(() => parseAuthConfig(JSON.stringify({ issuer, audience: [] }))).toThrow(/audience/);
+    expect(() => parseAuthConfig(JSON.stringify({ issuer }))).toThrow(/issuer and audience go together/);
+  });
+
+  it('without an identity provider, accepts no token (guests only, if allowed)', () => {
+    const config = parseAuthConfig(JSON.stringify({ allowGuests: true }));
+    expect(config).toEqual({ policy: { issuer: '', audiences: [], customerIdClaim: 'sub', allowedOrigins: [], allowGuests: true } });
   });
 
   it('accepts a loopback HTTP issuer only when asked to (the offline stack)', () => {

@@ -1,4 +1,4 @@
-import { authorizerContext, originAllowed, preVerification, principalFromClaims, type ConnectAuthPolicy } from '../../lambdas/core/auth';
+import { authorizerContext, originAllowed, preVerification, principalFromClaims, REFUSE_EVERY_TOKEN, type ConnectAuthPolicy } from '../../lambdas/core/auth';
 import { principalFromAuthorizerContext } from '../../lambdas/core/principal';
 
 const POLICY: ConnectAuthPolicy = {
@@ -84,5 +84,12 @@ describe('authorizerContext', () => {
     expect(principalFromAuthorizerContext(authorizerContext(customer), 'conn-1')).toEqual(customer);
     expect(principalFromAuthorizerContext(authorizerContext({ kind: 'guest', guestId: 'conn-1' }), 'conn-1')).toEqual({ kind: 'guest', guestId: 'conn-1' });
     expect(Object.values(authorizerContext(customer)).every((value) => typeof value === 'string')).toBe(true);
+  });
+});
+
+describe('a deploy without an identity provider', () => {
+  it('accepts no token, whatever it claims', async () => {
+    expect(principalFromClaims(claims({ iss: '' }), { ...POLICY, issuer: '' }, NOW)).toEqual({ reason: 'no_identity_provider' });
+    await expect(REFUSE_EVERY_TOKEN.verify()).rejects.toMatchObject({ reason: 'no_identity_provider' });
   });
 });

@@ -110,9 +110,9 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(counts).toEqual({
       // One per function (5 WebSocket, 2 capacity): Node 22 pinned; X-Ray actions have no resource scoping (and, on
       // the capacity functions, bedrock:ListProvisionedModelThroughputs has none either: same finding, one reason).
-      // ... and the cache token rotation function (Secrets Manager's GetRandomPassword has no resource either).
-      'AwsSolutions-L1': 8,
-      'AwsSolutions-IAM5[Resource::*]': 8,
+      // ... and the $connect authorizer; and the cache token rotation function (Secrets Manager's GetRandomPassword has no resource either).
+      'AwsSolutions-L1': 9,
+      'AwsSolutions-IAM5[Resource::*]': 9,
       // invoke: the guardrail's profile in each destination Region of cross-Region inference.
       'AwsSolutions-IAM5[Resource::arn:aws:bedrock:*:123456789012:guardrail-profile/apac.guardrail.v1:0]': 1,
       // invoke (routing targets), reconcile (get/create/delete), health (get): ids are assigned at creation.
@@ -123,8 +123,8 @@ describe('cdk-nag AWS Solutions checks', () => {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]': 1,
       // route, invoke, default: connection ids exist only at runtime.
       'AwsSolutions-IAM5[ManageConnections on the stage]': 3,
-      // One per route: anonymous storefront chat.
-      'AwsSolutions-APIG4': 5,
+      // One per route but $connect, which the $connect authorizer guards (WebSocket APIs authorize nowhere else).
+      'AwsSolutions-APIG4': 4,
       // No AwsSolutions-AEC6: the cache has an AUTH token (Secrets Manager, rotated).
     });
   });

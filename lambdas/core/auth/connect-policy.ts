@@ -7,7 +7,10 @@ import { AUTHORIZER_CONTEXT_KEYS, type Principal } from '../principal';
  * the browser's `Origin` mean.
  */
 export interface ConnectAuthPolicy {
-  /** The identity provider's `iss` (a Cognito user pool's `https://cognito-idp.<region>.amazonaws.com/<poolId>`). */
+  /**
+   * The identity provider's `iss` (a Cognito user pool's `https://cognito-idp.<region>.amazonaws.com/<poolId>`);
+   * empty when the deploy has none (no token then matches it).
+   */
   readonly issuer: string;
   /** Accepted audiences: the token's `aud`, or its `client_id` when it has no `aud` (Cognito access tokens). */
   readonly audiences: readonly string[];
@@ -34,7 +37,9 @@ export type RefusalReason =
   | 'wrong_audience'
   | 'wrong_token_use'
   | 'no_customer_id'
-  | 'issuer_unavailable';
+  | 'issuer_unavailable'
+  /** The deploy configured no identity provider: no token can be accepted. */
+  | 'no_identity_provider';
 
 /**
  * `unauthorized`: no acceptable credential (API Gateway answers 401); `forbidden`: a credential or origin that is
@@ -74,6 +79,7 @@ export const principalFromClaims = (
   policy: ConnectAuthPolicy,
   nowSeconds: number,
 ): { readonly principal: Principal } | { readonly reason: RefusalReason } => {
+  if (policy.issuer === '') return { reason: 'no_identity_provider' };
   if (claims['iss'] !== policy.issuer) return { reason: 'wrong_issuer' };
   const exp = claims['exp'];
   if (typeof exp !== 'number' || exp <= nowSeconds) return { reason: 'expired' };
@@ -122,3 +128,10 @@ export class TokenRejectedError extends Error {
     super(`token refused: ${reason}`, options);
   }
 }
+
+/** The verifier of a deploy without an identity provider: every token is refused (guests only, where allowed). */
+export const REFUSE_EVERY_TOKEN = {
+  verify: async (): Promise<never> => {
+    throw new TokenRejectedError('no_identity_provider');
+  },
+};
