@@ -23,8 +23,6 @@ export const ENV = {
   cascadeConfig: 'CASCADE_CONFIG',
   /** JSON of the `$connect` authorizer's configuration (lambdas/runtime/auth-config.ts), from the `auth` deploy parameter. */
   authConfig: 'AUTH_CONFIG',
-  /** JSON of the `$connect` authorizer's configuration (lambdas/runtime/auth-config.ts), from the `auth` deploy parameter. */
-  authConfig: 'AUTH_CONFIG',
   /** Optional JSON of the limits per principal over the defaults (lambdas/runtime/limits-config.ts). */
   limitsConfig: 'LIMITS_CONFIG',
   /** Operator-editable FAQ answers over the embedded default FAQ (lambdas/schema/tables.ts FAQ_TABLE). */
