@@ -13,13 +13,6 @@ import type { TokenCache, TokenSecret } from '../ports/cache-auth';
 /** ElastiCache AUTH tokens: 16-128 printable characters without `@`, `"` or `/`; letters and digits are always safe. */
 export const CACHE_TOKEN_LENGTH = 64;
 
-/** Reads the AUTH token (AWSCURRENT) once: the invoke function does so at cold start. */
-export const readCacheAuthToken = async (client: SecretsManagerClient, secretArn: string): Promise<string> => {
-  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  if (SecretString === undefined || SecretString.length === 0) throw new Error('the cache AUTH secret has no string value');
-  return SecretString;
-};
-
 /** The token secret over Secrets Manager. */
 export class SecretsManagerTokenSecret implements TokenSecret {
   constructor(

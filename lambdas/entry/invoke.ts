@@ -8,7 +8,7 @@ import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '
 import { RedisBudgetLedger } from '../adapters/redis-budget';
 import { RedisLimitStore } from '../adapters/redis-limits';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { readCacheAuthToken } from '../adapters/cache-auth-aws';
+import { readCacheAuthToken } from '../adapters/cache-auth-secret';
 import { log } from '../adapters/powertools';
 import { createRedisClient, RedisStore, setRedisPassword } from '../adapters/redis-store';
 import { cacheAuthentication } from '../runtime/cache-auth';
