@@ -6,6 +6,7 @@ import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-con
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
 import { DynamoFaqStore } from '../lambdas/adapters/dynamodb-faq';
 import { DynamoConversationStore } from '../lambdas/adapters/dynamodb-conversation';
+import { JwtTokenVerifier } from '../lambdas/adapters/jwt-token-verifier';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
 import { MemoryBudgetLedger } from '../lambdas/adapters/memory-budget';
 import { MemoryStore } from '../lambdas/adapters/memory-store';
@@ -17,9 +18,11 @@ import { createRedisClient, RedisStore } from '../lambdas/adapters/redis-store';
 import type { AnswerOptions } from '../lambdas/app/answer-message';
 import { DEFAULT_LLM_CLASSIFIER_CONFIG, type LlmClassifierConfig } from '../lambdas/app/classify-message';
 import type { ReconcileDeps } from '../lambdas/app/capacity/reconcile-capacity';
+import type { ConnectAuthPolicy } from '../lambdas/core/auth';
 import { DEFAULT_BUDGET_CONFIG, type BudgetConfig } from '../lambdas/core/budget/config';
 import { DEFAULT_CAPACITY_CONFIG, type CapacityConfig } from '../lambdas/core/capacity/config';
 import { MODEL_CATALOGS, type CatalogProfile, type ModelCatalog } from '../lambdas/core/catalog';
+import { makeAuthorizerHandler } from '../lambdas/handlers/authorize';
 import { makeConnectHandler } from '../lambdas/handlers/connect';
 import { makeDefaultHandler } from '../lambdas/handlers/default';
 import { makeDisconnectHandler } from '../lambdas/handlers/disconnect';
@@ -37,7 +40,19 @@ import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from '
 import { FastClock, startLocalScheduler, type LocalScheduler } from './capacity-scheduler';
 import { RecordingMetrics } from './console-log';
 import { LOCAL_CREDENTIALS, seedFaq, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
+import { startLocalIssuer, type LocalIssuer } from './issuer';
 import { newManagementCredentials, WebSocketEmulator } from './websocket-emulator';
+
+/** The offline `$connect` authorizer's deploy choices (the identity provider is always the local issuer). */
+export interface LocalAuthOptions {
+  /**
+   * A connection without a token becomes a guest. Default true offline, so clients that have no token (older tests,
+   * `wscat`) still chat; the deployed default is false (lib/parameters.ts `auth`).
+   */
+  readonly allowGuests?: boolean;
+  /** Browser origins allowed to connect; default none (a client that sends no Origin is not a browser). */
+  readonly allowedOrigins?: readonly string[];
+}
 
 export interface LocalStackOptions {
   /** WebSocket port; 0 picks a free one. */
@@ -82,6 +97,8 @@ export interface LocalStackOptions {
    * passes the embedded defaults; absent (most tests, which send bursts on one connection), nothing is limited.
    */
   readonly limits?: LimitsConfig;
+  /** The `$connect` authorizer against the local issuer; see LocalAuthOptions. */
+  readonly auth?: LocalAuthOptions;
   readonly log: Log;
   /** Also append every metric datapoint to this file as JSON lines (what `cli audit unmapped --metrics-file` reads). */
   readonly metricsFile?: string;
@@ -92,6 +109,10 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   readonly url: string;
+  /** The local identity provider: its tokens are what the stack's `$connect` authorizer accepts. */
+  readonly issuer: LocalIssuer;
+  /** The authorizer's policy in force (issuer, audience, guests, origins). */
+  readonly authPolicy: ConnectAuthPolicy;
   readonly bedrock: LocalBedrock;
   readonly emulator: WebSocketEmulator;
   readonly dynamo: LocalDynamo;
@@ -232,8 +253,26 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       metrics,
       logMessageText: options.logMessageText === true,
     };
+    // The store's identity provider, offline: a dev key pair made now, its JWKS on a loopback port.
+    const issuer = await startLocalIssuer();
+    closers.push(() => issuer.close());
+    const authPolicy: ConnectAuthPolicy = {
+      issuer: issuer.issuer,
+      audiences: [issuer.audience],
+      tokenUse: 'access',
+      customerIdClaim: 'sub',
+      allowedOrigins: options.auth?.allowedOrigins ?? [],
+      allowGuests: options.auth?.allowGuests ?? true,
+    };
     const emulator: WebSocketEmulator = new WebSocketEmulator({
       port: options.port ?? 0,
+      authorizer: makeAuthorizerHandler({
+        verifier: new JwtTokenVerifier({ issuer: issuer.issuer, jwksUri: issuer.jwksUri, allowLoopbackHttpJwks: true }),
+        policy: authPolicy,
+        clock,
+        log,
+        metrics,
+      }),
       managementCredentials,
       handlers: {
         $connect: makeConnectHandler({ sessions, clock, newSessionId: randomUUID, log }),
@@ -289,7 +328,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       closers.push(() => runner.stop());
       scheduler = runner;
     }
-    return { url: emulator.url, bedrock, emulator, dynamo, metrics, store, ledger, ...(limitStore && { limitStore }), budgetConfig, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
+    return { url: emulator.url, issuer, authPolicy, bedrock, emulator, dynamo, metrics, store, ledger, ...(limitStore && { limitStore }), budgetConfig, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

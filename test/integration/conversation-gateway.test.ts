@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../local/stack';
+import { signedInUrl } from '../support/auth';
 import { LOCAL_CREDENTIALS } from '../../local/dynamo';
 import type { DoneReply } from '../../lambdas/core/protocol';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
@@ -86,9 +87,10 @@ describe('conversation memory over a real WebSocket', () => {
     }
   });
 
-  it("continues a named session from another connection (Japanese follow-up) and stores turns with the session's TTL", async () => {
+  it("continues a named session of the same customer from another connection (Japanese follow-up) and stores turns with the session's TTL", async () => {
     const sessionId = 'conv-session-0001';
-    const first = await TestClient.connect(stack.url);
+    // A session belongs to its principal: only the same signed-in customer can continue it on another connection.
+    const first = await TestClient.connect(signedInUrl(stack, 'conv-customer'));
     const question = 'ベルセルクに似たおすすめの漫画を教えてください。暗すぎないものがいいです。';
     try {
       first.send({ action: 'invoke', message: question, sessionId, requestId: 'ja-1' });
@@ -96,7 +98,7 @@ describe('conversation memory over a real WebSocket', () => {
     } finally {
       await first.close();
     }
-    const second = await TestClient.connect(stack.url);
+    const second = await TestClient.connect(signedInUrl(stack, 'conv-customer'));
     const documents = createDocumentClient({ region: 'ap-northeast-1', endpoint: stack.dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
     try {
       const before = chat.requests.length;

@@ -2,10 +2,11 @@ import { silentLog } from '../support/fakes';
 import { startTestRedis, type TestRedis } from '../support/redis-server';
 import { TestClient, textOf } from '../support/ws-client';
 import { startLocalStack, type LocalStack } from '../../local/stack';
+import { signedInUrl } from '../support/auth';
 import type { DoneReply, ErrorReply } from '../../lambdas/core/protocol';
 import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
-import { LOCAL_CREDENTIALS } from '../../local/dynamo';
+import { DEMO_CUSTOMERS, LOCAL_CREDENTIALS } from '../../local/dynamo';
 
 /**
  * The offline stack end to end: real WebSocket clients, the emulated API Gateway, dynalite, the local Bedrock
@@ -58,11 +59,12 @@ describe('gateway over a real WebSocket', () => {
   it.each([
     ['注文番号１２３４５はどこ？', '発送済み'],
     ['where is my order 12345', 'shipped'],
-  ])('answers "%s" from the orders table on the template tier at zero cost', async (message, status) => {
+  ])("answers \"%s\" from the orders table on the template tier at zero cost, to the order's signed-in owner", async (message, status) => {
     const modelCallsBefore = stack.bedrock.stats().requests.total;
-    client.send({ action: 'invoke', message, requestId: 'order-1' });
+    const owner = await TestClient.connect(signedInUrl(stack, DEMO_CUSTOMERS[0]));
+    owner.send({ action: 'invoke', message, requestId: 'order-1' });
 
-    const frames = await client.finish('order-1');
+    const frames = await owner.finish('order-1').finally(() => owner.close());
 
     expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'order_status', tier: 'template', model: null, target: null, costUsd: 0, inputTokens: 0, outputTokens: 0 });
     expect(textOf(frames)).toContain('12345');
