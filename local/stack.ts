@@ -104,6 +104,8 @@ export interface LocalStackOptions {
   readonly metricsFile?: string;
   /** Offline debugging only (LOG_MESSAGE_TEXT=1): `frame received` debug entries carry the customer's message text. */
   readonly logMessageText?: boolean;
+  /** Frames of one connection the emulator runs at once (default 8; see DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION). */
+  readonly maxFramesInFlightPerConnection?: number;
   readonly clock?: Clock;
 }
 
@@ -274,6 +276,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         metrics,
       }),
       managementCredentials,
+      ...(options.maxFramesInFlightPerConnection !== undefined && { maxFramesInFlightPerConnection: options.maxFramesInFlightPerConnection }),
       handlers: {
         $connect: makeConnectHandler({ sessions, clock, newSessionId: randomUUID, log }),
         $disconnect: makeDisconnectHandler({ sessions, log }),
