@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { TokenCache, TokenSecret } from '../ports/cache-auth';
 
-/** ElastiCache AUTH tokens: 16-128 printable characters without `@`, `"` or `/`; letters and digits are always safe. */
+/** ElastiCache AUTH tokens: 16-128 characters, punctuation limited to `! & # $ ^ < > -`; letters and digits are always safe. */
 export const CACHE_TOKEN_LENGTH = 64;
 
 /** The token secret over Secrets Manager. */

@@ -5,7 +5,7 @@
 export interface TokenSecret {
   /** The token of a version by stage (and version id); undefined when no such version exists. */
   get(stage: 'AWSCURRENT' | 'AWSPENDING', versionId?: string): Promise<string | undefined>;
-  /** A new random token within the cache's AUTH token rules (16-128 printable characters, none of `@ " /`). */
+  /** A new random token within the cache's AUTH token rules (16-128 characters, punctuation limited to `!&#$^<>-`). */
   randomToken(): Promise<string>;
   /** Stores `token` as version `versionId`, staged AWSPENDING (idempotent per versionId). */
   putPending(versionId: string, token: string): Promise<void>;

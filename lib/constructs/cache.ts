@@ -65,8 +65,8 @@ export class Cache extends Construct {
       subnetIds: props.vpc.selectSubnets(props.subnets).subnetIds,
     });
 
-    // Letters and digits only: ElastiCache refuses `@`, `"` and `/` in a token, and a URL-safe token is easier on
-    // every client. 64 characters, the length the rotation function generates too.
+    // Letters and digits only: ElastiCache allows few punctuation characters in a token (! & # $ ^ < > -), and a
+    // URL-safe token is easier on every client. 64 characters, the length the rotation function generates too.
     this.authSecret = new Secret(this, 'AuthToken', {
       description: 'MangaAssist cache AUTH token (rotated; read by the invoke function at cold start)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false, requireEachIncludedType: true },
