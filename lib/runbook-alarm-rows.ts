@@ -161,7 +161,7 @@ const morningUtilisation = (): MathExpression =>
   });
 
 /** Sonnet's share of answered requests per 15 min, 0 while fewer than STRONG_TIER_SHARE_MIN_REQUESTS were answered. */
-const strongTierShare = (): MathExpression => {
+export const strongTierShare = (): MathExpression => {
   const period = Duration.minutes(15);
   const answered = Object.fromEntries(
     TIERS.map((tier) => [tier, budgetMetric(BUDGET_METRICS.requestLatency, 'SampleCount', period, { Tier: tier })]),
@@ -282,25 +282,25 @@ export interface CapacityAlarmInputs {
   readonly scaleUpActions: readonly IAlarmAction[];
 }
 
-/** Used tokens per second over provisioned tokens per second, per minute. */
-const utilisation = (tier: ModelTier): MathExpression =>
+/** Used tokens per second over provisioned tokens per second, per minute. `idSuffix`: unique metric ids in a graph of several. */
+export const utilisation = (tier: ModelTier, idSuffix = ''): MathExpression =>
   new MathExpression({
-    expression: '(tokens / 60) / capacity',
+    expression: `(tokens${idSuffix} / 60) / capacity${idSuffix}`,
     usingMetrics: {
-      tokens: mangaAssistMetric('ProvisionedTokens', { statistic: 'Sum', period: MINUTE, dimensions: { Tier: tier } }),
-      capacity: mangaAssistMetric('ProvisionedCapacityTps', { statistic: 'Maximum', period: MINUTE, dimensions: { Tier: tier } }),
+      [`tokens${idSuffix}`]: mangaAssistMetric('ProvisionedTokens', { statistic: 'Sum', period: MINUTE, dimensions: { Tier: tier } }),
+      [`capacity${idSuffix}`]: mangaAssistMetric('ProvisionedCapacityTps', { statistic: 'Maximum', period: MINUTE, dimensions: { Tier: tier } }),
     },
     period: MINUTE,
     label: `provisioned utilisation ${tier}`,
   });
 
 /** 1 - used / provisioned over an hour; an hour without provisioned tokens counts as nothing used. */
-const wasteRatio = (tier: ModelTier): MathExpression =>
+export const wasteRatio = (tier: ModelTier, idSuffix = ''): MathExpression =>
   new MathExpression({
-    expression: '1 - (FILL(tokens, 0) / 3600) / capacity',
+    expression: `1 - (FILL(tokens${idSuffix}, 0) / 3600) / capacity${idSuffix}`,
     usingMetrics: {
-      tokens: mangaAssistMetric('ProvisionedTokens', { statistic: 'Sum', period: Duration.hours(1), dimensions: { Tier: tier } }),
-      capacity: mangaAssistMetric('ProvisionedCapacityTps', { statistic: 'Average', period: Duration.hours(1), dimensions: { Tier: tier } }),
+      [`tokens${idSuffix}`]: mangaAssistMetric('ProvisionedTokens', { statistic: 'Sum', period: Duration.hours(1), dimensions: { Tier: tier } }),
+      [`capacity${idSuffix}`]: mangaAssistMetric('ProvisionedCapacityTps', { statistic: 'Average', period: Duration.hours(1), dimensions: { Tier: tier } }),
     },
     period: Duration.hours(1),
     label: `waste ratio ${tier}`,
@@ -428,19 +428,20 @@ const FIFTEEN_MINUTES = Duration.minutes(15);
  * degraded"), where one alarm over the minimum would not. Each reads the `Feedback {Intent, Rating}` series the
  * feedback action publishes (lambdas/core/metric-contract.ts feedbackMetricRecords): 2 metrics per alarm.
  */
-const intentSatisfaction = (intent: Intent): MathExpression => {
+export const intentSatisfaction = (intent: Intent, idSuffix = ''): MathExpression => {
   const rating = (value: 'up' | 'down'): Metric =>
     budgetMetric(FEEDBACK_METRICS.feedback, 'Sum', FIFTEEN_MINUTES, { Intent: intent, Rating: value });
+  const [up, down] = [`up${idSuffix}`, `down${idSuffix}`];
   return new MathExpression({
-    expression: `IF((FILL(up, 0) + FILL(down, 0)) >= ${SATISFACTION_MIN_RATINGS}, FILL(up, 0) / (FILL(up, 0) + FILL(down, 0)), 1)`,
-    usingMetrics: { up: rating('up'), down: rating('down') },
+    expression: `IF((FILL(${up}, 0) + FILL(${down}, 0)) >= ${SATISFACTION_MIN_RATINGS}, FILL(${up}, 0) / (FILL(${up}, 0) + FILL(${down}, 0)), 1)`,
+    usingMetrics: { [up]: rating('up'), [down]: rating('down') },
     period: FIFTEEN_MINUTES,
     label: `satisfaction ${intent}`,
   });
 };
 
 /** The 24 h CSAT (average 1-5 score), 5 while fewer than CSAT_MIN_SCORES scores were given. */
-const csat24h = (): MathExpression => {
+export const csat24h = (): MathExpression => {
   const day = Duration.days(1);
   return new MathExpression({
     expression: `IF(FILL(scores, 0) >= ${CSAT_MIN_SCORES}, score, 5)`,
@@ -458,7 +459,7 @@ const csat24h = (): MathExpression => {
  * Code: no SEARCH in alarms) over those plus the answers (`RequestLatency` SampleCount per Tier); 9 metrics, within
  * the alarm limit of 10. 0 below FALLBACK_SHARE_MIN_REPLIES replies.
  */
-const fallbackShare = (): MathExpression => {
+export const fallbackShare = (): MathExpression => {
   const failures = Object.fromEntries(
     FALLBACK_REPLY_CODES.map((code) => [code, budgetMetric(OPERATIONS_METRICS.errorReplies, 'Sum', FIVE_MINUTES, { Code: code })]),
   );

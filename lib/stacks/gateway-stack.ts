@@ -2,15 +2,14 @@ import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { Cache } from '../constructs/cache';
-import { ConnectAuthorizer } from '../constructs/connect-authorizer';
 import { ChatGuardrail } from '../constructs/guardrail';
 import { GatewayHandlers } from '../constructs/handlers';
 import { Network } from '../constructs/network';
+import { OperationsDashboard } from '../constructs/operations-dashboard';
 import { RunbookAlarms } from '../constructs/runbook-alarms';
 import type { GatewayTableSet } from '../constructs/tables';
 import { ChatWebSocketApi } from '../constructs/websocket-api';
 import {
-  authConfigJson,
   budgetConfigJson,
   cascadeConfigJson,
   limitsConfigJson,
@@ -37,10 +36,10 @@ export class GatewayStack extends Stack {
   /** Absent with `guardrailEnabled: false`. */
   readonly guardrail?: ChatGuardrail;
   readonly handlers: GatewayHandlers;
-  /** The `$connect` authorizer: every connection is admitted (or refused) here. */
-  readonly connectAuthorizer: ConnectAuthorizer;
   readonly webSocket: ChatWebSocketApi;
   readonly alarms: RunbookAlarms;
+  /** The operations dashboard (`<namePrefix>-operations`): every runbook signal in one place. */
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
@@ -74,14 +73,8 @@ export class GatewayStack extends Stack {
       cache: this.cache,
       ...(this.guardrail && { guardrail: this.guardrail }),
     });
-    this.connectAuthorizer = new ConnectAuthorizer(this, 'ConnectAuthorizer', {
-      config: resolveAuthConfig(parameters),
-      configJson: authConfigJson(parameters),
-      logRetention: parameters.logRetentionDays,
-    });
     this.webSocket = new ChatWebSocketApi(this, 'WebSocket', {
       handlers: this.handlers.functions,
-      connectAuthorizer: { authorizer: this.connectAuthorizer.authorizer, identitySource: this.connectAuthorizer.identitySource },
       stageName: parameters.stageName,
       logRetention: parameters.logRetentionDays,
     });
@@ -96,6 +89,12 @@ export class GatewayStack extends Stack {
           strongTierDailyProjectionUsd: resolveStrongTierDailyProjectionUsd(parameters),
         },
       }),
+    });
+
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      dashboardName: `${capacity.namePrefix}-operations`,
+      catalog,
+      alarms: Object.values(this.alarms.alarms),
     });
 
     new CfnOutput(this, 'WebSocketUrl', { value: this.webSocket.url, description: 'wss:// URL for chat clients' });

@@ -285,3 +285,64 @@ describe('the alarm table and DESIGN section 6', () => {
     expect(built.length).toBe(named.size);
   });
 });
+
+describe('the operations dashboard', () => {
+  let synth: SynthesizedApp;
+  let body: string;
+
+  beforeAll(() => {
+    synth = synthesizeApp(makeParams());
+    const dashboards = Object.values(synth.gatewayTemplate.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+    // The body is an Fn::Join of JSON text and tokens (region, alarm ARNs): its literal parts carry the widgets.
+    body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+  });
+
+  it('is one dashboard named after the stage', () => {
+    // Assess
+    assertResourceCount(synth.gatewayTemplate, 'AWS::CloudWatch::Dashboard', 1);
+    assertHasResourceProperties(synth.gatewayTemplate, 'AWS::CloudWatch::Dashboard', { DashboardName: 'mangaassist-prod-operations' });
+  });
+
+  it('has a row for each concern of the issue, in triage order', () => {
+    // Assess
+    expect(Object.keys(synth.gateway.dashboard.rows)).toEqual([
+      'Alarms',
+      'Traffic and tier share',
+      'Cost and budget mode',
+      'Latency percentiles',
+      'Cascade, fallback and cache',
+      'Capacity',
+      'Waste and throttles',
+      'Satisfaction per intent',
+    ]);
+    for (const title of Object.keys(synth.gateway.dashboard.rows)) expect(body).toContain(`## ${title}`);
+  });
+
+  it.each([
+    ['Answers per tier', '\\"RequestLatency\\"'],
+    ['Strong-tier share', 'IF(total >= 100'],
+    ['Model cost per tier', '\\"ModelCostMicroUsd\\"'],
+    ['Budget utilisation and mode', '\\"BudgetMode\\"'],
+    ['End-to-end latency per tier', '\\"stat\\":\\"p99\\"'],
+    ['Cascade: accepted, kept, escalated', 'MetricName=\\\\\\"CascadeEscalations\\\\\\"'],
+    ['Fallback reply share', 'failed / (failed + answered)'],
+    ['Cache hits and model fallbacks', 'MetricName=\\\\\\"CacheHits\\\\\\"'],
+    ['Provisioned utilisation', '(tokens_sonnet / 60) / capacity_sonnet'],
+    ['Waste ratio', '1 - (FILL(tokens_haiku, 0) / 3600) / capacity_haiku'],
+    ['Throttles: Bedrock on-demand and provisioned', '\\"InvocationThrottles\\"'],
+    ['Thumbs-up share per intent', 'FILL(up_recommendation, 0) / (FILL(up_recommendation, 0) + FILL(down_recommendation, 0))'],
+    ['CSAT 24 h', '\\"Csat\\"'],
+    ['Unmapped intents', '\\"UnmappedIntents\\"'],
+  ])('shows "%s" from its metrics', (title, metricText) => {
+    // Assess
+    expect(body).toContain(title);
+    expect(body).toContain(metricText);
+  });
+
+  it('shows every intent satisfaction series and the state of every gateway alarm', () => {
+    // Assess
+    for (const intent of INTENTS) expect(body).toContain(`satisfaction ${intent}`);
+    expect(body).toContain('Runbook alarms');
+    expect(body.match(/"Fn::GetAtt":\[\\?"?[A-Za-z0-9]+/g)?.length ?? 0).toBeGreaterThanOrEqual(alarmsOf(synth.gatewayTemplate).length);
+  });
+});
