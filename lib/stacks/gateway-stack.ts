@@ -2,6 +2,7 @@ import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { Cache } from '../constructs/cache';
+import { ConnectAuthorizer } from '../constructs/connect-authorizer';
 import { ChatGuardrail } from '../constructs/guardrail';
 import { GatewayHandlers } from '../constructs/handlers';
 import { Network } from '../constructs/network';
@@ -10,6 +11,7 @@ import { RunbookAlarms } from '../constructs/runbook-alarms';
 import type { GatewayTableSet } from '../constructs/tables';
 import { ChatWebSocketApi } from '../constructs/websocket-api';
 import {
+  authConfigJson,
   budgetConfigJson,
   cascadeConfigJson,
   limitsConfigJson,
@@ -36,6 +38,8 @@ export class GatewayStack extends Stack {
   /** Absent with `guardrailEnabled: false`. */
   readonly guardrail?: ChatGuardrail;
   readonly handlers: GatewayHandlers;
+  /** The `$connect` authorizer: every connection is admitted (or refused) here. */
+  readonly connectAuthorizer: ConnectAuthorizer;
   readonly webSocket: ChatWebSocketApi;
   readonly alarms: RunbookAlarms;
   /** The operations dashboard (`<namePrefix>-operations`): every runbook signal in one place. */
@@ -73,8 +77,14 @@ export class GatewayStack extends Stack {
       cache: this.cache,
       ...(this.guardrail && { guardrail: this.guardrail }),
     });
+    this.connectAuthorizer = new ConnectAuthorizer(this, 'ConnectAuthorizer', {
+      config: resolveAuthConfig(parameters),
+      configJson: authConfigJson(parameters),
+      logRetention: parameters.logRetentionDays,
+    });
     this.webSocket = new ChatWebSocketApi(this, 'WebSocket', {
       handlers: this.handlers.functions,
+      connectAuthorizer: { authorizer: this.connectAuthorizer.authorizer, identitySource: this.connectAuthorizer.identitySource },
       stageName: parameters.stageName,
       logRetention: parameters.logRetentionDays,
     });
