@@ -266,6 +266,7 @@ export class WebSocketEmulator {
     if (socket.destroyed || !socket.writable) {
       // The client left while $connect ran: the connection was recorded, so it gets its $disconnect.
       await this.invoke('$disconnect', this.options.handlers.$disconnect, this.event('$disconnect', 'DISCONNECT', connectionId));
+      this.authorizerContexts.delete(connectionId);
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {

@@ -6,8 +6,9 @@ import { TestClient } from '../support/ws-client';
 /** Marks every customer text below: if any log entry holds it, text was logged. */
 const SECRET_TEXT = 'zebra-cobalt-7731';
 const SECRET_TEXT_JA = 'ひみつのあいことば';
-/** Stands for the `$connect` token (`?token=<JWT>`): it must never reach a log line either. */
-const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtdG9rZW4tOTk0MiJ9.c2lnbmF0dXJlLW1hcmtlci01NTgx';
+/** A token the authorizer refuses (`?token=<JWT>` with a forged signature): it must never reach a log line either. */
+const FORGED_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtdG9rZW4tOTk0MiJ9.c2lnbmF0dXJlLW1hcmtlci01NTgx';
+const CUSTOMER_ID = 'log-customer-7';
 
 /** Everything a log entry carries, errors included (name, message, stack, cause chain), as one string to search. */
 const serialize = (entries: RecordingLog['entries']): string => {
@@ -38,8 +39,10 @@ describe('logs without secrets (the offline stack, every request kind, a recordi
     await stack.close();
   });
 
-  it('logs neither message text nor the token, while logging who (an id) and how much', async () => {
-    const client = await TestClient.connect(`${stack.url}?token=${TOKEN}`);
+  it('logs neither message text nor tokens, while logging who (the customer id) and how much', async () => {
+    const token = stack.issuer.sign({ customerId: CUSTOMER_ID });
+    await expect(TestClient.connect(`${stack.url}?token=${FORGED_TOKEN}`)).rejects.toThrow(/401/);
+    const client = await TestClient.connect(`${stack.url}?token=${token}`);
     const requests: { id: string; frame: Record<string, unknown> }[] = [
       { id: 'rec', frame: { action: 'invoke', message: `Can you recommend manga like Berserk but less dark? ${SECRET_TEXT}` } },
       { id: 'order', frame: { action: 'invoke', message: `where is my order 12345 ${SECRET_TEXT}` } },
@@ -64,7 +67,7 @@ describe('logs without secrets (the offline stack, every request kind, a recordi
     client.send(`{"action":"invoke","message":"${SECRET_TEXT}`);
     await client.waitFor((f) => f.type === 'error' && f.code === 'invalid_json');
     // Protocol violations carrying the text: the socket closes, the warning names the violation only.
-    const invalidUtf8 = await RawWebSocket.connect(`${stack.url}?token=${TOKEN}`);
+    const invalidUtf8 = await RawWebSocket.connect(`${stack.url}?token=${token}`);
     invalidUtf8.send({ opcode: OPCODES.text, payload: Buffer.concat([Buffer.from(SECRET_TEXT), Buffer.from([0xff])]) });
     expect((await invalidUtf8.closeFrameReceived()).code).toBe(1007);
     const binary = await RawWebSocket.connect(stack.url);
@@ -77,12 +80,13 @@ describe('logs without secrets (the offline stack, every request kind, a recordi
     const logged = serialize(log.entries);
     expect(logged).not.toContain(SECRET_TEXT);
     expect(logged).not.toContain(SECRET_TEXT_JA);
-    expect(logged).not.toContain(TOKEN);
-    expect(logged).not.toContain(TOKEN.split('.')[1]);
-    // The entries that were written say who and how much: a principal key (an id) and the character count.
+    for (const secret of [token, FORGED_TOKEN]) {
+      for (const part of secret.split('.')) expect(logged).not.toContain(part);
+    }
+    // The entries that were written say who and how much: the principal key (the customer id) and the character count.
     const received = log.entries.filter((entry) => entry.message === 'frame received');
     expect(received.length).toBeGreaterThanOrEqual(requests.length);
-    expect(received[0]?.extra).toEqual(expect.objectContaining({ principal: expect.stringMatching(/^(guest|customer):/), messageChars: expect.any(Number) }));
+    expect(received[0]?.extra).toEqual(expect.objectContaining({ principal: `customer:${CUSTOMER_ID}`, messageChars: expect.any(Number) }));
     expect(log.messages('warn')).toEqual(expect.arrayContaining(['model call failed', 'client socket closed on a protocol error']));
   });
 });
