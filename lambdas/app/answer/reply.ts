@@ -1,11 +1,14 @@
+import { hasScope, OPERATOR_SCOPE } from '../../core/principal';
 import type { DoneReply } from '../../core/protocol';
+import { publicReasons } from '../../core/route-reasons';
 import type { RouteDecision } from '../../core/routing';
 import type { MitigationEffects } from './mitigation';
 import type { Answer, AnswerDeps, AnswerOutcome, AnswerRequest } from './types';
 
 /**
  * Ends an answer: its text when it was not streamed, then the one `done` frame, then the request's metrics. The
- * frame's reasons are the decision's, then `added` (what the model step's admission changed).
+ * frame's reasons are the decision's, then `added` (what the model step's admission changed), redacted to the steps
+ * unless the principal is an operator (lambdas/core/route-reasons.ts).
  */
 export const reply = async (
   deps: Pick<AnswerDeps, 'messenger' | 'clock' | 'metrics'>,
@@ -31,7 +34,8 @@ export const reply = async (
     outputTokens: answer.outputTokens,
     costUsd: answer.costUsd,
     latencyMs: Math.max(0, deps.clock.now() - request.receivedAt),
-    reasons: [...decision.reasons, ...added],
+    // As in the `route` frame: the steps for a customer or a guest, the matched words only for an operator.
+    reasons: request.principal && hasScope(request.principal, OPERATOR_SCOPE) ? [...decision.reasons, ...added] : publicReasons([...decision.reasons, ...added]),
   };
   await deps.messenger.send(request.connectionId, done);
   deps.metrics.record('RequestLatency', done.latencyMs, 'Milliseconds', { Tier: done.tier });
