@@ -10,7 +10,7 @@ import { parseBudgetConfig } from '../../lambdas/runtime/budget-config';
 import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { ENV, type HandlerName } from '../../lambdas/runtime/env-names';
 import { CACHE_PORT } from '../../lib/constructs/cache';
-import { BEDROCK_STATEMENT_SID, CLASSIFIER_STATEMENT_SID, HANDLER_NAMES, PROVISIONED_STATEMENT_SID } from '../../lib/constructs/handlers';
+import { BEDROCK_STATEMENT_SID, CLASSIFIER_STATEMENT_SID, GUARDRAIL_STATEMENT_SID, HANDLER_NAMES, PROVISIONED_STATEMENT_SID } from '../../lib/constructs/handlers';
 import { DEFAULT_THROTTLE, ROUTE_KEYS, ROUTE_THROTTLE } from '../../lib/constructs/websocket-api';
 import {
   actionsOf,
@@ -242,11 +242,14 @@ describe('gateway stack', () => {
       expect(appKeys('route')).toEqual([ENV.capacityConfig, ENV.capacityTable, ENV.faqTable, ENV.modelCatalog, ENV.routingTable].sort());
       expect(appKeys('invoke')).toEqual(
         [
+          ENV.cacheAuthSecretArn,
           ENV.calendarTable,
           ENV.capacityConfig,
           ENV.capacityTable,
           ENV.dailyBudgetUsd,
           ENV.faqTable,
+          ENV.guardrailId,
+          ENV.guardrailVersion,
           ENV.modelCatalog,
           ENV.ordersTable,
           ENV.redisUrl,
@@ -289,7 +292,8 @@ describe('gateway stack', () => {
       const catalog = bedrock.find((statement) => statement.Sid === BEDROCK_STATEMENT_SID);
 
       // Assess
-      expect(bedrock.map((statement) => statement.Sid).sort()).toEqual([BEDROCK_STATEMENT_SID, PROVISIONED_STATEMENT_SID].sort());
+      // (ApplyChatGuardrail is the guardrail's: test/infra/guardrail-and-cache-auth.test.ts.)
+      expect(bedrock.map((statement) => statement.Sid).sort()).toEqual([BEDROCK_STATEMENT_SID, GUARDRAIL_STATEMENT_SID, PROVISIONED_STATEMENT_SID].sort());
       expect(catalog?.Effect).toBe('Allow');
       expect(actionsOf(catalog!).sort()).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
       expect((resourcesOf(catalog!) as string[]).sort()).toEqual(expectedBedrockArns);
@@ -305,7 +309,7 @@ describe('gateway stack', () => {
       expect(resourcesOf(provisioned!)).toEqual(['arn:aws:bedrock:ap-northeast-1:123456789012:provisioned-model/*']);
     });
 
-    it('has no Bedrock wildcard anywhere in the stack but the provisioned-model ARNs of this account and region', () => {
+    it('has no Bedrock wildcard anywhere in the stack but the provisioned-model ARNs of this account and region, and the guardrail profile', () => {
       // Act
       const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
 
@@ -313,7 +317,9 @@ describe('gateway stack', () => {
       expect(policies).toContain('bedrock:InvokeModel');
       expect(policies).not.toMatch(/"bedrock:\*"|"bedrock:[A-Za-z]*\*"/);
       // (The policy's cdk-nag acknowledgement names the same ARN.)
-      expect(new Set(policies.match(/arn:aws:bedrock:[^"\]]*\*/g))).toEqual(new Set(['arn:aws:bedrock:ap-northeast-1:123456789012:provisioned-model/*']));
+      // The guardrail profile's Region is a wildcard (its destination Regions), its id is not.
+      const wildcards = new Set(policies.match(/arn:aws:bedrock:[^"\]]*\*[^"\]]*/g));
+      expect(wildcards).toEqual(new Set(['arn:aws:bedrock:ap-northeast-1:123456789012:provisioned-model/*', 'arn:aws:bedrock:*:123456789012:guardrail-profile/apac.guardrail.v1:0']));
     });
 
     it('allows route (the LLM classifier fallback) only InvokeModel, only on the cheap tier: no streaming, no strong tier, no provisioned throughput', () => {
