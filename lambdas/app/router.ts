@@ -58,14 +58,19 @@ export interface RoutedMessage {
  * intent (`follow_up:<intent>`) and stays on the strong tier if that exchange needed it (`follow_up:keep_strong`),
  * unless the message is clearly simple (lambdas/core/conversation/follow-up.ts).
  */
-export const routeMessage = async (deps: RouterDeps, message: string, previous?: PreviousExchange): Promise<RoutedMessage> => {
+/** How a message is routed: `skipLlm` keeps the fast path's answer whatever its confidence (no model call). */
+export interface RouteOptions {
+  readonly skipLlm?: boolean;
+}
+
+export const routeMessage = async (deps: RouterDeps, message: string, previous?: PreviousExchange, options: RouteOptions = {}): Promise<RoutedMessage> => {
   const startedAt = performance.now();
   // Instructions to the gateway inside the message ("use the best model") never move its route: routing reads the
   // message without them (lambdas/core/classifier/steering.ts); the model still gets all of it, delimited as data.
   const { text, dropped } = withoutSteering(message);
   if (dropped > 0) deps.metrics.record('SteeringIgnored', dropped, 'Count');
   // A short follow-up inherits the previous turn's intent below: the LLM, which sees the message alone, is not asked.
-  const skipLlm = previous !== undefined && isFollowUp(text);
+  const skipLlm = options.skipLlm === true || (previous !== undefined && isFollowUp(text));
   const [classified, map, serving, faqMatch] = await Promise.all([
     deps.classifier.classify(text, { skipLlm }),
     deps.routingMap.get(),
@@ -100,8 +105,8 @@ export const routeMessage = async (deps: RouterDeps, message: string, previous?:
  * status of another JST day is ignored (a new day starts in normal mode). The invoke path itself applies the
  * ledger's own reading (lambdas/app/answer/budget.ts), so an `invoke` never depends on this copy.
  */
-export const previewRoute = async (deps: RouterDeps, text: string): Promise<RouteDecision> => {
-  const { decision, serving } = await routeMessage(deps, text);
+export const previewRoute = async (deps: RouterDeps, text: string, options: RouteOptions = {}): Promise<RouteDecision> => {
+  const { decision, serving } = await routeMessage(deps, text, undefined, options);
   const published = serving.budget;
   if (published === undefined || published.day !== jstDay(deps.clock.now())) return decision;
   // The core's applyBudget reads only the mode and the (partly) demoted intents of a status: what was published.

@@ -7,7 +7,7 @@ import { BudgetStatusPublisher } from '../app/budget-publisher';
 import { BudgetSource } from '../app/budget-source';
 import { MessageClassifier, type LlmClassifierConfig } from '../app/classify-message';
 import { FaqSource, NO_FAQ_TABLE } from '../app/faq-source';
-import { previewRoute, routeMessage, type RouterDeps } from '../app/router';
+import { previewRoute, routeMessage, type RouteOptions, type RouterDeps } from '../app/router';
 import { RoutingMapSource } from '../app/routing-map-source';
 import { ServingStateSource } from '../app/serving-state-source';
 import type { BudgetConfig } from '../core/budget/config';
@@ -92,9 +92,9 @@ const routerDeps = (wiring: RouterWiring, serving: ServingStateSource, faq: FaqS
  * The `route` frame's decision: the same routing, mitigation included, as an `invoke` would get, with the budget
  * status the invoke path published in the capacity table (`route` cannot reach the ledger).
  */
-export const wireRouter = (wiring: RouterWiring): ((text: string) => Promise<RouteDecision>) => {
+export const wireRouter = (wiring: RouterWiring): ((text: string, options?: RouteOptions) => Promise<RouteDecision>) => {
   const deps = routerDeps(wiring, servingState(wiring), faqSource(wiring));
-  return (text) => previewRoute(deps, text);
+  return (text, options) => previewRoute(deps, text, options);
 };
 
 export interface AnswerWiring extends RouterWiring {

@@ -223,4 +223,14 @@ describe('route handler: reasons by principal', () => {
     await makeRouteHandler({ ...deps, route: async () => decision })(routeEvent({ principalKind: 'customer', customerId: 'ops-1', scopes: 'openid mangaassist/operator' }));
     expect(messenger.frames).toEqual([{ type: 'route', requestId: 'q-1', ...decision }]);
   });
+
+  it('lets only an operator preview ask the LLM classifier: the others are outside the limits and uncharged', async () => {
+    const { deps } = frameDeps();
+    const asked: unknown[] = [];
+    const handler = makeRouteHandler({ ...deps, route: async (_text, options) => (asked.push(options), decision) });
+    await handler(routeEvent());
+    await handler(routeEvent({ principalKind: 'customer', customerId: 'cust-1', scopes: '' }));
+    await handler(routeEvent({ principalKind: 'customer', customerId: 'ops-1', scopes: 'mangaassist/operator' }));
+    expect(asked).toEqual([{ skipLlm: true }, { skipLlm: true }, { skipLlm: false }]);
+  });
 });

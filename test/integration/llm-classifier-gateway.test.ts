@@ -9,6 +9,8 @@ import { startLocalStack, type LocalStack } from '../../local/stack';
 describe('LLM classifier fallback through the offline stack', () => {
   let stack: LocalStack;
   let client: TestClient;
+  /** An operator's connection: only an operator's `route` preview may ask the LLM classifier. */
+  let operator: TestClient;
 
   beforeAll(async () => {
     stack = await startLocalStack({ port: 0, log: silentLog, bedrockTimeoutMs: 1500, bedrock: { seed: 11, latencyScale: 0.02 }, routingCacheTtlMs: 0 });
@@ -20,16 +22,18 @@ describe('LLM classifier fallback through the offline stack', () => {
 
   beforeEach(async () => {
     client = await TestClient.connect(stack.url);
+    operator = await TestClient.connect(`${stack.url}?token=${stack.issuer.sign({ customerId: 'ops-1', scope: 'mangaassist/operator' })}`);
   });
 
   afterEach(async () => {
     stack.bedrock.setFaults({ hangRate: 0 });
     await client.close();
+    await operator.close();
   });
 
-  const route = async (message: string, requestId: string) => {
-    client.send({ action: 'route', message, requestId });
-    const reply = await client.waitFor((f) => f.requestId === requestId);
+  const route = async (message: string, requestId: string, from: TestClient = operator) => {
+    from.send({ action: 'route', message, requestId });
+    const reply = await from.waitFor((f) => f.requestId === requestId);
     if (reply.type !== 'route') throw new Error(`expected a route frame, got ${JSON.stringify(reply)}`);
     return reply;
   };
@@ -37,14 +41,26 @@ describe('LLM classifier fallback through the offline stack', () => {
   it('asks the LLM for a low-confidence message: the route frame says llm:<intent> (Japanese input)', async () => {
     const before = stack.bedrock.stats().requests.total;
     const reply = await route('あれはどうかな？', 'llm-ja-1');
-    expect(reply.reasons.some((reason) => reason === 'classifier:llm')).toBe(true);
+    expect(reply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(true);
     expect(stack.bedrock.stats().requests.total).toBe(before + 1);
     expect(stack.metrics.sum('ClassifierSource', { Source: 'llm' })).toBeGreaterThanOrEqual(1);
     expect(stack.metrics.sum('ClassifierCostMicroUsd')).toBeGreaterThan(0);
 
     // The same text again (full-width / spacing aside): the cached answer, no second model call.
     const again = await route(' あれはどうかな? ', 'llm-ja-2');
-    expect(again.reasons.some((reason) => reason === 'classifier:llm')).toBe(true);
+    expect(again.reasons.some((reason) => reason.startsWith('llm:'))).toBe(true);
+    expect(stack.bedrock.stats().requests.total).toBe(before + 1);
+  });
+
+  it("previews a guest's low-confidence message by the fast path: no model call, the steps only", async () => {
+    const before = stack.bedrock.stats().requests.total;
+    const reply = await route('これってどうなの？', 'llm-guest', client);
+    expect(reply.reasons.some((reason) => reason === 'classifier:llm' || reason.startsWith('llm:'))).toBe(false);
+    expect(reply.reasons.some((reason) => reason.startsWith('kw:') || reason.startsWith('model:'))).toBe(false);
+    expect(stack.bedrock.stats().requests.total).toBe(before);
+    // The same message from an operator is one the LLM is asked about.
+    const operatorReply = await route('これってどうなの？', 'llm-operator');
+    expect(operatorReply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(true);
     expect(stack.bedrock.stats().requests.total).toBe(before + 1);
   });
 
@@ -52,7 +68,7 @@ describe('LLM classifier fallback through the offline stack', () => {
     const before = stack.bedrock.stats().requests.total;
     const reply = await route('注文番号１２３４５はどこ？', 'llm-confident');
     expect(reply).toMatchObject({ intent: 'order_status', tier: 'template' });
-    expect(reply.reasons.some((reason) => reason === 'classifier:llm')).toBe(false);
+    expect(reply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(false);
     expect(stack.bedrock.stats().requests.total).toBe(before);
   });
 
@@ -68,7 +84,7 @@ describe('LLM classifier fallback through the offline stack', () => {
     const startedAt = Date.now();
     const reply = await route('うーん、なんだろう', 'llm-hang');
     expect(Date.now() - startedAt).toBeLessThan(1500);
-    expect(reply.reasons.some((reason) => reason === 'classifier:llm')).toBe(false);
+    expect(reply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(false);
     expect(stack.metrics.sum('LlmFallbackFailures', { Reason: 'timeout' })).toBeGreaterThanOrEqual(1);
   });
 });
