@@ -104,7 +104,7 @@ export interface LocalStackOptions {
   readonly metricsFile?: string;
   /** Offline debugging only (LOG_MESSAGE_TEXT=1): `frame received` debug entries carry the customer's message text. */
   readonly logMessageText?: boolean;
-  /** Frames of one connection the emulator runs at once (default 8; see DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION). */
+  /** Frames of one connection the emulator runs at once (default 64; see DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION). */
   readonly maxFramesInFlightPerConnection?: number;
   readonly clock?: Clock;
 }
