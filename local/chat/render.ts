@@ -3,6 +3,10 @@
  * current line state in, the text to write and the next state out, so the streaming layout is testable.
  */
 
+
+/** ` (retry in 12 s)` for a frame with a numeric retryAfterMs, else nothing. */
+const retryHint = (retryAfterMs: unknown): string =>
+  typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0 ? ` (retry in ${Math.ceil(retryAfterMs / 1000)} s)` : '';
 export interface RenderStyle {
   /** Wrap the summary lines in ANSI dim (and errors in red); off when stdout is not a terminal or NO_COLOR is set. */
   readonly color: boolean;
@@ -100,7 +104,8 @@ export const renderServerFrame = (data: string, state: RenderState, style: Rende
       return withId({ text: line(paint(DIM, formatRoute(frame), style), state), state: { midLine: false }, complete: true });
     case 'error':
       return withId({
-        text: line(paint(RED, `error ${str(frame['code'], 'unknown')}: ${str(frame['message'], '')}`, style), state),
+        // A limit's refusal says when to try again (retryAfterMs, rounded up to seconds).
+        text: line(paint(RED, `error ${str(frame['code'], 'unknown')}: ${str(frame['message'], '')}${retryHint(frame['retryAfterMs'])}`, style), state),
         state: { midLine: false },
         complete: true,
       });

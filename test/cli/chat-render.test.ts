@@ -109,6 +109,12 @@ describe('renderServerFrame', () => {
     expect(out).toBe('partial\nerror model_stream_interrupted: the model stream broke\n');
   });
 
+  it("adds a limit's retry hint in seconds", () => {
+    const out = transcript([frame({ type: 'error', requestId: 'r1', code: 'rate_limited', message: 'slow down', retryAfterMs: 12_001 })]);
+
+    expect(out).toBe('error rate_limited: slow down (retry in 13 s)\n');
+  });
+
   it('completes on an error without a request id, which answers a frame the server could not read', () => {
     const data = frame({ type: 'error', requestId: null, code: 'invalid_json', message: 'bad' });
 
