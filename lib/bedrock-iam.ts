@@ -37,6 +37,18 @@ export const BEDROCK_CLASSIFY_ACTIONS = ['bedrock:InvokeModel'] as const;
 /** What a function that only classifies may call: the cheap tier's model (profile and destinations), nothing else. */
 export const bedrockClassifierResources = (catalog: ModelCatalog, at: ArnContext): string[] => [...new Set(modelResources(catalog.haiku, at))];
 
+/** Converse / ConverseStream with a `guardrailConfig` is authorized by this action on the guardrail (and its profile). */
+export const APPLY_GUARDRAIL_ACTION = 'bedrock:ApplyGuardrail';
+
+/**
+ * The resources ApplyGuardrail needs besides the guardrail itself when the guardrail runs on a system guardrail profile
+ * (cross-Region inference, the Standard tier): that profile in every destination Region it may route to (Bedrock User
+ * Guide, "Permissions for using cross-Region inference with Amazon Bedrock Guardrails"). The Regions are AWS's to
+ * extend, so the Region is a wildcard; the account and the profile id are not.
+ */
+export const guardrailProfileArnPattern = (profileId: string, at: Pick<ArnContext, 'partition' | 'account'>): string =>
+  `arn:${at.partition}:bedrock:*:${at.account}:guardrail-profile/${profileId}`;
+
 /**
  * The provisioned-throughput control-plane actions, split by what they may be scoped to. List supports no
  * resource-level permission (Resource "*"). Get and Delete act on a `provisioned-model`. Create is authorized

@@ -2,14 +2,14 @@ import { Stack } from 'aws-cdk-lib';
 import { CfnGuardrail, CfnGuardrailVersion } from 'aws-cdk-lib/aws-bedrock';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { APPLY_GUARDRAIL_ACTION, guardrailProfileArnPattern } from '../bedrock-iam';
+
+export { APPLY_GUARDRAIL_ACTION };
 
 /** What the customer reads when the guardrail blocks a message or an answer (the gateway sends `content_blocked`). */
 export const BLOCKED_MESSAGE =
   "Sorry, I can't help with that request. I can answer questions about manga, orders, shipping and our store. " +
   '申し訳ありませんが、そのご質問にはお答えできません。マンガ、ご注文、配送、ストアについてお気軽にお尋ねください。';
-
-/** The action the invoke function needs to call Converse with a guardrail. */
-export const APPLY_GUARDRAIL_ACTION = 'bedrock:ApplyGuardrail';
 
 /** The denied topics: what a manga store's assistant must not give, in the customer's language or in English. */
 export const DENIED_TOPICS: readonly CfnGuardrail.TopicConfigProperty[] = [
@@ -117,7 +117,7 @@ export class ChatGuardrail extends Construct {
     this.guardrailVersion = this.version.attrVersion;
     this.guardrailArn = this.guardrail.attrGuardrailArn;
     // The profile routes evaluations to the Regions AWS lists for it; invoking needs the profile in each of them.
-    this.profileArnPattern = `arn:${stack.partition}:bedrock:*:${stack.account}:guardrail-profile/${props.profileId}`;
+    this.profileArnPattern = guardrailProfileArnPattern(props.profileId, { partition: stack.partition, account: stack.account });
   }
 
   /** bedrock:ApplyGuardrail on this guardrail and its profile: what Converse with `guardrailConfig` is authorized by. */
