@@ -78,3 +78,10 @@ export const AUTHORIZER_ENTRIES = {
 } as const;
 
 export type AuthorizerName = keyof typeof AUTHORIZER_ENTRIES;
+
+/** Entry of the weekly unmapped-intent audit (EventBridge Scheduler invokes it; lib/constructs/unmapped-audit.ts). */
+export const OPERATIONS_ENTRIES = {
+  unmappedAudit: 'lambdas/entry/audit-unmapped.ts',
+} as const;
+
+export type OperationsName = keyof typeof OPERATIONS_ENTRIES;

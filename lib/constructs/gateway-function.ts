@@ -6,15 +6,32 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { AUTHORIZER_ENTRIES, HANDLER_ENTRIES, MAINTENANCE_ENTRIES, SCHEDULED_ENTRIES, type AuthorizerName, type HandlerName, type MaintenanceName, type ScheduledName } from '../../lambdas/runtime/env-names';
+import {
+  AUTHORIZER_ENTRIES,
+  HANDLER_ENTRIES,
+  MAINTENANCE_ENTRIES,
+  OPERATIONS_ENTRIES,
+  SCHEDULED_ENTRIES,
+  type AuthorizerName,
+  type HandlerName,
+  type MaintenanceName,
+  type OperationsName,
+  type ScheduledName,
+} from '../../lambdas/runtime/env-names';
 import { ESBUILD_OPTIONS, REPO_ROOT, entryPath } from '../bundling';
 import { RUNTIME_ENVIRONMENT } from '../handler-specs';
 
 /** A WebSocket route handler (HANDLER_ENTRIES), a scheduled capacity function (SCHEDULED_ENTRIES) or a maintenance one. */
-export type GatewayFunctionName = HandlerName | ScheduledName | MaintenanceName | AuthorizerName;
+export type GatewayFunctionName = HandlerName | ScheduledName | MaintenanceName | AuthorizerName | OperationsName;
 
 /** Every entry the house construct can bundle (the `$connect` authorizer's included); the sets of names are disjoint. */
-export const FUNCTION_ENTRIES: Readonly<Record<GatewayFunctionName, string>> = { ...HANDLER_ENTRIES, ...SCHEDULED_ENTRIES, ...MAINTENANCE_ENTRIES, ...AUTHORIZER_ENTRIES };
+export const FUNCTION_ENTRIES: Readonly<Record<GatewayFunctionName, string>> = {
+  ...HANDLER_ENTRIES,
+  ...SCHEDULED_ENTRIES,
+  ...MAINTENANCE_ENTRIES,
+  ...AUTHORIZER_ENTRIES,
+  ...OPERATIONS_ENTRIES,
+};
 
 /** Active tracing's X-Ray actions are why every house function's role holds Resource "*". */
 const XRAY_WILDCARD_REASON =

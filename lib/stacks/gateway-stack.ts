@@ -7,6 +7,7 @@ import { ChatGuardrail } from '../constructs/guardrail';
 import { GatewayHandlers } from '../constructs/handlers';
 import { Network } from '../constructs/network';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
+import { UnmappedAudit } from '../constructs/unmapped-audit';
 import { RunbookAlarms } from '../constructs/runbook-alarms';
 import type { GatewayTableSet } from '../constructs/tables';
 import { ChatWebSocketApi } from '../constructs/websocket-api';
@@ -44,6 +45,8 @@ export class GatewayStack extends Stack {
   readonly alarms: RunbookAlarms;
   /** The operations dashboard (`<namePrefix>-operations`): every runbook signal in one place. */
   readonly dashboard: OperationsDashboard;
+  /** The weekly unmapped-intent audit (function and schedule). */
+  readonly unmappedAudit: UnmappedAudit;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
@@ -101,6 +104,7 @@ export class GatewayStack extends Stack {
       }),
     });
 
+    this.unmappedAudit = new UnmappedAudit(this, 'UnmappedAudit', { namePrefix: capacity.namePrefix, logRetention: parameters.logRetentionDays });
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       dashboardName: `${capacity.namePrefix}-operations`,
       catalog,

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { FALLBACK_REPLY_CODES } from '../../lambdas/core/metric-contract';
 import { INTENTS, TIERS } from '../../lambdas/core/vocabulary';
 import { designAlarms, EXTRA_ALARMS } from '../../lib/design-alarms';
 import { resolveStrongTierDailyProjectionUsd } from '../../lib/parameters';
-import { assertHasResourceProperties, assertResourceCount, logicalIdOf, makeParams, synthesizeApp, type SynthesizedApp } from './fixture';
+import { actionsOf, assertHasResourceProperties, assertResourceCount, logicalIdOf, makeParams, statementsOfRole, synthesizeApp, type SynthesizedApp } from './fixture';
 
 interface Resource {
   readonly Properties: Record<string, unknown>;
@@ -344,5 +344,48 @@ describe('the operations dashboard', () => {
     for (const intent of INTENTS) expect(body).toContain(`satisfaction ${intent}`);
     expect(body).toContain('Runbook alarms');
     expect(body.match(/"Fn::GetAtt":\[\\?"?[A-Za-z0-9]+/g)?.length ?? 0).toBeGreaterThanOrEqual(alarmsOf(synth.gatewayTemplate).length);
+  });
+});
+
+describe('the weekly unmapped-intent audit', () => {
+  let synth: SynthesizedApp;
+
+  beforeAll(() => {
+    synth = synthesizeApp(makeParams());
+  });
+
+  it('runs every Monday at 09:00 JST with the scheduled payload, through its own role', () => {
+    // Assess
+    assertHasResourceProperties(synth.gatewayTemplate, 'AWS::Scheduler::Schedule', {
+      Name: 'mangaassist-prod-unmapped-audit',
+      ScheduleExpression: 'cron(0 9 ? * MON *)',
+      ScheduleExpressionTimezone: 'Asia/Tokyo',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalIdOf(synth.gateway.unmappedAudit.fn), 'Arn'] },
+        Input: JSON.stringify({ kind: 'scheduled' }),
+        RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UnmappedAuditSchedulerRole'), 'Arn'] },
+      },
+    });
+  });
+
+  it('may read CloudWatch metrics and nothing else beyond its logs and traces', () => {
+    // Prepare
+    const statements = statementsOfRole(synth.gatewayTemplate, synth.gateway.unmappedAudit.fn.role!);
+
+    // Act
+    const actions = statements.flatMap(actionsOf).sort();
+
+    // Assess
+    expect(actions).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('is outside the VPC and gets the Powertools namespace and service it reads the metrics of', () => {
+    // Assess
+    assertHasResourceProperties(synth.gatewayTemplate, 'AWS::Lambda::Function', {
+      Description: 'MangaAssist weekly unmapped-intent audit',
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'MangaAssist', POWERTOOLS_SERVICE_NAME: 'mangaassist-gateway' }) },
+      VpcConfig: Match.absent(),
+    });
   });
 });
