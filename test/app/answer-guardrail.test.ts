@@ -153,6 +153,22 @@ describe('guardrail interventions (stop reason guardrail_intervened)', () => {
     expect(count('CascadeCheapFailures')).toEqual([]);
   });
 
+  it('keeps the cheap answer when the cascade escalates and the strong answer is blocked before any of it was sent', async () => {
+    // Prepare
+    const hedging = "I'm not sure, but it might be that the kanzenban has larger pages.";
+    const { deps, request, model, messenger, count } = setup('comparison', { [HAIKU]: textScript(hedging), [SONNET]: interventionScript() }, true);
+
+    // Act
+    const outcome = await answerMessage(deps, request('how do the kanzenban and the original Berserk editions differ'));
+
+    // Assess
+    expect(model.requests.map((call) => call.modelId)).toEqual([HAIKU, SONNET]);
+    expect(outcome.kind === 'answered' && outcome.done).toMatchObject({ tier: 'haiku', escalated: false });
+    expect(outcome.kind === 'answered' && outcome.done.reasons.at(-1)).toMatch(/^cascade:kept:.*:strong_failed$/);
+    expect(messenger.ofType('chunk').map((chunk) => chunk.text).join('')).toBe(hedging);
+    expect(count('GuardrailInterventions')).toEqual([expect.objectContaining({ dimensions: { Intent: 'comparison' } })]);
+  });
+
   it('answers normally when the stream ends with end_turn (no intervention)', async () => {
     // Prepare
     const { deps, request, count } = setup('shipping_info', { [HAIKU]: textScript('Shipping to Osaka is 500 yen.') });
