@@ -17,6 +17,7 @@ import { capacityCliDeps } from '../local/cli/capacity-env';
 import { runClassify } from '../local/cli/classify';
 import { answerHelp, type CommandHelp } from '../local/cli/help';
 import { SIMULATE_USAGE, simulateCommand } from '../local/cli/simulate';
+import { runToken, TOKEN_USAGE } from '../local/cli/token';
 import { CalendarError } from '../lambdas/core/capacity/calendar';
 
 const USAGE = `usage: mangaassist <command>
@@ -31,6 +32,8 @@ commands:
   budget     the budget guardian's day, overrides and the event calendar: "budget --help".
   simulate   replay one JST day of a scenario through the classifier, routing and budget guardian (no network):
              "simulate --help" for the options.
+  token      a token of the running npm start's local issuer for a customer: "token --customer demo-customer-1"
+             (prints one line; connect with ?token=<it>): "token --help".
   audit      audits of the traffic: "audit unmapped" lists the intents or labels the routing map does not name,
              with volume and cost (CloudWatch, or the local stack's metrics file): "audit --help".
 
@@ -47,6 +50,7 @@ const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   budget: { usage: BUDGET_USAGE, subcommands: BUDGET_COMMANDS },
   simulate: { usage: SIMULATE_USAGE },
   audit: { usage: AUDIT_USAGE, subcommands: AUDIT_COMMANDS },
+  token: { usage: TOKEN_USAGE },
 };
 
 const main = async (argv: readonly string[]): Promise<number> => {
@@ -63,6 +67,9 @@ const main = async (argv: readonly string[]): Promise<number> => {
     return 0;
   }
   if (command === 'simulate') return simulateCommand(rest);
+  if (command === 'token') {
+    return runToken(rest, { env: process.env, out: (line) => process.stdout.write(line), err: (line) => process.stderr.write(line) });
+  }
   if (command === 'capacity') {
     if (rest.length === 0 || rest[0] === '-h' || rest[0] === '--help' || rest[0] === 'help') {
       process.stderr.write(`${CAPACITY_USAGE}\n`);

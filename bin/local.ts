@@ -20,6 +20,9 @@
  *   LOCAL_CAPACITY_CLOCK      real (default) | fast (an hour every 10 s) | a speed factor: the capacity scheduler's clock
  *   LOCAL_CAPACITY_START      where the scheduler's clock starts, e.g. 2026-12-06T16:00+09:00 (default: now)
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
+ *   AUTH_ALLOW_GUESTS         1 (default offline) | 0: a connection without a token is a guest, or is refused (401)
+ *   AUTH_ALLOWED_ORIGINS      comma-separated browser origins allowed to connect (default: none; non-browser clients send none)
+ *   MANGAASSIST_ISSUER_FILE   where the local issuer's token endpoint is written for chat and `cli token` (default .mangaassist/local-issuer.json)
  *   LOG_MESSAGE_TEXT          1 adds customer message text to the `frame received` debug entries (offline debugging
  *                             only; default 0: message text and tokens are never logged)
  */
@@ -31,6 +34,7 @@ import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/cap
 import { LimitsConfigError, parseLimitsConfig } from '../lambdas/runtime/limits-config';
 import { parseCapacityClock } from '../local/capacity-scheduler';
 import { consoleLog, isLogLevel } from '../local/console-log';
+import { issuerStateFile, removeIssuerState, writeIssuerState } from '../local/issuer-state';
 import { startLocalStack } from '../local/stack';
 
 const fail = (message: string): never => {
@@ -120,8 +124,14 @@ const main = async (): Promise<void> => {
     );
   }
 
+  const guestsSwitch = env['AUTH_ALLOW_GUESTS'] ?? '1';
+  if (guestsSwitch !== '0' && guestsSwitch !== '1') fail(`AUTH_ALLOW_GUESTS must be 0 or 1, got "${guestsSwitch}"`);
+  const allowedOrigins = (env['AUTH_ALLOWED_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of allowedOrigins) if (!/^https?:\/\/[^/\s?#]+$/.test(origin)) fail(`AUTH_ALLOWED_ORIGINS: "${origin}" is not an origin such as http://localhost:5173 (no path)`);
+
   const log = consoleLog(isLogLevel(level) ? level : 'info');
   const stack = await startLocalStack({
+    auth: { allowGuests: guestsSwitch === '1', allowedOrigins },
     port: parsePort(env['PORT']),
     ...(env['REDIS_URL'] && { redisUrl: env['REDIS_URL'] }),
     catalogProfile: profile as CatalogProfile,
@@ -148,6 +158,9 @@ const main = async (): Promise<void> => {
     return fail(code === 'EADDRINUSE' ? `port ${env['PORT'] ?? 3001} is in use; set PORT to another one (or 0)` : `could not start: ${String(error)}`);
   });
 
+  // Chat and `cli token` read this to get tokens the running stack accepts (its key pair is new at every start).
+  const issuerFile = issuerStateFile(env);
+  writeIssuerState(issuerFile, { url: stack.url, issuer: stack.issuer.issuer, audience: stack.issuer.audience, tokenEndpoint: stack.issuer.tokenEndpoint, pid: process.pid });
   process.stdout.write(
     [
       `MangaAssist gateway (offline) listening on ${stack.url}`,
@@ -157,7 +170,9 @@ const main = async (): Promise<void> => {
       `  capacity scheduler: every 15 min of a ${speed === 1 ? 'real-time' : `${speed}x`} clock against the local control plane`,
       `  capacity CLI: export AWS_REGION=ap-northeast-1 DYNAMODB_ENDPOINT=${stack.dynamo.endpoint} BEDROCK_CONTROL_ENDPOINT=${stack.bedrock.url} CAPACITY_TABLE=${stack.tables.capacity} CALENDAR_TABLE=${stack.tables.calendar} CAPACITY_CONFIG='${env['CAPACITY_CONFIG'] ?? '{}'}'`,
       ...(env['LOCAL_METRICS_FILE'] ? [`  metrics appended to ${env['LOCAL_METRICS_FILE']}: npm run --silent cli -- audit unmapped --metrics-file ${env['LOCAL_METRICS_FILE']}`] : []),
-      `  try: npm run chat -- ${stack.url}`,
+      `  $connect authorizer: tokens of the local issuer ${stack.issuer.issuer} (JWKS ${stack.issuer.jwksUri}, audience ${stack.issuer.audience}); guests ${guestsSwitch === '1' ? 'allowed' : 'refused'}; origins: ${allowedOrigins.join(', ') || 'none (non-browser clients only)'}`,
+      `  token endpoint written to ${issuerFile}: npm run --silent cli -- token --customer demo-customer-1`,
+      `  try: npm run chat (signs in as demo-customer-1; --customer ID, --guest)`,
       '',
     ].join('\n'),
   );
@@ -167,6 +182,7 @@ const main = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: shutting down\n`);
+    removeIssuerState(issuerFile, process.pid);
     void stack.close().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
