@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Stack } from 'aws-cdk-lib';
 import { CfnGuardrail, CfnGuardrailVersion } from 'aws-cdk-lib/aws-bedrock';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -96,22 +97,29 @@ export class ChatGuardrail extends Construct {
   constructor(scope: Construct, id: string, props: ChatGuardrailProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.guardrail = new CfnGuardrail(this, 'Guardrail', {
-      name: props.name,
-      description: 'MangaAssist chat: denied topics, content filters, prompt attacks and PII in answers',
+    const policies = {
       blockedInputMessaging: BLOCKED_MESSAGE,
       blockedOutputsMessaging: BLOCKED_MESSAGE,
       topicPolicyConfig: { topicsConfig: [...DENIED_TOPICS], topicsTierConfig: { tierName: 'STANDARD' } },
       contentPolicyConfig: { filtersConfig: [...CONTENT_FILTERS], contentFiltersTierConfig: { tierName: 'STANDARD' } },
       sensitiveInformationPolicyConfig: { piiEntitiesConfig: [...PII_ENTITIES] },
       wordPolicyConfig: { managedWordListsConfig: [{ type: 'PROFANITY' }] },
+    };
+    this.guardrail = new CfnGuardrail(this, 'Guardrail', {
+      name: props.name,
+      description: 'MangaAssist chat: denied topics, content filters, prompt attacks and PII in answers',
+      ...policies,
       crossRegionConfig: {
         guardrailProfileArn: `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:guardrail-profile/${props.profileId}`,
       },
     });
+    // A version is a frozen copy: CloudFormation would keep calling the old one after an edit of the policies. The
+    // description carries their digest, so a change replaces the version (a new number) and the function's
+    // GUARDRAIL_VERSION with it, in the same deploy.
+    const digest = createHash('sha256').update(JSON.stringify({ policies, profileId: props.profileId })).digest('hex').slice(0, 16);
     this.version = new CfnGuardrailVersion(this, 'Version', {
       guardrailIdentifier: this.guardrail.attrGuardrailId,
-      description: 'The version the invoke function calls',
+      description: `The version the invoke function calls; policies ${digest}`,
     });
     this.guardrailId = this.guardrail.attrGuardrailId;
     this.guardrailVersion = this.version.attrVersion;

@@ -96,6 +96,21 @@ describe('guardrail and cache authentication (issue 9, items 4 and 5)', () => {
       );
     });
 
+    it('publishes a new version when the policies change (the version description carries their digest)', () => {
+      // Prepare
+      const descriptionOf = (app: SynthesizedApp): unknown =>
+        (Object.values(app.gatewayTemplate.findResources('AWS::Bedrock::GuardrailVersion'))[0] as Resource).Properties['Description'];
+
+      // Act
+      const otherProfile = synthesizeApp(makeParams({ guardrailProfileId: 'us.guardrail.v1:0', region: 'ap-northeast-1' }));
+      const same = synthesizeApp(makeParams());
+
+      // Assess
+      expect(descriptionOf(same)).toBe(descriptionOf(synth));
+      expect(descriptionOf(otherProfile)).not.toBe(descriptionOf(synth));
+      expect(descriptionOf(synth)).toMatch(/policies [0-9a-f]{16}$/);
+    });
+
     it('is not created, and the function gets no guardrail variable or permission, with guardrailEnabled false', () => {
       // Act
       const off = synthesizeApp(makeParams({ guardrailEnabled: false }));
