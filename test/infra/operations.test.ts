@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { FALLBACK_REPLY_CODES } from '../../lambdas/core/metric-contract';
+import { FALLBACK_REPLY_CODES, FEEDBACK_METRICS, feedbackMetricRecords, OPERATIONS_METRICS } from '../../lambdas/core/metric-contract';
 import { INTENTS, TIERS } from '../../lambdas/core/vocabulary';
 import { designAlarms, EXTRA_ALARMS } from '../../lib/design-alarms';
 import { resolveStrongTierDailyProjectionUsd } from '../../lib/parameters';
@@ -387,5 +387,65 @@ describe('the weekly unmapped-intent audit', () => {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'MangaAssist', POWERTOOLS_SERVICE_NAME: 'mangaassist-gateway' }) },
       VpcConfig: Match.absent(),
     });
+  });
+});
+
+/** Every `metrics.record('<Name>', ...)` in the Lambda sources: the metric names something publishes. */
+const publishedMetricNames = (): Set<string> => {
+  const root = path.join(__dirname, '..', '..', 'lambdas');
+  const names = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts')) {
+        // The first argument: a literal, or a conditional choosing between literals (`accept ? 'CascadeAccepted' : 'CascadeKept'`).
+        for (const match of readFileSync(full, 'utf8').matchAll(/\.record\(([^,]*),/g)) {
+          for (const literal of (match[1] ?? '').matchAll(/'([A-Za-z]+)'/g)) names.add(literal[1]!);
+        }
+      }
+    }
+  };
+  walk(root);
+  return names;
+};
+
+describe('the metric contract (lambdas/core/metric-contract.ts)', () => {
+  it('names only metrics the Lambdas publish', () => {
+    // Prepare
+    const published = publishedMetricNames();
+
+    // Assess
+    expect(Object.values(OPERATIONS_METRICS).filter((name) => !published.has(name))).toEqual([]);
+  });
+
+  it('leaves no MangaAssist alarm watching a series nobody publishes, but the feedback ones (publisher not built yet)', () => {
+    // Prepare
+    const published = publishedMetricNames();
+    const synth = synthesizeApp(makeParams());
+    const read = [...alarmsOf(synth.gatewayTemplate), ...alarmsOf(synth.capacityTemplate)].flatMap((alarm) => {
+      const queries = (alarm.Properties.Metrics as MetricQuery[] | undefined) ?? [];
+      const names = queries.filter((query) => query.MetricStat?.Metric.Namespace === 'MangaAssist').map((query) => query.MetricStat!.Metric.MetricName);
+      return alarm.Properties.Namespace === 'MangaAssist' ? [...names, String(alarm.Properties.MetricName)] : names;
+    });
+
+    // Act
+    const unpublished = [...new Set(read)].filter((name) => !published.has(name)).sort();
+
+    // Assess
+    expect(unpublished).toEqual(Object.values(FEEDBACK_METRICS).sort());
+  });
+
+  it('gives the feedback action the records each rating publishes: per intent, per intent and tier, and the CSAT score', () => {
+    // Act
+    const records = feedbackMetricRecords({ intent: 'manga_qa', tier: 'haiku', rating: 'down', csat: 2 });
+
+    // Assess
+    expect(records).toEqual([
+      { name: 'Feedback', value: 1, unit: 'Count', dimensions: { Intent: 'manga_qa', Rating: 'down' } },
+      { name: 'Feedback', value: 1, unit: 'Count', dimensions: { Intent: 'manga_qa', Tier: 'haiku', Rating: 'down' } },
+      { name: 'Csat', value: 2, unit: 'None', dimensions: {} },
+    ]);
+    expect(feedbackMetricRecords({ intent: 'greeting', tier: 'template', rating: 'up' })).toHaveLength(2);
   });
 });
