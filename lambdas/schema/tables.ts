@@ -12,7 +12,8 @@ export interface TableDefinition {
 }
 
 /**
- * Connections and sessions in one table: `pk` = `CONNECTION#<id>` or `SESSION#<id>`, `sk` = `META`; under a session,
+ * Connections and sessions in one table: `pk` = `CONNECTION#<id>` (with its `principalKey`) or `SESSION#<id>` (with
+ * its `owner`, a principal key: writes are conditional on it, so no one else opens it), `sk` = `META`; under a session,
  * its conversation turns, `sk` = `TURN#<15-digit epoch ms>#<requestId>` (`role`, `text`, `intent`, `tier`, `at`,
  * `requestId`; lambdas/adapters/dynamodb-conversation.ts). Items expire by `expiresAt`.
  */
@@ -29,7 +30,10 @@ export const ROUTING_CONFIG_TABLE: TableDefinition = {
   partitionKey: 'intent',
 };
 
-/** Orders, the template tier's lookup source: `orderId`, `status`, `items`, `carrier`, `trackingNumber`, `eta`. */
+/**
+ * Orders, the template tier's lookup source: `orderId`, `customerId` (the owner: an order is shown to that customer
+ * only), `status`, `items`, `carrier`, `trackingNumber`, `eta`.
+ */
 export const ORDERS_TABLE: TableDefinition = {
   logicalName: 'Orders',
   partitionKey: 'orderId',
