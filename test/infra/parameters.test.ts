@@ -49,6 +49,7 @@ describe('deploy parameters', () => {
       capacitySchedulerEnabled: true,
       guardrailEnabled: true,
       guardrailProfileId: 'apac.guardrail.v1:0',
+      auth: {},
     });
   });
 
