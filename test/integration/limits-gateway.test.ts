@@ -18,8 +18,8 @@ const CAP_USD = 0.03;
 const ends = (frames: readonly ServerFrame[]) => frames.filter((f): f is DoneReply | ErrorReply => f.type === 'done' || f.type === 'error');
 const modelCalls = (stack: LocalStack) => stack.bedrock.stats().requests.total;
 
-const startWith = async (redis: TestRedis, guest: Partial<PrincipalLimits>): Promise<LocalStack> => {
-  const limits: LimitsConfig = { ...DEFAULT_LIMITS_CONFIG, guest: { ...ROOMY, ...guest } };
+const startWith = async (redis: TestRedis, guest: Partial<PrincipalLimits>, customer: Partial<PrincipalLimits> = {}): Promise<LocalStack> => {
+  const limits: LimitsConfig = { ...DEFAULT_LIMITS_CONFIG, guest: { ...ROOMY, ...guest }, customer: { ...ROOMY, ...customer } };
   // No LLM classifier: every model call counted below is an answer.
   return startLocalStack({ port: 0, redisUrl: redis.url, log: silentLog, bedrock: { seed: 9, latencyScale: 0.05 }, llmClassifier: false, limits });
 };
@@ -94,6 +94,34 @@ describe('limits per principal over a real WebSocket and a real redis-server', (
         expect(ends(await client.finish('after'))).toEqual([expect.objectContaining({ type: 'done' })]);
       } finally {
         await client.close();
+      }
+    });
+  });
+
+  describe('one signed-in customer on two connections', () => {
+    let stack: LocalStack;
+    beforeAll(async () => {
+      stack = await startWith(redis, { messagesPerMinute: 1 }, { messagesPerMinute: 4 });
+    });
+    afterAll(() => stack.close());
+
+    it("counts the customer's messages across connections, under the customer's limits, not a guest's", async () => {
+      const token = stack.issuer.sign({ customerId: 'cust-limits-1' });
+      const first = await TestClient.connect(`${stack.url}?token=${token}`);
+      const second = await TestClient.connect(`${stack.url}?token=${token}`);
+      try {
+        const codes: string[] = [];
+        for (const [i, client] of [first, second, first, second, first, second].entries()) {
+          client.send({ action: 'invoke', message: `Do you have Monster volume ${i + 1} in stock?`, requestId: `cust-${i}` });
+          const [end] = ends(await client.finish(`cust-${i}`));
+          codes.push(end?.type === 'error' ? end.code : String(end?.type));
+        }
+
+        expect(codes).toEqual(['done', 'done', 'done', 'done', 'rate_limited', 'rate_limited']);
+        expect(await inspect.exists('limits:{customer:cust-limits-1}:messages')).toBe(1);
+      } finally {
+        await first.close();
+        await second.close();
       }
     });
   });
