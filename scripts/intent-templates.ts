@@ -75,7 +75,7 @@ const SLOTS: Readonly<Record<string, readonly string[]>> = {
   ],
   jplace: ['北海道', '沖縄', '大阪', '九州', '離島', '海外', 'アメリカ', '台湾', '韓国', 'カナダ', '京都', '四国', '福岡', '名古屋'],
   pay: [
-    'PayPal', 'Apple Pay', 'Google Pay', 'konbini payment', 'a credit card', 'Visa', 'Mastercard', 'Amex', 'a gift card',
+    'EMI', 'an installment plan', 'buy now pay later', 'Paidy', 'Affirm', 'PayPal', 'Apple Pay', 'Google Pay', 'konbini payment', 'a credit card', 'Visa', 'Mastercard', 'Amex', 'a gift card',
     'store points', 'bank transfer', 'cash on delivery', 'a debit card', 'JCB', 'Klarna', 'crypto', 'PayPay',
   ],
   jpay: ['PayPay', 'クレジットカード', 'コンビニ払い', '代引き', '銀行振込', 'ポイント', 'ギフトカード', 'Apple Pay', 'デビットカード', '楽天ペイ', 'd払い'],
@@ -93,6 +93,9 @@ const SLOTS: Readonly<Record<string, readonly string[]>> = {
   damage: ['crushed', 'bent', 'soaked', 'scratched', 'torn', 'with missing pieces', 'with a broken box', 'dented'],
   jdamage: ['つぶれて', '折れて', '濡れて', '傷だらけで', '破れて', '部品が足りない状態で'],
   history: ['orders', 'purchases', 'library', 'wishlist', 'reading history', 'past buys', 'last few orders'],
+  store: ['your store', 'this shop', 'MangaAssist', 'the MangaAssist shop', 'your company', 'this site'],
+  duration: ['two weeks', 'ten days', 'three weeks', 'five days', '12 days', 'six weeks', 'a whole week'],
+  jduration: ['２週間', '10日', '３週間', '５日', '一週間以上', '半月'],
   city: ['Tokyo', 'London', 'Paris', 'New York', 'Berlin', 'Madrid', 'Rome', 'Chicago', 'Denver', 'Lagos', 'Lima', 'Oslo'],
   jcity: ['東京', '大阪', '札幌', '福岡', '名古屋', '横浜', '神戸', '仙台', 'パリ', 'ロンドン'],
 };
@@ -127,6 +130,8 @@ const TEMPLATES: Templates = {
       'estimated arrival of order {order}?', 'any news on my shipment', 'my {carrier} tracking number does not work',
       'can i get a tracking link for my order', 'why is my order taking so long', 'ordered ages ago and still waiting',
       'check my order', 'order status', 'package status', 'is my order coming today',
+      'ordered {duration} ago and nothing yet', '{duration} already and no parcel', 'waiting {duration} for my {item1}',
+      'still waiting after {duration}', 'why is my {title} order late', 'my package is stuck somewhere',
     ],
     ja: [
       '注文番号{jorder}はどこですか', '注文{jorder}の配送状況を教えて', '荷物はいつ届きますか', 'まだ届かない', '注文した{jitem}がまだ来ない',
@@ -134,6 +139,7 @@ const TEMPLATES: Templates = {
       '荷物が行方不明です', '配達済みなのに届いていない', '一週間たっても届きません', '注文{jorder}まだ発送されてない？',
       '{jtitle}{jvol}巻の注文はいつ届く', 'もう一ヶ月待ってる', '私の注文どうなってる', '追跡が更新されない', '今日届きますか',
       '注文番号{jorder}の状況確認をお願いします', '荷物どこ？', '配送状況', '注文した商品がまだです',
+      '注文して{jduration}たつけどまだ届かない', '{jduration}待ってるのに{jitem}が来ない',
     ],
   },
   escalation: {
@@ -253,6 +259,7 @@ const TEMPLATES: Templates = {
       'do you have a loyalty program', 'membership benefits', 'terms of service', 'are you a legit shop',
       'can i buy in person', 'do you have a trial period', 'store hours', 'how long have you been in business',
       'are your shops operating normally', 'do you sell secondhand manga',
+      'who is behind {store}', 'why should i shop at {store}', 'is {store} legit', 'where is {store} based',
     ],
     ja: [
       '正規品ですか', '公式ライセンス商品？', '営業時間は？', '実店舗はありますか', '店舗受け取りできますか', 'お店はどこ',

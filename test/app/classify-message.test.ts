@@ -8,7 +8,7 @@ import { silentLog } from '../support/fakes';
 
 const cheapModel = MODEL_CATALOGS.current.haiku;
 /** The default classifier's fast path is at 0.2 for these (no rule fires, the model is below its 0.5 threshold). */
-const UNSURE_EN = 'xyzzy plugh';
+const UNSURE_EN = 'the thing from before';
 const UNSURE_JA = 'あれはどうかな？';
 const CONFIDENT_JA = '注文番号１２３４５はどこ？';
 
@@ -78,9 +78,9 @@ describe('MessageClassifier (the LLM classifier fallback)', () => {
   it('evicts the least recently used answer past the cache size', async () => {
     const oracle = answering({ intent: 'unknown', confidence: 0.9 });
     const { classifier } = classifierWith(oracle, { cacheSize: 2 });
-    for (const text of ['それで？', 'もやもやする', 'それで？', 'xyzzy plugh', 'それで？', 'もやもやする']) await classifier.classify(text);
-    // それで, もやもや, (それで hit), xyzzy evicts もやもや, (それで hit), もやもや again
-    expect(oracle.calls).toEqual(['それで？', 'もやもやする', 'xyzzy plugh', 'もやもやする']);
+    for (const text of ['それで？', 'もやもやする', 'それで？', UNSURE_EN, 'それで？', 'もやもやする']) await classifier.classify(text);
+    // それで, もやもや, (それで hit), the thing evicts もやもや, (それで hit), もやもや again
+    expect(oracle.calls).toEqual(['それで？', 'もやもやする', UNSURE_EN, 'もやもやする']);
   });
 
   it.each([

@@ -117,7 +117,7 @@ describe('the classification tool forwarded to an OpenAI-compatible server', () 
       reply = { name: 'classify_intent', arguments: 'recommendation, I think' };
       const metrics = new RecordingMetrics();
       const classifier = new MessageClassifier({ fast: defaultIntentClassifier(), oracle, cheapModel: haiku, metrics, log: silentLog });
-      const result = await classifier.classify('xyzzy plugh');
+      const result = await classifier.classify('the thing from before');
       expect(result).toMatchObject({ source: 'rules', classification: { intent: 'unknown' } });
       expect(metrics.sum('LlmFallbackFailures', { Reason: 'malformed_json' })).toBe(1);
     } finally {
