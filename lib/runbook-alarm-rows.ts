@@ -490,8 +490,9 @@ export const fallbackShare = (): MathExpression => {
  * DESIGN section 6's quality and operations rows (issue 10), on the gateway stack:
  * - intent satisfaction: one alarm per intent (intentSatisfaction above says why);
  * - CSAT: the average score of a CloudWatch day;
- * - unmapped intents: any `unknown` routing decision in an hour. The threshold is the seeds' "> 0"; the runbook
- *   reads it with `audit unmapped` (volume and cost) before acting, since some `unknown` traffic is normal;
+ * - unmapped intents: any `unknown` routing decision in a day. The threshold is the seeds' "> 0"; some `unknown`
+ *   traffic is normal, so a shorter period would flap between ALARM and OK (each a notification) every quiet hour.
+ *   A day makes it a standing ticket: the runbook reads volume and cost with `audit unmapped` before acting;
  * - request latency: p99 per Tier. Percentiles of separate series cannot be combined by metric math, and one per
  *   tier loses nothing: if more than 1% of all requests take over 3 s, more than 1% of some tier's do, so that
  *   tier's p99 is over 3 s too (and the alarm names the tier);
@@ -526,9 +527,9 @@ export const operationsAlarmRows = (): RunbookAlarmRow[] => [
   },
   {
     id: 'unmapped-intents',
-    signal: 'UnmappedIntents (routing decisions with intent unknown, the catch-all row, sum per hour)',
+    signal: 'UnmappedIntents (routing decisions with intent unknown, the catch-all row, sum per day)',
     runbook: 'unmapped-intents',
-    metric: budgetMetric(OPERATIONS_METRICS.unmappedIntents, 'Sum', Duration.hours(1)),
+    metric: budgetMetric(OPERATIONS_METRICS.unmappedIntents, 'Sum', Duration.days(1)),
     threshold: 0,
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,

@@ -155,7 +155,7 @@ describe('operations alarms (DESIGN section 6, issue 10)', () => {
     expect(alarm.AlarmDescription).toMatch(/Runbook: docs\/runbooks\/csat\.md$/);
   });
 
-  it('alarms on any unknown-intent routing decision in an hour, from the UnmappedIntents count the router publishes', () => {
+  it('alarms on any unknown-intent routing decision in a day, from the UnmappedIntents count the router publishes', () => {
     // Act
     const alarm = alarmNamed(gateway, 'mangaassist-prod-unmapped-intents');
 
@@ -165,11 +165,11 @@ describe('operations alarms (DESIGN section 6, issue 10)', () => {
       MetricName: 'UnmappedIntents',
       Dimensions: [{ Name: 'service', Value: 'mangaassist-gateway' }],
       Statistic: 'Sum',
-      Period: 3600,
+      Period: 86_400,
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
       EvaluationPeriods: 1,
-      AlarmDescription: expect.stringMatching(/> 0 for 1 period of 1 h\. Runbook: docs\/runbooks\/unmapped-intents\.md$/),
+      AlarmDescription: expect.stringMatching(/> 0 for 1 period of 1 day\. Runbook: docs\/runbooks\/unmapped-intents\.md$/),
     });
   });
 
