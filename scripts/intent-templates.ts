@@ -97,6 +97,41 @@ const SLOTS: Readonly<Record<string, readonly string[]>> = {
   duration: ['two weeks', 'ten days', 'three weeks', 'five days', '12 days', 'six weeks', 'a whole week'],
   jduration: ['２週間', '10日', '３週間', '５日', '一週間以上', '半月'],
   city: ['Tokyo', 'London', 'Paris', 'New York', 'Berlin', 'Madrid', 'Rome', 'Chicago', 'Denver', 'Lagos', 'Lima', 'Oslo'],
+  // Products of any kind, from many shop domains (not only this store's): a shopping request names one, and the
+  // store's search then says whether it carries it (product_search stays on the cheap tier).
+  goods: [
+    'running shoes', 'yoga mats', 'protein powder', 'multivitamins', 'memory foam mattresses', 'wireless earbuds',
+    'laptop stands', 'coffee beans', 'face serum', 'dry hair shampoo', 'dog food', 'desk lamps', 'kettlebells',
+    'sunscreen', 'standing desks', 'rice cookers', 'vitamin d', 'omega 3 capsules', 'resistance bands', 'pillows',
+    'winter jackets', 'hiking boots', 'baby strollers', 'phone chargers', 'gaming mice', 'green tea', 'water bottles',
+    'bed sheets', 'blenders', 'hair oil', 'skipping ropes', 'cat litter', 'backpacks', 'air purifiers', 'smartwatches',
+    'moisturizer', 'camping tents', 'bike helmets', 'gardening gloves', 'board games', 'office chairs', 'lipstick',
+    'vacuum cleaners', 'electric toothbrushes', 'weight gainer', 'energy bars', 'car seat covers', 'headphones',
+    'sneakers', 'perfume', 'mechanical keyboards', 'fish food', 'dumbbells', 'herbal tea', 'kids toys', 'duvets',
+  ],
+  good1: [
+    'mattress', 'pillow', 'treadmill', 'blender', 'protein shake', 'serum', 'air fryer', 'backpack', 'jacket',
+    'smartwatch', 'keyboard', 'office chair', 'tent', 'yoga mat', 'stroller', 'kettle', 'face cream', 'hair dryer',
+    'speaker', 'multivitamin', 'sofa', 'bike', 'lamp', 'water filter', 'power bank',
+  ],
+  brand: ['Zenfit', 'Aurora', 'NovaCore', 'Kumo', 'Peakline', 'Brightleaf', 'Orbit', 'Velo', 'Maxon', 'Lumina', 'Tideway', 'Corelite'],
+  goal: [
+    'back pain', 'dry skin', 'better sleep', 'hair fall', 'weight loss', 'muscle gain', 'joint pain', 'a home workout',
+    'a small kitchen', 'a new puppy', 'camping', 'a long commute', 'acne', 'a cold bedroom', 'snoring', 'a stiff neck',
+    'running', 'a newborn', 'a messy garage', 'oily hair', 'tired eyes', 'recovery after the gym',
+  ],
+  // Off-domain tasks (not shopping): an assistant request this store cannot serve is `unknown`.
+  task: [
+    'call my sister', 'text my boss', 'book a flight to Rome', 'learn spanish', 'change your voice', 'set a reminder for noon',
+    'check my bank balance', 'pay my phone bill', 'transfer money to a friend', 'find a recipe for lasagna',
+    'know the weather this weekend', 'rent an apartment', 'renew my passport', 'get a car loan', 'schedule a meeting',
+    'find a plumber', 'solve a math problem', 'plan a trip to Lisbon', 'report a stolen credit card', 'cook dinner tonight',
+    'get my car serviced', 'speak to you in french', 'know the capital of Chile', 'find a job in marketing',
+    'apply for a mortgage', 'block my debit card', 'see my card transactions', 'hear a joke', 'meditate',
+    'study for my exam', 'fix my laptop wifi', 'share my location', 'start a podcast', 'improve my credit score',
+  ],
+  jgoods: ['マットレス', '枕', 'プロテイン', 'サプリ', 'ヨガマット', 'イヤホン', 'スニーカー', '加湿器', '化粧水', 'ドッグフード', 'リュック', '電気ケトル'],
+  food: ['pecan pie', 'avocado', 'brown rice', 'dark chocolate', 'ramen', 'oatmeal', 'sushi', 'french fries', 'kale', 'bagels'],
   jcity: ['東京', '大阪', '札幌', '福岡', '名古屋', '横浜', '神戸', '仙台', 'パリ', 'ロンドン'],
 };
 
@@ -280,6 +315,14 @@ const TEMPLATES: Templates = {
       'i need something for {need}', 'the {title} {item1}, what material is it', 'what comes in the {title} {item1}',
       'do you have the {title} {item1} in a bigger size', 'info on the {title} {item1}', 'what {item1} should i get for {need}',
       'which {item} are good for {need}', 'latest volume of {title}', 'is {title} vol {vol} out yet', 'preorder {title} vol {vol}',
+      // Generic shopping forms with products of any kind (the store's search decides whether it carries them).
+      '{goods}', 'best {goods}', 'best {goods} for {goal}', 'i need {goods}', 'i want {goods}', 'i need some {goods}',
+      'tell me about {goods}', 'features of {goods}', 'what are the features of the {brand} {good1}', '{brand} {good1}',
+      'tell me about the {brand} {good1}', '{brand} {good1} features', 'do you have anything for {goal}', 'anything for {goal}?',
+      'something for {goal}', '{goods} for {goal}', 'i need {goods} for {goal}', 'which {good1} is best for {goal}',
+      'what {goods} do you have', 'show me more {goods}', 'types of {goods}', 'any good {goods}?', 'i want to get {goods}',
+      'is the {brand} {good1} good for {goal}', 'what is the {brand} {good1} made of', 'i am looking at {goods}',
+      'good {goods} for {goal}', '{goods} options', 'do you guys have {goods}', 'what kind of {good1} is good for {goal}',
     ],
     ja: [
       '{jtitle}の{jitem}', '{jitem}', '{jtitle} {jvol}巻', '{jitem}ありますか', '{jtitle}の{jitem}を探しています', '{jitem}がほしい',
@@ -287,6 +330,7 @@ const TEMPLATES: Templates = {
       '{jitem}を買いたい', '{jtitle}グッズ', '{jtitle}の最新刊', '{jtitle}の全巻セットはありますか', '{jitem}はどこで買える',
       '{jtitle}の{jitem}は再入荷しますか', '{jtitle}{jvol}巻を予約したい', '{jitem}見せて', '{jtitle}の英語版ある？',
       '{jitem}の素材は何ですか', '{jtitle}の{jitem}のサイズは？', '商品を探したい', '{jtitle}の新刊は出ましたか',
+      '{jgoods}がほしい', '{jgoods}の特徴を教えて', '{jgoods}はありますか', '一番いい{jgoods}は？', '{jgoods}を探しています',
     ],
   },
   price_inquiry: {
@@ -342,6 +386,15 @@ const TEMPLATES: Templates = {
       'my bank account is frozen', 'show my recent bank transactions', 'what is the minimum payment on my card',
       'what is the speed of light', 'who is the prime minister', 'how far is the moon', 'what year did the war end',
       'book a table for two', 'rent a car in {city}', 'how do vaccines work', 'asdfgh', '???', 'blah', 'test', 'hmm',
+      // Off-domain requests in the forms shoppers also use ("i want to", "i need", "tell me about"): not shopping.
+      'i want to {task}', 'i need to {task}', 'can you help me {task}', 'i would like to {task}', 'help me {task}',
+      'tell me something about {city}', 'tell me about the history of {city}', 'what does the word {food} mean',
+      'how many calories are in {food}', 'is {food} good for you', 'what is the population of {city}',
+      'what plug type do they use in {place}', 'how do i get to the airport in {city}', 'what is a good hotel in {city}',
+      'show me my recent card transactions', 'is my credit card payment due', 'what is the interest rate on my loan',
+      'how many bags can i check on my flight', 'my bank card got damaged', 'how do i replace a flat tire',
+      'talk faster please', 'can you sing a song', 'what is the meaning of democracy', 'who wrote hamlet',
+      'give me a fun fact about {place}', 'how do i train my dog to sit', 'what should i cook tonight',
     ],
     ja: [
       '{jcity}の天気は？', '明日は雨ですか', '７時にアラームをセットして', '６時半に起こして', '１０分のタイマー', '母に電話するようリマインドして',
@@ -349,6 +402,7 @@ const TEMPLATES: Templates = {
       '今何時？', '音楽をかけて', '電気を消して', '昨日の試合の結果は', '富士山の高さは', '近くのレストランを探して', '税金はいくら',
       'クレジットカードの暗証番号', '電車の時間を調べて', '歯医者の予約をしたい', 'ダイエットの方法', '円周率は', 'ニュースを教えて',
       '保険の更新はいつ', '明日の気温は', '車のタイヤ交換', 'あいうえお', 'テスト',
+      '姉に電話したい', '英語を勉強したい', '数学の問題を解いて', '{jcity}の歴史を教えて', 'ジョークを言って', '住宅ローンを組みたい',
     ],
   },
   recommendation: {
