@@ -108,11 +108,17 @@ const SLOTS: Readonly<Record<string, readonly string[]>> = {
     'moisturizer', 'camping tents', 'bike helmets', 'gardening gloves', 'board games', 'office chairs', 'lipstick',
     'vacuum cleaners', 'electric toothbrushes', 'weight gainer', 'energy bars', 'car seat covers', 'headphones',
     'sneakers', 'perfume', 'mechanical keyboards', 'fish food', 'dumbbells', 'herbal tea', 'kids toys', 'duvets',
+    'iron supplements', 'zinc tablets', 'magnesium', 'probiotics', 'face wash', 'beard oil', 'hand cream', 'lip balm',
+    'frying pans', 'knife sets', 'lunch boxes', 'umbrellas', 'rain boots', 'swimsuits', 'sunglasses', 'wallets',
+    'tablets', 'monitors', 'webcams', 'printer ink', 'usb cables', 'led bulbs', 'curtains', 'rugs', 'bookshelves',
+    'baby wipes', 'diapers', 'cat toys', 'bird seed', 'plant pots', 'garden hoses', 'tool kits', 'car wax',
+    'tennis rackets', 'football boots', 'swimming goggles', 'gym gloves', 'pull up bars', 'exercise bikes',
   ],
   good1: [
     'mattress', 'pillow', 'treadmill', 'blender', 'protein shake', 'serum', 'air fryer', 'backpack', 'jacket',
     'smartwatch', 'keyboard', 'office chair', 'tent', 'yoga mat', 'stroller', 'kettle', 'face cream', 'hair dryer',
     'speaker', 'multivitamin', 'sofa', 'bike', 'lamp', 'water filter', 'power bank',
+    'toaster', 'monitor', 'drill', 'stroller', 'perfume', 'wallet', 'rug', 'helmet', 'printer', 'heater', 'fan', 'tripod',
   ],
   brand: ['Zenfit', 'Aurora', 'NovaCore', 'Kumo', 'Peakline', 'Brightleaf', 'Orbit', 'Velo', 'Maxon', 'Lumina', 'Tideway', 'Corelite'],
   goal: [
@@ -131,6 +137,8 @@ const SLOTS: Readonly<Record<string, readonly string[]>> = {
     'study for my exam', 'fix my laptop wifi', 'share my location', 'start a podcast', 'improve my credit score',
   ],
   jgoods: ['マットレス', '枕', 'プロテイン', 'サプリ', 'ヨガマット', 'イヤホン', 'スニーカー', '加湿器', '化粧水', 'ドッグフード', 'リュック', '電気ケトル'],
+  thing: ['black holes', 'rainbows', 'earthquakes', 'tides', 'volcanoes', 'dreams', 'hiccups', 'eclipses', 'tsunamis', 'clouds', 'fossils', 'seasons'],
+  lang: ['german', 'french', 'korean', 'italian', 'portuguese', 'hindi', 'arabic'],
   food: ['pecan pie', 'avocado', 'brown rice', 'dark chocolate', 'ramen', 'oatmeal', 'sushi', 'french fries', 'kale', 'bagels'],
   jcity: ['東京', '大阪', '札幌', '福岡', '名古屋', '横浜', '神戸', '仙台', 'パリ', 'ロンドン'],
 };
@@ -323,6 +331,9 @@ const TEMPLATES: Templates = {
       'what {goods} do you have', 'show me more {goods}', 'types of {goods}', 'any good {goods}?', 'i want to get {goods}',
       'is the {brand} {good1} good for {goal}', 'what is the {brand} {good1} made of', 'i am looking at {goods}',
       'good {goods} for {goal}', '{goods} options', 'do you guys have {goods}', 'what kind of {good1} is good for {goal}',
+      '{good1}', 'the {brand} {good1}', 'what about the {brand} {good1}', 'type of {good1}', 'what is the {good1} made of',
+      'products', 'your products', 'i want a product', 'i want to get a product', 'help me choose a product',
+      'i want a new {good1}', 'i need a {good1}', 'is there a {good1} for {goal}', 'which {goods} do you sell',
     ],
     ja: [
       '{jtitle}の{jitem}', '{jitem}', '{jtitle} {jvol}巻', '{jitem}ありますか', '{jtitle}の{jitem}を探しています', '{jitem}がほしい',
@@ -395,6 +406,10 @@ const TEMPLATES: Templates = {
       'how many bags can i check on my flight', 'my bank card got damaged', 'how do i replace a flat tire',
       'talk faster please', 'can you sing a song', 'what is the meaning of democracy', 'who wrote hamlet',
       'give me a fun fact about {place}', 'how do i train my dog to sit', 'what should i cook tonight',
+      'where do {thing} come from', 'why do {thing} happen', 'how do {thing} form', 'what causes {thing}',
+      'who is your boss', 'do you work for someone', 'change your language to {lang}', 'can you speak {lang}',
+      'i need a new language setting', 'talk to me in {lang}', 'what kind of plugs do they use in {place}',
+      'what vaccines do i need for {place}', 'where is the nearest bus stop', 'how do i get to {city} by train',
     ],
     ja: [
       '{jcity}の天気は？', '明日は雨ですか', '７時にアラームをセットして', '６時半に起こして', '１０分のタイマー', '母に電話するようリマインドして',

@@ -82,7 +82,7 @@ describe('LLM classifier fallback through the offline stack', () => {
   it('keeps the fast path when the model hangs, within the fallback timeout', async () => {
     stack.bedrock.setFaults({ hangRate: 1 });
     const startedAt = Date.now();
-    const reply = await route('うーん、なんだろう', 'llm-hang');
+    const reply = await route('えーと、どうかな', 'llm-hang');
     expect(Date.now() - startedAt).toBeLessThan(1500);
     expect(reply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(false);
     expect(stack.metrics.sum('LlmFallbackFailures', { Reason: 'timeout' })).toBeGreaterThanOrEqual(1);
