@@ -5,6 +5,7 @@ import { BedrockModelClient, type GuardrailSettings } from '../lambdas/adapters/
 import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-control';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
 import { DynamoFaqStore } from '../lambdas/adapters/dynamodb-faq';
+import { DynamoAnswerRecordStore } from '../lambdas/adapters/dynamodb-answer-records';
 import { DynamoConversationStore } from '../lambdas/adapters/dynamodb-conversation';
 import { JwtTokenVerifier } from '../lambdas/adapters/jwt-token-verifier';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
@@ -26,6 +27,7 @@ import { makeAuthorizerHandler } from '../lambdas/handlers/authorize';
 import { makeConnectHandler } from '../lambdas/handlers/connect';
 import { makeDefaultHandler } from '../lambdas/handlers/default';
 import { makeDisconnectHandler } from '../lambdas/handlers/disconnect';
+import { makeFeedbackHandler } from '../lambdas/handlers/feedback';
 import { makeInvokeHandler } from '../lambdas/handlers/invoke';
 import { makeRouteHandler } from '../lambdas/handlers/route';
 import type { BudgetLedger, Clock, LimitStore, Log } from '../lambdas/ports';
@@ -226,6 +228,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const routingConfig = new DynamoRoutingConfigStore(documents, tables.routing);
     const sessions = new DynamoSessionStore(documents, tables.sessions);
     const capacityState = new DynamoCapacityStateStore(documents, tables.capacity);
+    const answerRecords = new DynamoAnswerRecordStore(documents, tables.sessions);
     const llmConfig: LlmClassifierConfig = { ...DEFAULT_LLM_CLASSIFIER_CONFIG, ...(options.llmClassifier || {}) };
     const llmClassifier =
       options.llmClassifier === false
@@ -298,11 +301,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               calendar: new DynamoCalendarStore(documents, tables.calendar, clock),
               budgetConfig,
               conversation: new DynamoConversationStore(documents, tables.sessions),
+              answerRecords,
               ...(limitStore && options.limits && { limits: { store: limitStore, config: options.limits } }),
               ...(options.budgetLedgerCacheMs !== undefined && { budgetLedgerCacheMs: options.budgetLedgerCacheMs }),
               ...(options.answer && { options: options.answer }),
             }),
           }),
+          feedback: makeFeedbackHandler({ ...frameDeps, feedback: { answers: answerRecords, sessions } }),
         },
       },
       onHandlerError: (routeKey, error) => log.error('handler threw', { routeKey, error }),

@@ -11,6 +11,7 @@ import { settlingBeforeDone, strongAllowance } from './answer/limits';
 import { historyFor, recallMemory, rememberExchange } from './answer/memory';
 import { mitigationEffects } from './answer/mitigation';
 import type { ModelOutcome } from './answer/model';
+import { recordAnswered } from './answer/record';
 import { reply } from './answer/reply';
 import { cachedAnswer, callModel } from './answer/single-flight';
 import { templateAnswer } from './answer/template';
@@ -50,14 +51,18 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  * first; routing sees the previous exchange (follow-ups: lambdas/core/conversation), the model gets the history within the
  * intent's input budget, and a complete answer is stored as an exchange after its `done` frame (never an error, an
  * interrupted answer, or an answer to a client that left). A message with history neither reads nor fills the answer
- * cache: "what about the second one?" means something else in every conversation.
+ * cache: "what about the second one?" means something else in every conversation. An answered request is recorded
+ * under its session (intent, tier, who asked) for `feedback` (lambdas/app/answer/record.ts).
  */
 export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): Promise<AnswerOutcome> => {
   const admission = admitRequest(deps, request);
   const limits = await enterLimits(deps, request, admission);
   if (limits.kind === 'refused') return { kind: 'limited', error: limits.error };
   try {
-    return await answerAdmitted({ ...deps, messenger: settlingBeforeDone(deps, admission, limits) }, request, admission);
+    const outcome = await answerAdmitted({ ...deps, messenger: settlingBeforeDone(deps, admission, limits) }, request, admission);
+    // Rateable once its `done` frame is out (whatever answered it: template, cache or model).
+    if (outcome.kind === 'answered') await recordAnswered(deps, request, outcome.done);
+    return outcome;
   } finally {
     await limits.release();
   }

@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'content_blocked',
   'budget_exhausted',
   'session_refused',
+  'unknown_request',
+  'already_rated',
   'rate_limited',
   'limit_exceeded',
   'internal_error',
@@ -140,6 +142,23 @@ export class SessionRefusedError extends Error {
   override readonly name = 'SessionRefusedError';
   readonly code = 'session_refused' as const;
   constructor(message = 'This session belongs to someone else. Send the message without sessionId to continue your own conversation, or reconnect to start a new one.') {
+    super(message);
+  }
+}
+
+/**
+ * A `feedback` frame the gateway did not apply: `unknown_request` (no answer of that requestId in the caller's
+ * session, or one another principal asked) or `already_rated` (the answer's rating is final). Nothing changed and
+ * nothing was published.
+ */
+export class FeedbackRefusedError extends Error {
+  override readonly name = 'FeedbackRefusedError';
+  constructor(
+    readonly code: Extract<ErrorCode, 'unknown_request' | 'already_rated'>,
+    message = code === 'unknown_request'
+      ? 'There is no answer with this requestId in your conversation to rate.'
+      : 'This answer is already rated; a rating is final (a CSAT score may be added once to a rating without one).',
+  ) {
     super(message);
   }
 }

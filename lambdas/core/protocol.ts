@@ -1,4 +1,6 @@
 import { InvalidFrameError, type ErrorCode } from './errors';
+import { CSAT_MAX, CSAT_MIN } from './feedback';
+import { FEEDBACK_RATINGS, type FeedbackRating } from './metric-contract';
 import type { RouteDecision } from './routing';
 import type { Intent, Tier } from './vocabulary';
 
@@ -29,7 +31,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
  */
 export const characterCount = (text: string): number => text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
 
-export const CLIENT_ACTIONS = ['invoke', 'route'] as const;
+export const CLIENT_ACTIONS = ['invoke', 'route', 'feedback'] as const;
 export type ClientAction = (typeof CLIENT_ACTIONS)[number];
 
 export interface InvokeFrame {
@@ -45,7 +47,21 @@ export interface RouteFrame {
   readonly requestId?: string;
 }
 
-export type ClientFrame = InvokeFrame | RouteFrame;
+/**
+ * `feedback`: the customer's rating of one answer, named by the `requestId` of its `done` frame, in the session it was
+ * asked in (the frame's `sessionId` if the `invoke` named one, else the connection's). Answered by `feedback_ack`.
+ */
+export interface FeedbackFrame {
+  readonly action: 'feedback';
+  /** The rated answer's request id (required: it is what is rated). */
+  readonly requestId: string;
+  readonly rating: FeedbackRating;
+  /** Integer 1-5. */
+  readonly csat?: number;
+  readonly sessionId?: string;
+}
+
+export type ClientFrame = InvokeFrame | RouteFrame | FeedbackFrame;
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
@@ -98,6 +114,7 @@ export const parseClientFrame = (body: string | undefined, limits: FrameLimits =
     throw new InvalidFrameError('unknown_action', `unknown action "${action.slice(0, 64)}"; use one of: ${CLIENT_ACTIONS.join(', ')}`);
   }
   const requestId = optionalId(parsed, 'requestId');
+  if (action === 'feedback') return parseFeedbackFields(parsed, requestId);
   const message = parsed['message'];
   if (typeof message !== 'string' || message.trim().length === 0) {
     throw new InvalidFrameError('missing_message', 'frame needs a non-empty string "message"');
@@ -113,6 +130,26 @@ export const parseClientFrame = (body: string | undefined, limits: FrameLimits =
   if (action === 'route') return { action, message, ...(requestId && { requestId }) };
   const sessionId = optionalId(parsed, 'sessionId');
   return { action: 'invoke', message, ...(requestId && { requestId }), ...(sessionId && { sessionId }) };
+};
+
+const parseFeedbackFields = (frame: Record<string, unknown>, requestId: string | undefined): FeedbackFrame => {
+  if (requestId === undefined) throw new InvalidFrameError('invalid_frame', 'feedback needs the "requestId" of the answer it rates');
+  const rating = frame['rating'];
+  if (typeof rating !== 'string' || !(FEEDBACK_RATINGS as readonly string[]).includes(rating)) {
+    throw new InvalidFrameError('invalid_frame', `feedback needs "rating": one of ${FEEDBACK_RATINGS.map((r) => `"${r}"`).join(', ')}`);
+  }
+  const csat = frame['csat'];
+  if (csat !== undefined && csat !== null && !(typeof csat === 'number' && Number.isInteger(csat) && csat >= CSAT_MIN && csat <= CSAT_MAX)) {
+    throw new InvalidFrameError('invalid_frame', `"csat" must be an integer from ${CSAT_MIN} to ${CSAT_MAX}`);
+  }
+  const sessionId = optionalId(frame, 'sessionId');
+  return {
+    action: 'feedback',
+    requestId,
+    rating: rating as FeedbackRating,
+    ...(typeof csat === 'number' && { csat }),
+    ...(sessionId && { sessionId }),
+  };
 };
 
 /** The routing decision as the `route` frame carries it. */
@@ -163,4 +200,13 @@ export interface ErrorReply {
   readonly retryAfterMs?: number;
 }
 
-export type ServerFrame = RouteReply | ChunkReply | DoneReply | ErrorReply;
+/** The reply to a `feedback` frame that was recorded: what is now stored for the answer. */
+export interface FeedbackAckReply {
+  readonly type: 'feedback_ack';
+  readonly requestId: string;
+  readonly rating: FeedbackRating;
+  /** The answer's CSAT score, when one was given (in this frame or an earlier one). */
+  readonly csat?: number;
+}
+
+export type ServerFrame = RouteReply | ChunkReply | DoneReply | ErrorReply | FeedbackAckReply;

@@ -3,6 +3,7 @@ import { BedrockModelClient } from '../adapters/bedrock-model-client';
 import { DEFAULT_LLM_CLASSIFIER_CONFIG } from '../app/classify-message';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
 import { DynamoFaqStore } from '../adapters/dynamodb-faq';
+import { DynamoAnswerRecordStore } from '../adapters/dynamodb-answer-records';
 import { DynamoConversationStore } from '../adapters/dynamodb-conversation';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../adapters/dynamodb-stores';
 import { RedisBudgetLedger } from '../adapters/redis-budget';
@@ -79,6 +80,7 @@ const answerInvoke = makeInvokeHandler({
       budgetConfig: { ...config.BUDGET_CONFIG, dailyUsd: config.DAILY_BUDGET_USD },
       catalog: config.MODEL_CATALOG,
       conversation: new DynamoConversationStore(documents, config.SESSIONS_TABLE),
+      answerRecords: new DynamoAnswerRecordStore(documents, config.SESSIONS_TABLE),
       // Limits per principal and connection (LIMITS_CONFIG over the defaults), counted in the same Redis.
       limits: { store: new RedisLimitStore(redis), config: config.LIMITS_CONFIG },
       // The intents that try the cheap tier first (CASCADE_CONFIG); none unless configured.

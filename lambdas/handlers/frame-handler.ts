@@ -29,7 +29,7 @@ export interface FrameContext {
 }
 
 /**
- * The shared shape of the frame routes (`route`, `invoke`, `$default`): validate the event and the frame, run the
+ * The shared shape of the frame routes (`route`, `invoke`, `feedback`, `$default`): validate the event and the frame, run the
  * action, and turn any failure into an `error` frame. The connection always stays open.
  */
 export const makeFrameHandler =
@@ -59,8 +59,9 @@ export const makeFrameHandler =
         principal: principalKey(principal),
         action: frame.action,
         requestId,
-        messageChars: characterCount(frame.message),
-        ...(deps.logMessageText === true && { messageText: frame.message }),
+        // A feedback frame carries no text, only a rating.
+        ...('message' in frame && { messageChars: characterCount(frame.message) }),
+        ...(deps.logMessageText === true && 'message' in frame && { messageText: frame.message }),
       });
       await run(frame as Extract<ClientFrame, { action: A }>, { event, messenger, connectionId, principal, requestId, receivedAt });
     } catch (error) {

@@ -18,7 +18,7 @@ export interface InvokeHandlerDeps extends FrameHandlerDeps {
 export const makeInvokeHandler = (deps: InvokeHandlerDeps) =>
   makeFrameHandler(deps, 'invoke', async (frame, { messenger, connectionId, principal, requestId, receivedAt }) => {
     // A session named in the frame is checked even without conversation memory: it is refused if it is not the caller's.
-    const needsSession = deps.answer.conversation !== undefined || frame.sessionId !== undefined;
+    const needsSession = deps.answer.conversation !== undefined || deps.answer.answerRecords !== undefined || frame.sessionId !== undefined;
     const session = needsSession ? await resolveSession(deps, { frameSessionId: frame.sessionId, connectionId, principal, receivedAt }) : undefined;
     const outcome = await answerMessage(withMessenger(deps.answer, messenger), {
       connectionId,

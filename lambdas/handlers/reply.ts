@@ -1,4 +1,4 @@
-import { BudgetExhaustedError, ConnectionGoneError, InvalidFrameError, LimitError, ModelError, SessionRefusedError, type ErrorCode } from '../core/errors';
+import { BudgetExhaustedError, ConnectionGoneError, FeedbackRefusedError, InvalidFrameError, LimitError, ModelError, SessionRefusedError, type ErrorCode } from '../core/errors';
 import type { LimitName } from '../core/limits';
 import type { ErrorReply } from '../core/protocol';
 import type { Log, Messenger, MetricsSink } from '../ports';
@@ -35,7 +35,7 @@ export const errorReply = (error: unknown, requestId: string | null): ErrorReply
   } else if (error instanceof BudgetExhaustedError) {
     code = error.code;
     message = BUDGET_EXHAUSTED_MESSAGE;
-  } else if (error instanceof SessionRefusedError) {
+  } else if (error instanceof SessionRefusedError || error instanceof FeedbackRefusedError) {
     code = error.code;
     message = error.message;
   } else if (error instanceof LimitError) {

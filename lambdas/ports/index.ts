@@ -127,3 +127,4 @@ export * from './budget';
 export * from './conversation';
 export * from './auth';
 export * from './limits';
+export * from './answer-records';

@@ -18,6 +18,7 @@ import type { FaqStore } from '../core/faq';
 import type { RouteDecision } from '../core/routing';
 import type { IntentClassifier } from '../core/vocabulary';
 import type {
+  AnswerRecordStore,
   BudgetLedger,
   CalendarStore,
   CapacityStateStore,
@@ -121,6 +122,8 @@ export interface AnswerWiring extends RouterWiring {
   readonly conversationTurns?: number;
   /** The limits per principal and connection and their store (Redis in AWS); absent, nothing is limited per principal. */
   readonly limits?: AnswerLimits;
+  /** Answered requests by requestId (the Sessions table), for `feedback`; absent, answers cannot be rated. */
+  readonly answerRecords?: AnswerRecordStore;
 }
 
 export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> => {
@@ -165,6 +168,7 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
     log: wiring.log,
     options: { ...DEFAULT_ANSWER_OPTIONS, ...wiring.options },
     ...(wiring.limits && { limits: wiring.limits }),
+    ...(wiring.answerRecords && { answerRecords: wiring.answerRecords }),
     ...(wiring.conversation && {
       conversation: { store: wiring.conversation, ...(wiring.conversationTurns !== undefined && { turns: wiring.conversationTurns }) },
     }),

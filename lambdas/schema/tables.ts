@@ -15,7 +15,9 @@ export interface TableDefinition {
  * Connections and sessions in one table: `pk` = `CONNECTION#<id>` (with its `principalKey`) or `SESSION#<id>` (with
  * its `owner`, a principal key: writes are conditional on it, so no one else opens it), `sk` = `META`; under a session,
  * its conversation turns, `sk` = `TURN#<15-digit epoch ms>#<requestId>` (`role`, `text`, `intent`, `tier`, `at`,
- * `requestId`; lambdas/adapters/dynamodb-conversation.ts). Items expire by `expiresAt`.
+ * `requestId`; lambdas/adapters/dynamodb-conversation.ts), and each answered request, `sk` = `ANSWER#<requestId>`
+ * (`intent`, `tier`, `owner`, `answeredAt`, then `rating`, `csat`, `ratedAt` once rated; feedback,
+ * lambdas/adapters/dynamodb-answer-records.ts). Items expire by `expiresAt`.
  */
 export const SESSIONS_TABLE: TableDefinition = {
   logicalName: 'Sessions',

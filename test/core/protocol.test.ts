@@ -54,7 +54,7 @@ describe('parseClientFrame', () => {
 
     const frame = parseClientFrame(JSON.stringify({ action: 'invoke', message: emoji }), DEFAULT_FRAME_LIMITS);
 
-    expect(frame.message).toBe(emoji);
+    expect(frame).toMatchObject({ message: emoji });
     expect(emoji.length).toBe(4002);
   });
 
@@ -73,7 +73,7 @@ describe('parseClientFrame', () => {
   });
 
   it('accepts a surrogate pair written as JSON escapes', () => {
-    expect(parseClientFrame('{"action":"invoke","message":"\\ud83d\\ude00"}', limits).message).toBe('😀');
+    expect(parseClientFrame('{"action":"invoke","message":"\\ud83d\\ude00"}', limits)).toMatchObject({ message: '😀' });
   });
 });
 
@@ -96,5 +96,41 @@ describe('peekRequestId', () => {
 
   it('returns undefined for non-JSON text', () => {
     expect(peekRequestId('not json')).toBeUndefined();
+  });
+});
+
+describe('parseClientFrame: feedback', () => {
+  const parse = (frame: Record<string, unknown>) => parseClientFrame(JSON.stringify({ action: 'feedback', ...frame }));
+  const refusal = (frame: Record<string, unknown>): unknown => {
+    try {
+      parse(frame);
+    } catch (error) {
+      return error;
+    }
+    throw new Error('accepted');
+  };
+
+  it('reads a rating, an optional 1-5 score and an optional sessionId', () => {
+    expect(parse({ requestId: 'q-1', rating: 'up' })).toEqual({ action: 'feedback', requestId: 'q-1', rating: 'up' });
+    expect(parse({ requestId: 'q-1', rating: 'down', csat: 2, sessionId: 's-1' })).toEqual({ action: 'feedback', requestId: 'q-1', rating: 'down', csat: 2, sessionId: 's-1' });
+    expect(parse({ requestId: 'q-1', rating: 'up', csat: null })).toEqual({ action: 'feedback', requestId: 'q-1', rating: 'up' });
+  });
+
+  it.each([
+    ['no requestId', { rating: 'up' }, /requestId/],
+    ['no rating', { requestId: 'q-1' }, /rating/],
+    ['an unknown rating', { requestId: 'q-1', rating: 'meh' }, /"up", "down"/],
+    ['a rating that is not a string', { requestId: 'q-1', rating: 1 }, /rating/],
+    ['a score of 0', { requestId: 'q-1', rating: 'up', csat: 0 }, /csat.*1 to 5/],
+    ['a score of 6', { requestId: 'q-1', rating: 'up', csat: 6 }, /csat.*1 to 5/],
+    ['a fractional score', { requestId: 'q-1', rating: 'up', csat: 4.5 }, /csat/],
+    ['a score as a string', { requestId: 'q-1', rating: 'up', csat: '5' }, /csat/],
+    ['a malformed sessionId', { requestId: 'q-1', rating: 'up', sessionId: 'a b' }, /sessionId/],
+  ])('refuses %s as invalid_frame with a message naming the field', (_name, frame, message) => {
+    expect(refusal(frame)).toMatchObject({ code: 'invalid_frame', message: expect.stringMatching(message) });
+  });
+
+  it('needs no message', () => {
+    expect(() => parse({ requestId: 'q-1', rating: 'up' })).not.toThrow();
   });
 });

@@ -9,7 +9,7 @@ import type { Principal } from '../../core/principal';
 import type { DoneReply } from '../../core/protocol';
 import type { ModelTier, RoutingMap, Tier } from '../../core/vocabulary';
 import type { PreviousExchange } from '../../core/conversation';
-import type { BudgetLedger, Clock, ConversationStore, Log, Messenger, MetricsSink, ModelClient, ModelMessage, OrderStore, ResponseCache } from '../../ports';
+import type { AnswerRecordStore, BudgetLedger, Clock, ConversationStore, Log, Messenger, MetricsSink, ModelClient, ModelMessage, OrderStore, ResponseCache } from '../../ports';
 import type { BudgetReading } from '../budget-source';
 import type { RoutedMessage } from '../router';
 import type { AnswerLimits } from './limits';
@@ -77,6 +77,8 @@ export interface AnswerDeps {
   readonly conversation?: { readonly store: ConversationStore; readonly turns?: number };
   /** The limits per principal and connection (lambdas/app/answer/limits.ts); absent, nothing is limited per principal. */
   readonly limits?: AnswerLimits;
+  /** Answered requests by requestId, for `feedback` (lambdas/app/answer/record.ts); absent, answers cannot be rated. */
+  readonly answerRecords?: AnswerRecordStore;
 }
 
 /**
