@@ -139,6 +139,14 @@ const SLOTS: Readonly<Record<string, readonly string[]>> = {
   jgoods: ['マットレス', '枕', 'プロテイン', 'サプリ', 'ヨガマット', 'イヤホン', 'スニーカー', '加湿器', '化粧水', 'ドッグフード', 'リュック', '電気ケトル'],
   thing: ['black holes', 'rainbows', 'earthquakes', 'tides', 'volcanoes', 'dreams', 'hiccups', 'eclipses', 'tsunamis', 'clouds', 'fossils', 'seasons'],
   lang: ['german', 'french', 'korean', 'italian', 'portuguese', 'hindi', 'arabic'],
+  word: [
+    'toaster', 'kettle', 'sneakers', 'shampoo', 'conditioner', 'sunscreen', 'headphones', 'mattress', 'pillow',
+    'treadmill', 'dumbbells', 'blender', 'perfume', 'lipstick', 'backpack', 'charger', 'laptop', 'tablet', 'magnesium',
+    'melatonin', 'collagen', 'probiotics', 'vitamins', 'moisturizer', 'deodorant', 'toothpaste', 'candles', 'rugs',
+    'curtains', 'umbrella', 'raincoat', 'jeans', 'socks', 'gloves', 'scarf', 'helmet', 'skateboard', 'football',
+    'racket', 'duvet', 'blanket', 'towels', 'cookware', 'earbuds', 'smartwatch', 'protein', 'creams', 'serums', 'tents',
+  ],
+  model: ['X9', '3', 'Pro', 'Max', 'Lite', 'Plus', '200', 'S2', 'Air', 'Ultra'],
   food: ['pecan pie', 'avocado', 'brown rice', 'dark chocolate', 'ramen', 'oatmeal', 'sushi', 'french fries', 'kale', 'bagels'],
   jcity: ['東京', '大阪', '札幌', '福岡', '名古屋', '横浜', '神戸', '仙台', 'パリ', 'ロンドン'],
 };
@@ -334,6 +342,10 @@ const TEMPLATES: Templates = {
       '{good1}', 'the {brand} {good1}', 'what about the {brand} {good1}', 'type of {good1}', 'what is the {good1} made of',
       'products', 'your products', 'i want a product', 'i want to get a product', 'help me choose a product',
       'i want a new {good1}', 'i need a {good1}', 'is there a {good1} for {goal}', 'which {goods} do you sell',
+      // One- or two-word product names alone are searches too (a shopper types the noun and expects results).
+      '{word}', '{word}', '{word}', '{word}?', '{word} pls', 'need {word}', 'any {word}', '{word} options', '{good1}', '{goods}',
+      'tell me about the {good1}', 'tell me more about your {goods}', 'tell me about the {brand} {good1} {model}',
+      '{brand} {model}', 'the {brand} {model} {good1}', 'features of the {brand} {model}',
     ],
     ja: [
       '{jtitle}の{jitem}', '{jitem}', '{jtitle} {jvol}巻', '{jitem}ありますか', '{jtitle}の{jitem}を探しています', '{jitem}がほしい',
