@@ -577,6 +577,21 @@ describe('seed incident replays (seeds 000 and 003)', () => {
       expect(applyMitigation(route('Compare the Viz and Kodansha editions of Akira'), DEFAULT_ROUTING_MAP, config, model).tier).toBe('haiku');
       expect(applyMitigation(route(RECOMMENDATIONS[0]!), DEFAULT_ROUTING_MAP, config, model).tier).toBe('sonnet');
     });
+    it('containment on the request path: a throttled sonnet call is published and answered by haiku, not a fallback error', async () => {
+      // Prepare: the local endpoint throttles the next three calls (the SDK's three attempts on sonnet).
+      const from = stack.metrics.records.length;
+      stack.bedrock.setFaults({ throttleNext: 3 });
+
+      // Act
+      const done = await ask('Compare the Viz and Dark Horse editions of Berserk');
+      const throttles = stack.metrics.records.slice(from).filter((r) => r.name === seriesNamed(row('provisioned-throttles-sonnet')).name);
+
+      // Assess: the same metric the throttle rows read, for the tier that was throttled; the user got an answer.
+      expect(throttles.length).toBeGreaterThan(0);
+      expect(throttles.every((r) => r.dimensions['Tier'] === 'sonnet')).toBe(true);
+      expect(done).toMatchObject({ intent: 'comparison', tier: 'haiku' });
+      expect(stack.metrics.records.slice(from).some((r) => r.name === 'FallbackReplies')).toBe(false);
+    });
   });
 
   describe('seed 003 scenario 2: over-provisioned throughput during low-traffic hours', () => {
