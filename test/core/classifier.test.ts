@@ -63,6 +63,12 @@ describe('KeywordClassifier intents', () => {
     ["what's the weather tomorrow", 'unknown'],
     ['明日のアラームをキャンセル', 'unknown'],
     ['xyzzy', 'unknown'],
+    // Bank cards and currency conversion are off-domain; the store's own prices, PIN codes and pin badges are not.
+    ['how much is 50 dollars in yen', 'unknown'],
+    ['what is the minimum payment due this month', 'unknown'],
+    ['I forgot the pin number of my debit card', 'unknown'],
+    ['how much is One Piece vol 3 in dollars', 'price_inquiry'],
+    ['I have to reset my account PIN code', 'account'],
   ];
 
   it.each(examples)('classifies %j as %s', (text, intent) => {
