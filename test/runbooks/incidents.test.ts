@@ -621,22 +621,25 @@ describe('seed incident replays (seeds 000 and 003)', () => {
   });
 
   describe('seed 003 scenario 3: micro-batching latency during the peak (batch window too large)', () => {
-    it('signal: QueueWaitMs measured on the request path stays under the queue-wait row: there is no batch window to wait in', async () => {
-      // Prepare: one request first. Its wait includes the stack's cold start (first table reads, first connection to the
-      // model endpoint): in CloudWatch one such minute cannot alarm a row that needs 3 consecutive periods.
+    it('signal: QueueWaitMs is one wait per model call, inside its request\'s latency: no batch window to wait in', async () => {
+      // Prepare: one request first, so the measured ones do not carry the stack's cold start.
       await ask('Compare the Viz and Kodansha editions of Monster');
       const alarm = row('queue-wait');
       const from = stack.metrics.records.length;
 
-      // Act: model-answered requests through the stack (each publishes its wait before the model call).
-      for (const message of ['Compare the Viz and Kodansha editions of Akira', 'Why did Griffith betray the Band of the Hawk in Berserk?', 'How long does shipping to Okinawa take?', 'What is the return policy for damaged volumes?', RECOMMENDATIONS[1]!]) await ask(message);
+      // Act: requests through the stack; each model call publishes its wait since the frame was received.
+      const answers = [];
+      for (const message of ['Compare the Viz and Kodansha editions of Akira', 'Why did Griffith betray the Band of the Hawk in Berserk?', RECOMMENDATIONS[1]!]) answers.push(await ask(message));
       const waits = pointsOf(stack.metrics.records.slice(from), seriesNamed(alarm)).map((p) => p.value);
+      const modelAnswered = answers.filter((done) => done.model !== null && !done.cacheHit);
 
-      // Assess: every model call publishes a wait; their p99 against the row.
-      expect(waits.length).toBeGreaterThan(0);
-      expect(breaches(alarm, p99(waits))).toBe(false);
-      // The row is a latency row: a wait of the seed's 500 ms batch window would cross it.
-      expect(breaches(alarm, p99([...waits, ...Array.from({ length: waits.length }, () => 500)]))).toBe(true);
+      // Assess: one wait per model-answered request (calls are not held to fill a batch), each within the end-to-end
+      // latency of a request. No timed bound here (tests assert no timings): the figure is the row's to judge in
+      // CloudWatch; offline it is tens of ms warm. A seed-sized 500 ms window in every wait would cross the row.
+      expect(modelAnswered.length).toBe(answers.length);
+      expect(waits).toHaveLength(modelAnswered.length);
+      expect(Math.max(...waits)).toBeLessThanOrEqual(Math.max(...answers.map((done) => done.latencyMs)));
+      expect(breaches(alarm, p99(waits.map((wait) => wait + 500)))).toBe(true);
     });
   });
 
