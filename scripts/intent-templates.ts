@@ -147,6 +147,10 @@ const SLOTS: Readonly<Record<string, readonly string[]>> = {
     'racket', 'duvet', 'blanket', 'towels', 'cookware', 'earbuds', 'smartwatch', 'protein', 'creams', 'serums', 'tents',
   ],
   model: ['X9', '3', 'Pro', 'Max', 'Lite', 'Plus', '200', 'S2', 'Air', 'Ultra'],
+  name: ['Mark', 'Joe', 'Sarah', 'Priya', 'Tom', 'Ana', 'Kenji', 'Lucy', 'Omar', 'David', 'my mom', 'my manager'],
+  verb: ['yawn', 'sneeze', 'dream', 'sleep', 'forget things', 'get goosebumps', 'hiccup', 'blink'],
+  thing2: ['brake fluid', 'coolant', 'windshield washer fluid', 'engine oil', 'the spare tire'],
+  science: ['photosynthesis', 'gravity', 'inflation', 'blockchain', 'the internet', 'electricity', 'radar', 'vaccination'],
   food: ['pecan pie', 'avocado', 'brown rice', 'dark chocolate', 'ramen', 'oatmeal', 'sushi', 'french fries', 'kale', 'bagels'],
   jcity: ['東京', '大阪', '札幌', '福岡', '名古屋', '横浜', '神戸', '仙台', 'パリ', 'ロンドン'],
 };
@@ -422,6 +426,9 @@ const TEMPLATES: Templates = {
       'who is your boss', 'do you work for someone', 'change your language to {lang}', 'can you speak {lang}',
       'i need a new language setting', 'talk to me in {lang}', 'what kind of plugs do they use in {place}',
       'what vaccines do i need for {place}', 'where is the nearest bus stop', 'how do i get to {city} by train',
+      'i want to call {name}', 'call {name}', 'i need to text {name}', 'send {name} a message', 'let {name} know i am late',
+      'why do we {verb}', 'is it normal to {verb} a lot', 'where does {thing2} go in a car', 'what is {science}',
+      'how does {science} work', 'who invented {science}', 'are brown and white {thing} different',
     ],
     ja: [
       '{jcity}の天気は？', '明日は雨ですか', '７時にアラームをセットして', '６時半に起こして', '１０分のタイマー', '母に電話するようリマインドして',
