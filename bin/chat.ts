@@ -4,7 +4,8 @@
  * (`npm start`). URL from the first argument, else MANGAASSIST_URL, else ws://127.0.0.1:3001. It signs in: with
  * MANGAASSIST_TOKEN if set, else with a token of the running `npm start`'s local issuer for `--customer` (default
  * demo-customer-1, who owns the demo orders 12345 and 98765); `--guest` connects without a token. Each line is sent
- * as an `invoke` frame; `/route <text>` sends a `route` frame; `/quit` exits. Frames are rendered by local/chat/render.
+ * as an `invoke` frame; `/route <text>` sends a `route` frame; `/up`, `/down` (optionally with a 1-5 CSAT score) and
+ * `/csat N` send a `feedback` frame for the last answer; `/quit` exits. Frames are rendered by local/chat/render.
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -12,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { WebSocket, type RawData } from 'ws';
 import { DEMO_CUSTOMERS } from '../local/dynamo';
 import { issuerStateFile, NoLocalIssuerError, requestLocalToken } from '../local/issuer-state';
-import { CHAT_HELP, parseChatInput } from '../local/chat/input';
+import { CHAT_HELP, lastAnswerAfter, parseChatInput, type LastAnswer } from '../local/chat/input';
 import { INITIAL_RENDER_STATE, renderServerFrame, type RenderStyle } from '../local/chat/render';
 
 const DEFAULT_URL = 'ws://127.0.0.1:3001';
@@ -67,6 +68,8 @@ let inputEnded = false;
 /** Lines wait here while an answer streams, so a pasted or piped script runs one request at a time, in order. */
 const queue: string[] = [];
 let inFlight: string | undefined;
+/** The last answer (its `done` frame's requestId) and its acknowledged rating: what /up, /down and /csat rate. */
+let lastAnswer: LastAnswer | undefined;
 
 let socket: WebSocket;
 const prompt = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
@@ -93,7 +96,7 @@ const pump = (): void => {
     }
     // Piped input is not echoed by the terminal: show it so the transcript reads like a conversation.
     if (!interactive && input.trim() !== '') process.stdout.write(`> ${input}\n`);
-    const command = parseChatInput(input, randomUUID);
+    const command = parseChatInput(input, randomUUID, lastAnswer);
     switch (command.kind) {
       case 'empty':
         break;
@@ -130,6 +133,7 @@ const connect = (token: string | undefined, who: string): void => {
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8');
     const rendered = renderServerFrame(text, renderState, style);
     renderState = rendered.state;
+    lastAnswer = lastAnswerAfter(lastAnswer, text);
     process.stdout.write(rendered.text);
     // An error without our request id (a frame the server could not read) also ends the wait.
     if (rendered.complete && (rendered.requestId === undefined || rendered.requestId === inFlight)) {

@@ -18,7 +18,11 @@ export const RUNTIME_ENVIRONMENT: Readonly<Record<string, string>> = {
 };
 
 export type TableKey = 'sessions' | 'routingConfig' | 'orders' | 'calendar' | 'capacityState' | 'faq';
-export type TableAccess = 'read' | 'write' | 'readWrite';
+/**
+ * `getUpdate`: GetItem and UpdateItem only, for a function that reads single items and changes them in place with a
+ * condition (feedback: never a Put, Delete, Query or Scan).
+ */
+export type TableAccess = 'read' | 'write' | 'readWrite' | 'getUpdate';
 
 export interface HandlerSpec {
   readonly memoryMb: number;
@@ -74,6 +78,9 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
     readsCatalog: true,
     readsCapacityConfig: true,
   },
+  // The answer's record (GetItem, one conditional UpdateItem) and the connection's session (GetItem) in Sessions;
+  // Feedback and Csat go out as EMF in its logs, no CloudWatch permission.
+  feedback: { ...light, tables: { sessions: 'getUpdate' }, postsToConnections: true, answers: false, classifiesWithLlm: false, readsCatalog: false, readsCapacityConfig: false },
 };
 
 /** How a scheduled capacity function may use the Bedrock control plane for provisioned throughput. */

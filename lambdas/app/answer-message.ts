@@ -11,7 +11,6 @@ import { settlingBeforeDone, strongAllowance } from './answer/limits';
 import { historyFor, recallMemory, rememberExchange } from './answer/memory';
 import { mitigationEffects } from './answer/mitigation';
 import type { ModelOutcome } from './answer/model';
-import { recordAnswered } from './answer/record';
 import { reply } from './answer/reply';
 import { cachedAnswer, callModel } from './answer/single-flight';
 import { templateAnswer } from './answer/template';
@@ -52,17 +51,14 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  * intent's input budget, and a complete answer is stored as an exchange after its `done` frame (never an error, an
  * interrupted answer, or an answer to a client that left). A message with history neither reads nor fills the answer
  * cache: "what about the second one?" means something else in every conversation. An answered request is recorded
- * under its session (intent, tier, who asked) for `feedback` (lambdas/app/answer/record.ts).
+ * under its session (intent, tier, who asked) for `feedback` just before its `done` frame (lambdas/app/answer/reply.ts).
  */
 export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): Promise<AnswerOutcome> => {
   const admission = admitRequest(deps, request);
   const limits = await enterLimits(deps, request, admission);
   if (limits.kind === 'refused') return { kind: 'limited', error: limits.error };
   try {
-    const outcome = await answerAdmitted({ ...deps, messenger: settlingBeforeDone(deps, admission, limits) }, request, admission);
-    // Rateable once its `done` frame is out (whatever answered it: template, cache or model).
-    if (outcome.kind === 'answered') await recordAnswered(deps, request, outcome.done);
-    return outcome;
+    return await answerAdmitted({ ...deps, messenger: settlingBeforeDone(deps, admission, limits) }, request, admission);
   } finally {
     await limits.release();
   }

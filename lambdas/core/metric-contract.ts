@@ -53,9 +53,9 @@ export const FALLBACK_REPLY_CODES = [
 ] as const satisfies readonly ErrorCode[];
 
 /**
- * User feedback (issue 10, item 1). NOT PUBLISHED YET: the `feedback` action that records these is a later change;
- * the satisfaction and CSAT alarms and the dashboard already read them, so the publisher must use exactly
- * `feedbackMetricRecords` below.
+ * User feedback (issue 10, item 1): published by the `feedback` action (lambdas/core/feedback.ts decides which of
+ * `feedbackMetricRecords` below a rating publishes; lambdas/app/rate-answer.ts records them once the rating is
+ * stored). The satisfaction and CSAT alarms and the dashboard read them.
  */
 export const FEEDBACK_METRICS = {
   /** Count 1 per rating; dimensions `Intent`, `Rating` (and a second series with `Tier` too, for the dashboard). */

@@ -53,6 +53,7 @@ export const HANDLER_ENTRIES = {
   route: 'lambdas/entry/route.ts',
   invoke: 'lambdas/entry/invoke.ts',
   default: 'lambdas/entry/default.ts',
+  feedback: 'lambdas/entry/feedback.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;

@@ -52,7 +52,7 @@ const constructId = (name: HandlerName): string => `${name.charAt(0).toUpperCase
 
 
 /**
- * The five WebSocket handlers, shaped by HANDLER_SPECS: sizing, environment, the narrowest table grant each
+ * The six WebSocket handlers, shaped by HANDLER_SPECS: sizing, environment, the narrowest table grant each
  * needs, and for invoke the VPC placement and Bedrock access limited to the catalog's models.
  */
 export class GatewayHandlers extends Construct {
@@ -148,6 +148,7 @@ export class GatewayHandlers extends Construct {
       default: build('default'),
       route: build('route'),
       invoke: build('invoke'),
+      feedback: build('feedback'),
     };
   }
 

@@ -41,6 +41,10 @@ export const grantTable = (table: ITable, access: TableAccess, grantee: IGrantab
     case 'readWrite':
       table.grantReadWriteData(grantee);
       return;
+    case 'getUpdate':
+      // AWS-managed encryption: no key grant to add.
+      table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+      return;
   }
 };
 

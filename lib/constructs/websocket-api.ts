@@ -15,12 +15,13 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HandlerName } from '../../lambdas/runtime/env-names';
 
-/** Each handler answers one route key; the client picks `route` or `invoke` by its frame's `action`. */
+/** Each handler answers one route key; the client picks `route`, `invoke` or `feedback` by its frame's `action`. */
 export const ROUTE_KEYS: Readonly<Record<HandlerName, string>> = {
   connect: '$connect',
   disconnect: '$disconnect',
   route: 'route',
   invoke: 'invoke',
+  feedback: 'feedback',
   default: '$default',
 };
 
@@ -38,6 +39,7 @@ export const DEFAULT_THROTTLE: Required<ThrottleSettings> = { rateLimit: 250, bu
  * (lambdas/core/limits). Sized from the seeds' traffic (~12 messages/s on average, ~200/s on a release night at 5x):
  * - `invoke` (every model call): 200/s, bursts of 400: the release-night peak, no room for a flood on top of it;
  * - `route` (a preview, no answer): 50/s, bursts of 100;
+ * - `feedback` (a rating: two reads and a write, no model): 50/s, bursts of 100; most answers are never rated;
  * - `$connect` (the authorizer and a Sessions write): 50/s, bursts of 100, far above a store's new chats per second
  *   and far below what an enumeration or connection flood needs;
  * - `$default` (only malformed or unknown frames reach it): 20/s, bursts of 40.
@@ -46,6 +48,7 @@ export const DEFAULT_THROTTLE: Required<ThrottleSettings> = { rateLimit: 250, bu
 export const ROUTE_THROTTLE: Readonly<Partial<Record<HandlerName, Required<ThrottleSettings>>>> = {
   invoke: { rateLimit: 200, burstLimit: 400 },
   route: { rateLimit: 50, burstLimit: 100 },
+  feedback: { rateLimit: 50, burstLimit: 100 },
   connect: { rateLimit: 50, burstLimit: 100 },
   default: { rateLimit: 20, burstLimit: 40 },
 };
@@ -106,6 +109,7 @@ export class ChatWebSocketApi extends Construct {
       disconnect: addRoute('disconnect'),
       route: addRoute('route'),
       invoke: addRoute('invoke'),
+      feedback: addRoute('feedback'),
       default: addRoute('default'),
     };
     if (props.connectAuthorizer && props.connectAuthorizer.identitySource.length === 0) {

@@ -20,7 +20,7 @@ export interface RenderState {
 export interface Rendered {
   readonly text: string;
   readonly state: RenderState;
-  /** The request this frame belongs to is finished (done, route or error): prompt again. */
+  /** The request this frame belongs to is finished (done, route, feedback_ack or error): prompt again. */
   readonly complete: boolean;
   readonly requestId?: string;
 }
@@ -76,6 +76,10 @@ export const formatRoute = (frame: Record<string, unknown>): string => {
   ].join(' ');
 };
 
+/** `[feedback recorded: up, CSAT 5]` */
+export const formatFeedbackAck = (frame: Record<string, unknown>): string =>
+  `[feedback recorded: ${str(frame['rating'])}${typeof frame['csat'] === 'number' ? `, CSAT ${frame['csat']}` : ''}]`;
+
 /**
  * Renders one text frame from the server. `chunk` text is written as it arrives, with no newline of its own;
  * the next non-chunk frame starts on a fresh line. Anything unrecognizable is shown raw (truncated), never thrown.
@@ -102,6 +106,8 @@ export const renderServerFrame = (data: string, state: RenderState, style: Rende
       return withId({ text: line(paint(DIM, formatDone(frame), style), state), state: { midLine: false }, complete: true });
     case 'route':
       return withId({ text: line(paint(DIM, formatRoute(frame), style), state), state: { midLine: false }, complete: true });
+    case 'feedback_ack':
+      return withId({ text: line(paint(DIM, formatFeedbackAck(frame), style), state), state: { midLine: false }, complete: true });
     case 'error':
       return withId({
         // A limit's refusal says when to try again (retryAfterMs, rounded up to seconds).

@@ -1,5 +1,5 @@
 import { INITIAL_RENDER_STATE, renderServerFrame, type RenderState } from '../../local/chat/render';
-import { parseChatInput } from '../../local/chat/input';
+import { lastAnswerAfter, parseChatInput } from '../../local/chat/input';
 
 const plain = { color: false };
 const frame = (value: Record<string, unknown>): string => JSON.stringify(value);
@@ -165,5 +165,54 @@ describe('parseChatInput', () => {
     ['/nope', 'usage'],
   ])('reads %j as %s', (input, kind) => {
     expect(parseChatInput(input, id).kind).toBe(kind);
+  });
+});
+
+describe('chat feedback commands', () => {
+  const id = (): string => 'req-new';
+  const last = { requestId: 'ans-1' };
+
+  it.each([
+    ['/up', { action: 'feedback', requestId: 'ans-1', rating: 'up' }],
+    ['/down', { action: 'feedback', requestId: 'ans-1', rating: 'down' }],
+    ['/up 5', { action: 'feedback', requestId: 'ans-1', rating: 'up', csat: 5 }],
+    ['  /down 2 ', { action: 'feedback', requestId: 'ans-1', rating: 'down', csat: 2 }],
+  ])('sends %j as a feedback frame for the last answer (its requestId, not a new one)', (input, frame) => {
+    expect(parseChatInput(input, id, last)).toEqual({ kind: 'send', frame });
+  });
+
+  it('sends /csat N with the rating already given to the last answer', () => {
+    expect(parseChatInput('/csat 4', id, { requestId: 'ans-1', rating: 'down' })).toEqual({
+      kind: 'send',
+      frame: { action: 'feedback', requestId: 'ans-1', rating: 'down', csat: 4 },
+    });
+  });
+
+  it.each([
+    ['/up', undefined, /no answer to rate/],
+    ['/csat 4', last, /\/up or \/down first/],
+    ['/csat', last, /usage: \/csat/],
+    ['/csat 6', { ...last, rating: 'up' as const }, /usage: \/csat/],
+    ['/up 0', last, /usage: \/up \[1-5\]/],
+    ['/down great', last, /usage: \/down/],
+    ['/up 5 extra', last, /usage/],
+  ])('answers %j with a usage line, sending nothing', (input, lastAnswer, message) => {
+    expect(parseChatInput(input, id, lastAnswer)).toEqual({ kind: 'usage', message: expect.stringMatching(message) });
+  });
+
+  it('tracks the last answer: done starts one, its feedback_ack records the rating, other frames change nothing', () => {
+    const afterDone = lastAnswerAfter(undefined, JSON.stringify({ type: 'done', requestId: 'ans-1', intent: 'greeting' }));
+    expect(afterDone).toEqual({ requestId: 'ans-1' });
+    const rated = lastAnswerAfter(afterDone, JSON.stringify({ type: 'feedback_ack', requestId: 'ans-1', rating: 'up' }));
+    expect(rated).toEqual({ requestId: 'ans-1', rating: 'up' });
+    expect(lastAnswerAfter(rated, JSON.stringify({ type: 'error', requestId: 'ans-1', code: 'already_rated' }))).toBe(rated);
+    expect(lastAnswerAfter(rated, JSON.stringify({ type: 'feedback_ack', requestId: 'older', rating: 'down' }))).toBe(rated);
+    expect(lastAnswerAfter(rated, 'not json')).toBe(rated);
+    expect(lastAnswerAfter(rated, JSON.stringify({ type: 'done', requestId: 'ans-2' }))).toEqual({ requestId: 'ans-2' });
+  });
+
+  it('renders a feedback_ack as the end of its request', () => {
+    const rendered = renderServerFrame(JSON.stringify({ type: 'feedback_ack', requestId: 'ans-1', rating: 'up', csat: 5 }), INITIAL_RENDER_STATE, { color: false });
+    expect(rendered).toEqual({ text: '[feedback recorded: up, CSAT 5]\n', state: { midLine: false }, complete: true, requestId: 'ans-1' });
   });
 });

@@ -108,12 +108,12 @@ describe('cdk-nag AWS Solutions checks', () => {
 
     // Assess
     expect(counts).toEqual({
-      // One per function (5 WebSocket, 2 capacity): Node 22 pinned; X-Ray actions have no resource scoping (and, on
+      // One per function (6 WebSocket, 2 capacity): Node 22 pinned; X-Ray actions have no resource scoping (and, on
       // the capacity functions, bedrock:ListProvisionedModelThroughputs has none either: same finding, one reason).
       // ... and the $connect authorizer; and the cache token rotation function (Secrets Manager's GetRandomPassword has no resource either);
       // and the weekly unmapped-intent audit (cloudwatch:ListMetrics and GetMetricData have no resource either).
-      'AwsSolutions-L1': 10,
-      'AwsSolutions-IAM5[Resource::*]': 10,
+      'AwsSolutions-L1': 11,
+      'AwsSolutions-IAM5[Resource::*]': 11,
       // The audit's scheduler role: CDK's grantInvoke adds the "<arn>:*" form.
       'AwsSolutions-IAM5[Resource::<UnmappedAuditFunctionB243210D.Arn>:*]': 1,
       // invoke: the guardrail's profile in each destination Region of cross-Region inference.
@@ -124,10 +124,10 @@ describe('cdk-nag AWS Solutions checks', () => {
       'AwsSolutions-IAM5[scheduler invokes a capacity function]': 2,
       // The invoke function only: it runs in the VPC.
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]': 1,
-      // route, invoke, default: connection ids exist only at runtime.
-      'AwsSolutions-IAM5[ManageConnections on the stage]': 3,
+      // route, invoke, feedback, default: connection ids exist only at runtime.
+      'AwsSolutions-IAM5[ManageConnections on the stage]': 4,
       // One per route but $connect, which the $connect authorizer guards (WebSocket APIs authorize nowhere else).
-      'AwsSolutions-APIG4': 4,
+      'AwsSolutions-APIG4': 5,
       // No AwsSolutions-AEC6: the cache has an AUTH token (Secrets Manager, rotated).
     });
   });

@@ -49,14 +49,14 @@ describe('gateway stack', () => {
       });
     });
 
-    it('has exactly the five route keys', () => {
+    it('has exactly the six route keys', () => {
       // Act
       const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
         (route) => (route as Resource).Properties.RouteKey,
       );
 
       // Assess
-      expect(keys.sort()).toEqual(['$connect', '$default', '$disconnect', 'invoke', 'route']);
+      expect(keys.sort()).toEqual(['$connect', '$default', '$disconnect', 'feedback', 'invoke', 'route']);
     });
 
     it.each(HANDLER_NAMES)('integrates the %s route with its own function', (name) => {
@@ -99,7 +99,7 @@ describe('gateway stack', () => {
       });
     });
 
-    it('throttles the stage and, under it, each route by its cost: invoke, route, $connect and $default, never $disconnect', () => {
+    it('throttles the stage and, under it, each route by its cost: invoke, route, feedback, $connect and $default, never $disconnect', () => {
       const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as Resource[];
       const props = stage!.Properties as { DefaultRouteSettings: Record<string, number>; RouteSettings: Record<string, Record<string, number>> };
 
@@ -107,6 +107,7 @@ describe('gateway stack', () => {
       expect(props.RouteSettings).toEqual({
         invoke: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
         route: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        feedback: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
         $connect: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
         $default: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       });
@@ -164,6 +165,7 @@ describe('gateway stack', () => {
         default: [256, 10],
         route: [256, 10],
         invoke: [1024, 60],
+        feedback: [256, 10],
       });
     });
 
@@ -239,6 +241,7 @@ describe('gateway stack', () => {
       expect(appKeys('connect')).toEqual([ENV.sessionsTable]);
       expect(appKeys('disconnect')).toEqual([ENV.sessionsTable]);
       expect(appKeys('default')).toEqual([]);
+      expect(appKeys('feedback')).toEqual([ENV.sessionsTable]);
       expect(appKeys('route')).toEqual([ENV.capacityConfig, ENV.capacityTable, ENV.faqTable, ENV.modelCatalog, ENV.routingTable].sort());
       expect(appKeys('invoke')).toEqual(
         [
@@ -445,6 +448,21 @@ describe('gateway stack', () => {
         expect(actions).toContain('dynamodb:GetItem');
         expect(actions).not.toContain('dynamodb:PutItem');
       }
+    });
+
+    it('gives feedback GetItem and UpdateItem on Sessions and nothing else on any table', () => {
+      // Assess: the answer's record and the connection are single-item reads; the rating is one conditional update.
+      expect(statementsOnTable('feedback', 'sessions').flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      const dynamoActions = statementsOf('feedback').flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+      expect(dynamoActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      for (const table of ['routingConfig', 'orders', 'calendar', 'capacityState', 'faq'] as const) expect(statementsOnTable('feedback', table)).toEqual([]);
+    });
+
+    it('lets feedback post to connections, with no Bedrock access and outside the VPC', () => {
+      const actions = statementsOf('feedback').flatMap(actionsOf);
+      expect(actions).toContain('execute-api:ManageConnections');
+      expect(actions.filter((action) => action.startsWith('bedrock:'))).toEqual([]);
+      expect(functionResource('feedback').Properties.VpcConfig).toBeUndefined();
     });
 
     it('gives default no table access at all', () => {

@@ -3,7 +3,7 @@ import type { DoneReply } from '../../core/protocol';
 import type { AnswerDeps, AnswerRequest } from './types';
 
 /**
- * Records an answered request (after its `done` frame) so a `feedback` frame can rate it: its intent, the tier that
+ * Records an answered request (just before its `done` frame goes out) so a `feedback` frame can rate it: its intent, the tier that
  * answered and who asked, under its session with the session's TTL. Without a session or a store nothing is recorded
  * (feedback on it is then `unknown_request`). A failed write is logged and counted, never fails the delivered answer.
  */

@@ -3,15 +3,17 @@ import type { DoneReply } from '../../core/protocol';
 import { publicReasons } from '../../core/route-reasons';
 import type { RouteDecision } from '../../core/routing';
 import type { MitigationEffects } from './mitigation';
+import { recordAnswered } from './record';
 import type { Answer, AnswerDeps, AnswerOutcome, AnswerRequest } from './types';
 
 /**
- * Ends an answer: its text when it was not streamed, then the one `done` frame, then the request's metrics. The
+ * Ends an answer: its text when it was not streamed, the answer's record for feedback (lambdas/app/answer/record.ts),
+ * then the one `done` frame, then the request's metrics. The
  * frame's reasons are the decision's, then `added` (what the model step's admission changed), redacted to the steps
  * unless the principal is an operator (lambdas/core/route-reasons.ts).
  */
 export const reply = async (
-  deps: Pick<AnswerDeps, 'messenger' | 'clock' | 'metrics'>,
+  deps: Pick<AnswerDeps, 'messenger' | 'clock' | 'metrics' | 'log' | 'answerRecords'>,
   request: AnswerRequest,
   decision: RouteDecision,
   mitigation: MitigationEffects,
@@ -37,6 +39,8 @@ export const reply = async (
     // As in the `route` frame: the steps for a customer or a guest, the matched words only for an operator.
     reasons: request.principal && hasScope(request.principal, OPERATOR_SCOPE) ? [...decision.reasons, ...added] : publicReasons([...decision.reasons, ...added]),
   };
+  // Recorded before the `done` frame leaves: a client may rate the answer the moment it sees `done`.
+  await recordAnswered(deps, request, done);
   await deps.messenger.send(request.connectionId, done);
   deps.metrics.record('RequestLatency', done.latencyMs, 'Milliseconds', { Tier: done.tier });
   deps.metrics.record('Requests', 1, 'Count', { Intent: done.intent, Tier: done.tier });
