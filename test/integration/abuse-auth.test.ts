@@ -118,13 +118,14 @@ describe('abuse: authentication at $connect and ownership (offline stack, guests
       expect((await victim.finish('v-1')).at(-1)).toMatchObject({ type: 'done' });
       const turns = async () =>
         (await documents.send(new QueryCommand({ TableName: stack.tables.sessions, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SESSION#${victimSession}` } }))).Items ?? [];
-      // The exchange is stored just after its done frame: wait for it, so the comparison below is not a race.
+      // The exchange is stored just after its done frame: wait for it, so the comparison below is not a race. The
+      // partition holds META, the answer's record for feedback (ANSWER#v-1) and the exchange's two turns.
       let before = await turns();
-      for (let tries = 0; before.length < 3 && tries < 50; tries += 1) {
+      for (let tries = 0; before.length < 4 && tries < 50; tries += 1) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         before = await turns();
       }
-      expect(before).toHaveLength(3);
+      expect(before.map((item) => String(item['sk']).split('#')[0]).sort()).toEqual(['ANSWER', 'META', 'TURN', 'TURN']);
 
       attacker.send({ action: 'invoke', message: 'what did I just ask?', sessionId: victimSession, requestId: 'a-1' });
       const refused = await attacker.finish('a-1');
