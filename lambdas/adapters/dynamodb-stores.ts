@@ -89,7 +89,9 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.documents.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }));
-      for (const item of page.Items ?? []) rows.push({ intent: item['intent'], tier: item['tier'], locked: item['locked'] });
+      for (const item of page.Items ?? []) {
+        rows.push({ intent: item['intent'], tier: item['tier'], locked: item['locked'], unlock: item['unlock'], reason: item['reason'] });
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return rows;

@@ -40,6 +40,9 @@ export interface RoutingOverride {
   readonly intent: unknown;
   readonly tier: unknown;
   readonly locked?: unknown;
+  /** Required (true) on a row that lowers or unlocks a locked intent, with `reason`: a lock is not moved by accident. */
+  readonly unlock?: unknown;
+  readonly reason?: unknown;
 }
 
 export interface MergedRoutingMap {
@@ -62,12 +65,21 @@ export const mergeRoutingOverrides = (
       rejected.push({ row, reason: `unknown tier ${JSON.stringify(row.tier)} for intent ${row.intent}` });
     } else if (row.locked !== undefined && typeof row.locked !== 'boolean') {
       rejected.push({ row, reason: `locked must be a boolean for intent ${row.intent}` });
+    } else if (movesLock(defaults[row.intent], row.tier, row.locked) && !(row.unlock === true && isReason(row.reason))) {
+      // Seed 000 scenario 1: recommendations moved to the cheap tier "experimentally" by a bare row. A locked
+      // intent is lowered or unlocked only by a row that says so and why.
+      rejected.push({ row, reason: `intent ${row.intent} is locked: a row that lowers or unlocks it needs "unlock": true and a "reason"` });
     } else {
       map[row.intent] = { tier: row.tier, locked: row.locked ?? defaults[row.intent].locked };
     }
   }
   return { map, rejected };
 };
+
+const movesLock = (rule: RoutingRule, tier: Tier, locked: boolean | undefined): boolean =>
+  rule.locked && (tierRank(tier) < tierRank(rule.tier) || locked === false);
+
+const isReason = (reason: unknown): boolean => typeof reason === 'string' && reason.trim().length > 0;
 
 /** The tier one intent of a message needs under the policy, with the reasons it moved from its map row. */
 const intentTier = (

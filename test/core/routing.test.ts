@@ -77,6 +77,30 @@ describe('mergeRoutingOverrides', () => {
     expect(map.greeting).toEqual(DEFAULT_ROUTING_MAP.greeting);
     expect(map.comparison).toEqual(DEFAULT_ROUTING_MAP.comparison);
   });
+
+  it('refuses a bare row that lowers or unlocks a locked intent (seed 000 scenario 1)', () => {
+    expect(DEFAULT_ROUTING_MAP.recommendation).toEqual({ tier: 'sonnet', locked: true });
+    const { map, rejected } = mergeRoutingOverrides([
+      { intent: 'recommendation', tier: 'haiku' },
+      { intent: 'recommendation', tier: 'sonnet', locked: false },
+      { intent: 'recommendation', tier: 'haiku', unlock: true },
+      { intent: 'recommendation', tier: 'haiku', unlock: true, reason: '   ' },
+    ]);
+
+    expect(rejected).toHaveLength(4);
+    expect(rejected.every((r) => r.reason.startsWith('intent recommendation is locked'))).toBe(true);
+    expect(map.recommendation).toEqual({ tier: 'sonnet', locked: true });
+  });
+
+  it('applies a row that lowers a locked intent when it says unlock and why, and a row that keeps the lock', () => {
+    const unlocked = mergeRoutingOverrides([{ intent: 'recommendation', tier: 'haiku', unlock: true, reason: 'INC-42: Sonnet outage' }]);
+    expect(unlocked.rejected).toHaveLength(0);
+    expect(unlocked.map.recommendation).toEqual({ tier: 'haiku', locked: true });
+
+    const kept = mergeRoutingOverrides([{ intent: 'recommendation', tier: 'sonnet', locked: true }]);
+    expect(kept.rejected).toHaveLength(0);
+    expect(kept.map.recommendation).toEqual({ tier: 'sonnet', locked: true });
+  });
 });
 
 describe('fallbackChain', () => {

@@ -262,8 +262,10 @@ describe('seed incident replays (seeds 000 and 003)', () => {
     return done;
   };
 
-  const putRoutingRow = (intent: Intent, tier: Tier) =>
-    documents.send(new PutCommand({ TableName: stack.tables.routing, Item: { intent, tier, updatedBy: 'cost-initiative', updatedAt: '2026-03-31T05:00:00Z' } }));
+  const putRoutingRow = (intent: Intent, tier: Tier, extra: Record<string, unknown> = {}) =>
+    documents.send(
+      new PutCommand({ TableName: stack.tables.routing, Item: { intent, tier, updatedBy: 'cost-initiative', updatedAt: '2026-03-31T05:00:00Z', ...extra } }),
+    );
   const deleteRoutingRow = (intent: Intent) => documents.send(new DeleteCommand({ TableName: stack.tables.routing, Key: { intent } }));
 
   // =============================================================================================================
@@ -271,9 +273,23 @@ describe('seed incident replays (seeds 000 and 003)', () => {
   // =============================================================================================================
 
   describe('seed 000 scenario 1: Haiku producing poor manga recommendations', () => {
-    it('signal: the recommendation satisfaction alarm fires once a routing row serves it on haiku', async () => {
-      // Prepare: the cost initiative's row, written to the routing table as an operator would.
+    it('containment: the seed\'s bare "experimental" row cannot lower the locked intent', async () => {
+      // Prepare: the cost initiative's row as the seed wrote it, with no unlock and no reason.
       await putRoutingRow('recommendation', 'haiku');
+
+      // Act: real requests through the WebSocket.
+      const answers = [];
+      for (const message of RECOMMENDATIONS) answers.push(await ask(message));
+      await deleteRoutingRow('recommendation');
+
+      // Assess: the row is rejected by the routing policy; the lock holds and sonnet answers.
+      expect(answers.every((done) => done.intent === 'recommendation' && done.tier === 'sonnet')).toBe(true);
+      expect(answers[0]!.reasons).toContain('map:sonnet:locked');
+    });
+
+    it('signal: the recommendation satisfaction alarm fires once an explicitly unlocked row serves it on haiku', async () => {
+      // Prepare: the same move made on purpose, saying unlock and why, as an operator would during an incident.
+      await putRoutingRow('recommendation', 'haiku', { unlock: true, reason: 'cost initiative trial' });
       const feedback = new RecordingMetrics();
 
       // Act: real requests through the WebSocket, each answer rated at the seed's share for the tier that answered.
@@ -282,7 +298,7 @@ describe('seed incident replays (seeds 000 and 003)', () => {
       rateAnswers(feedback, answers);
       await deleteRoutingRow('recommendation');
 
-      // Assess: an operator row is applied (the lock is kept on the row), so the answers came from haiku...
+      // Assess: an unlocked operator row is applied (the lock is kept on the row), so the answers came from haiku...
       expect(answers.every((done) => done.intent === 'recommendation' && done.tier === 'haiku')).toBe(true);
       expect(answers[0]!.reasons).toContain('map:haiku:locked');
       // ...and the satisfaction alarm of that intent, and only that one, is in ALARM.
