@@ -1,0 +1,248 @@
+/**
+ * What the gateway adds on top of the model (`npm run bench:overhead`). A fixed-latency streaming OpenAI-compatible
+ * server (bench/openai-stub-server.ts, its own process) stands in for the model; the offline stack forwards its
+ * model calls to it (the LOCAL_BEDROCK_FORWARD_URL path), and the same server called directly is the baseline.
+ * Gateway and direct rounds alternate within one run, so machine noise hits both. Per phase (clients x answer
+ * shape): time to the first chunk and to the end, gateway minus direct (p50 / p95 / p99), throughput of each,
+ * chunk frames per answer, and CPU ms per request of this process (gateway handlers, emulated API Gateway, local
+ * Bedrock endpoint, dynalite and the bench's own clients: they share one process, so no split between gateway code
+ * and emulators; the direct rounds' CPU is the clients' own share).
+ *
+ * Every message is unique and asks for a recommendation, so it reaches a model tier: the bench checks each `done`
+ * (tier not template, cacheHit false) and reports any that did not. Limits are off and the budget is large, so
+ * the gateway never refuses the bench's own traffic; the LLM classifier is off (the stub is no classifier).
+ *
+ * Options: --requests N per client per mode and phase (default 24), --clients 1,16, --ttft 50, --deltas 20, --gap 5,
+ * --delta-chars 8 (the short answer, 160 chars), --long-deltas 80 --long-delta-chars 20 (the long one; 0 skips it),
+ * --soak N: afterwards N more answers through the gateway at 16 clients, printing RSS before and after.
+ */
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { WebSocket, type RawData } from 'ws';
+import type { ServerFrame } from '../lambdas/core/protocol';
+import { consoleLog } from '../local/console-log';
+import { startLocalStack, type LocalStack } from '../local/stack';
+import { DEFAULT_STUB_SHAPE, type StubShape } from './openai-stub-server';
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const index = args.indexOf(`--${name}`);
+  return index < 0 ? undefined : args[index + 1];
+};
+const numberOption = (name: string, fallback: number): number => {
+  const raw = option(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number, got "${raw}"`);
+  return value;
+};
+
+const REQUESTS = numberOption('requests', 24);
+const CLIENTS = (option('clients') ?? '1,16').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const SOAK = numberOption('soak', 0);
+const SHORT: StubShape = {
+  ttftMs: numberOption('ttft', DEFAULT_STUB_SHAPE.ttftMs),
+  deltas: numberOption('deltas', DEFAULT_STUB_SHAPE.deltas),
+  gapMs: numberOption('gap', DEFAULT_STUB_SHAPE.gapMs),
+  deltaChars: numberOption('delta-chars', DEFAULT_STUB_SHAPE.deltaChars),
+};
+const LONG: StubShape = { ...SHORT, deltas: numberOption('long-deltas', 80), deltaChars: numberOption('long-delta-chars', 20) };
+
+interface Timing {
+  readonly firstMs: number;
+  readonly endMs: number;
+  readonly chunks: number;
+}
+type Outcome = Timing | { readonly failure: string };
+
+let sequence = 0;
+/** Unique, and a recommendation: no template answers it and no cache entry matches it. */
+const uniqueMessage = (): string => `Recommend manga like Berserk but less dark and more hopeful, something for reader ${(sequence += 1)}`;
+
+const viaGateway = (socket: WebSocket): Promise<Outcome> =>
+  new Promise((resolve) => {
+    const requestId = `overhead-${sequence}`;
+    const sentAt = performance.now();
+    let firstMs = -1;
+    let chunks = 0;
+    const onMessage = (data: RawData) => {
+      const frame = JSON.parse(data.toString()) as ServerFrame;
+      if (frame.requestId !== requestId) return;
+      const elapsed = performance.now() - sentAt;
+      if (frame.type === 'chunk') {
+        chunks += 1;
+        if (firstMs < 0) firstMs = elapsed;
+        return;
+      }
+      if (frame.type !== 'done' && frame.type !== 'error') return;
+      socket.off('message', onMessage);
+      if (frame.type === 'error') resolve({ failure: `error ${frame.code}` });
+      else if (frame.tier === 'template' || frame.cacheHit) resolve({ failure: `not a model answer (tier ${frame.tier}, cacheHit ${String(frame.cacheHit)})` });
+      else resolve({ firstMs, endMs: elapsed, chunks });
+    };
+    socket.on('message', onMessage);
+    socket.send(JSON.stringify({ action: 'invoke', message: uniqueMessage(), requestId }));
+  });
+
+const direct = (baseUrl: string): Promise<Outcome> =>
+  new Promise((resolve) => {
+    const body = JSON.stringify({ model: 'stub', messages: [{ role: 'user', content: uniqueMessage() }], stream: true });
+    const sentAt = performance.now();
+    let firstMs = -1;
+    let chunks = 0;
+    // A fresh connection per call, as the local endpoint's forwarding makes.
+    const request = http.request(`${baseUrl}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+      response.setEncoding('utf8');
+      response.on('data', (text: string) => {
+        if (!text.includes('"content"')) return;
+        chunks += 1;
+        if (firstMs < 0) firstMs = performance.now() - sentAt;
+      });
+      response.on('end', () => resolve({ firstMs, endMs: performance.now() - sentAt, chunks }));
+    });
+    request.once('error', (error) => resolve({ failure: `direct: ${error.message}` }));
+    request.end(body);
+  });
+
+const connect = (url: string): Promise<WebSocket> =>
+  new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+
+interface ModeResult {
+  readonly timings: Timing[];
+  readonly failures: string[];
+  wallMs: number;
+  cpuMs: number;
+}
+
+const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+};
+
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+
+/** One round: every client makes `perClient` calls one after the other, all clients at once. */
+const round = async (clients: number, perClient: number, call: (client: number) => Promise<Outcome>, into: ModeResult): Promise<void> => {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = 0; i < perClient; i += 1) {
+        const outcome = await call(client);
+        if ('failure' in outcome) into.failures.push(outcome.failure);
+        else into.timings.push(outcome);
+      }
+    }),
+  );
+  into.wallMs += performance.now() - started;
+  into.cpuMs += cpuMsSince(cpu);
+};
+
+const setShape = (stub: ReturnType<typeof fork>, shape: StubShape): Promise<void> =>
+  new Promise((resolve) => {
+    stub.once('message', () => resolve());
+    stub.send(shape);
+  });
+
+const fmt = (value: number): string => (value >= 0 ? `+${value.toFixed(0)}` : value.toFixed(0));
+
+const runPhase = async (stack: LocalStack, stubUrl: string, clients: number): Promise<{ gateway: ModeResult; direct: ModeResult }> => {
+  const sockets = await Promise.all(Array.from({ length: clients }, () => connect(stack.url)));
+  const gateway: ModeResult = { timings: [], failures: [], wallMs: 0, cpuMs: 0 };
+  const baseline: ModeResult = { timings: [], failures: [], wallMs: 0, cpuMs: 0 };
+  // Warm-up (connections, JIT, the routing and capacity caches), not counted.
+  await round(clients, 2, (client) => viaGateway(sockets[client] as WebSocket), { timings: [], failures: [], wallMs: 0, cpuMs: 0 });
+  const perRound = 4;
+  for (let done = 0; done < REQUESTS; done += perRound) {
+    const n = Math.min(perRound, REQUESTS - done);
+    await round(clients, n, () => direct(stubUrl), baseline);
+    await round(clients, n, (client) => viaGateway(sockets[client] as WebSocket), gateway);
+  }
+  for (const socket of sockets) socket.close();
+  return { gateway, direct: baseline };
+};
+
+const rss = (): string => `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`;
+
+const main = async (): Promise<void> => {
+  const stub = fork(path.join(__dirname, 'openai-stub-server.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    stub.once('message', (message) => resolve((message as { port: number }).port));
+    stub.once('error', reject);
+  });
+  const stubUrl = `http://127.0.0.1:${port}`;
+  const stack = await startLocalStack({
+    port: 0,
+    log: consoleLog('error'),
+    bedrock: { forward: { baseUrl: stubUrl, model: 'stub' } },
+    llmClassifier: false,
+    dailyBudgetUsd: 1_000_000_000,
+  });
+  const rows: string[][] = [];
+  const failures: string[] = [];
+  try {
+    const shapes = LONG.deltas > 0 ? [['short', SHORT] as const, ['long', LONG] as const] : [['short', SHORT] as const];
+    for (const [label, shape] of shapes) {
+      await setShape(stub, shape);
+      for (const clients of CLIENTS) {
+        const { gateway, direct: baseline } = await runPhase(stack, stubUrl, clients);
+        failures.push(...gateway.failures, ...baseline.failures);
+        const added = (pick: (t: Timing) => number) =>
+          [50, 95, 99].map((p) => fmt(percentile(gateway.timings.map(pick), p) - percentile(baseline.timings.map(pick), p))).join(' / ');
+        const perRequest = (result: ModeResult) => result.cpuMs / Math.max(1, result.timings.length);
+        rows.push([
+          `${label} (${shape.deltas * shape.deltaChars} chars)`,
+          String(clients),
+          String(gateway.timings.length),
+          added((t) => t.firstMs),
+          added((t) => t.endMs),
+          `${((gateway.timings.length / gateway.wallMs) * 1000).toFixed(0)} / ${((baseline.timings.length / baseline.wallMs) * 1000).toFixed(0)}`,
+          (gateway.timings.reduce((sum, t) => sum + t.chunks, 0) / Math.max(1, gateway.timings.length)).toFixed(1),
+          `${perRequest(gateway).toFixed(1)} / ${perRequest(baseline).toFixed(1)}`,
+        ]);
+      }
+    }
+    if (SOAK > 0) {
+      await setShape(stub, { ...SHORT, ttftMs: 0, gapMs: 0 });
+      global.gc?.();
+      const before = rss();
+      const sockets = await Promise.all(Array.from({ length: 16 }, () => connect(stack.url)));
+      const soak: ModeResult = { timings: [], failures: [], wallMs: 0, cpuMs: 0 };
+      await round(16, Math.ceil(SOAK / 16), (client) => viaGateway(sockets[client] as WebSocket), soak);
+      for (const socket of sockets) socket.close();
+      global.gc?.();
+      process.stdout.write(
+        `soak: ${soak.timings.length} answers (${soak.failures.length} failed) in ${(soak.wallMs / 1000).toFixed(1)} s; RSS ${before} before, ${rss()} after; metrics kept ${stack.metrics.records.length}\n`,
+      );
+      failures.push(...soak.failures);
+    }
+  } finally {
+    await stack.close();
+    stub.disconnect();
+  }
+  const header = ['answer', 'clients', 'n', 'added first chunk p50/p95/p99 ms', 'added end p50/p95/p99 ms', 'req/s gateway / direct', 'chunk frames/answer', 'CPU ms/req gateway / direct'];
+  const table = [header, ...rows];
+  const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
+  process.stdout.write(`overhead benchmark: stub answers after ${SHORT.ttftMs} ms, deltas ${SHORT.gapMs} ms apart; gateway and direct rounds interleaved\n`);
+  for (const row of table) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}\n`);
+  const distinct = [...new Set(failures)];
+  process.stdout.write(
+    failures.length === 0
+      ? 'every gateway answer came from a model tier (tier not template, cacheHit false); no failures\n'
+      : `${failures.length} answers failed or did not reach a model tier: ${distinct.join(', ')}\n`,
+  );
+  process.stdout.write('CPU is this whole process (handlers + emulators + dynalite + bench clients): not split between gateway code and emulators\n');
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:overhead failed: ${String(error)}\n`);
+  process.exit(1);
+});
