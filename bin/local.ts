@@ -19,6 +19,8 @@
  *   LIMITS_CONFIG             JSON limits per principal over the defaults, e.g. {"guest":{"messagesPerMinute":10}}
  *   LOCAL_CAPACITY_CLOCK      real (default) | fast (an hour every 10 s) | a speed factor: the capacity scheduler's clock
  *   LOCAL_CAPACITY_START      where the scheduler's clock starts, e.g. 2026-12-06T16:00+09:00 (default: now)
+ *   LOCAL_METRICS_WINDOW      metric datapoints kept in memory, most recent (default 10000; LOCAL_METRICS_FILE gets all)
+ *   LOCAL_CACHE_ENTRIES       answers the in-process cache keeps at most (default 10000; without REDIS_URL)
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
  *   AUTH_ALLOW_GUESTS         1 (default offline) | 0: a connection without a token is a guest, or is refused (401)
  *   AUTH_ALLOWED_ORIGINS      comma-separated browser origins allowed to connect (default: none; non-browser clients send none)
@@ -46,6 +48,12 @@ const parsePort = (value: string | undefined): number => {
   if (value === undefined || value === '') return 3001;
   const port = Number(value);
   return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : fail(`PORT must be an integer 0-65535, got "${value}"`);
+};
+
+const parsePositiveInt = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : fail(`${name} must be a positive integer, got "${value}"`);
 };
 
 const parseJsonObject = (name: string, value: string | undefined): Record<string, unknown> | undefined => {
@@ -138,6 +146,8 @@ const main = async (): Promise<void> => {
     log,
     logMessageText,
     ...(env['LOCAL_METRICS_FILE'] && { metricsFile: env['LOCAL_METRICS_FILE'] }),
+    metricsWindow: parsePositiveInt('LOCAL_METRICS_WINDOW', env['LOCAL_METRICS_WINDOW']),
+    cacheEntries: parsePositiveInt('LOCAL_CACHE_ENTRIES', env['LOCAL_CACHE_ENTRIES']),
     bedrock: {
       seed,
       latencyScale: 1,

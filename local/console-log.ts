@@ -33,17 +33,31 @@ export interface MetricsFile {
   readonly clock: Clock;
 }
 
+/** Datapoints the offline stack keeps in memory by default (a few per answer: the last few thousand answers). */
+export const DEFAULT_METRICS_WINDOW = 10_000;
+
 /**
- * Keeps metrics in memory, so the offline stack and the tests can read what CloudWatch would receive; with a file,
- * also appends each datapoint to it, so a command in another process (`audit unmapped`) can read the traffic.
+ * Keeps the most recent metrics in memory (a window of `window` datapoints, so a long-running `npm start` does not
+ * grow with traffic), so the offline stack and the tests can read what CloudWatch would receive; with a file, also
+ * appends every datapoint to it, so a command in another process (`audit unmapped`) can read all the traffic.
+ * `sum` and `records` see the window only.
  */
 export class RecordingMetrics implements MetricsSink {
   readonly records: RecordedMetric[] = [];
+  private readonly window: number;
 
-  constructor(private readonly file?: MetricsFile) {}
+  constructor(
+    private readonly file?: MetricsFile,
+    window: number = DEFAULT_METRICS_WINDOW,
+  ) {
+    if (!Number.isInteger(window) || window < 1) throw new Error(`metrics window must be a positive integer, got ${window}`);
+    this.window = window;
+  }
 
   record(name: string, value: number, unit: MetricUnit, dimensions: Readonly<Record<string, string>> = {}): void {
     this.records.push({ name, value, unit, dimensions });
+    // One out for one in: the window stays exact, and a shift of a few thousand pointers costs microseconds.
+    if (this.records.length > this.window) this.records.shift();
     // Synchronous: a local stack's metrics are a few per request, and a line must not be lost on Ctrl-C.
     if (this.file) appendFileSync(this.file.path, `${JSON.stringify({ time: this.file.clock.now(), name, value, unit, dimensions })}\n`);
   }

@@ -104,6 +104,13 @@ export interface LocalStackOptions {
   readonly log: Log;
   /** Also append every metric datapoint to this file as JSON lines (what `cli audit unmapped --metrics-file` reads). */
   readonly metricsFile?: string;
+  /**
+   * Metric datapoints kept in memory (`metrics.records`), most recent last; default DEFAULT_METRICS_WINDOW (10,000).
+   * The metrics file, when given, still gets every datapoint.
+   */
+  readonly metricsWindow?: number;
+  /** Answers the in-process cache keeps at most (without `redisUrl`); default DEFAULT_MEMORY_CACHE_ENTRIES (10,000). */
+  readonly cacheEntries?: number;
   /** Offline debugging only (LOG_MESSAGE_TEXT=1): `frame received` debug entries carry the customer's message text. */
   readonly logMessageText?: boolean;
   /** Frames of one connection the emulator runs at once (default 64; see DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION). */
@@ -162,7 +169,7 @@ export const LOCAL_GUARDRAIL: GuardrailSettings = { identifier: 'localguardrail'
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const clock = options.clock ?? systemClock;
   const { log } = options;
-  const metrics = new RecordingMetrics(options.metricsFile === undefined ? undefined : { path: options.metricsFile, clock });
+  const metrics = new RecordingMetrics(options.metricsFile === undefined ? undefined : { path: options.metricsFile, clock }, options.metricsWindow);
   const catalog = MODEL_CATALOGS[options.catalogProfile ?? 'current'];
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
@@ -212,7 +219,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       store = new RedisStore(redis);
       ledger = new RedisBudgetLedger(redis);
     } else {
-      store = new MemoryStore(clock);
+      store = new MemoryStore(clock, options.cacheEntries);
       ledger = new MemoryBudgetLedger(clock);
     }
     const limitStore: LimitStore | undefined = options.limits === undefined ? undefined : redis ? new RedisLimitStore(redis) : new MemoryLimitStore();
