@@ -39,7 +39,8 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  *    the model themselves), or
  * 5. the model: on the strong tier only within the principal's hourly allowance (else the cheap tier, reason
  *    `limit:strong_hourly:demoted_to_haiku`); the tier's target (provisioned or on-demand), each call admitted by a reservation of its worst case,
- *    streamed as coalesced chunks, falling back while no text has reached the client (provisioned -> on-demand ->
+ *    streamed as coalesced chunks (the first text at once; chunks posted through an ordered send queue while the
+ *    stream keeps being read, lambdas/app/answer/send-queue.ts), all within one deadline per answer, falling back while no text has reached the client (provisioned -> on-demand ->
  *    the cheaper tier, also when the budget refuses a tier); the throttle defence counts calls; a cascade-eligible
  *    decision tries the cheap tier first, buffered and judged, and escalates at most once (lambdas/app/answer/cascade.ts);
  * 6. charge: every reservation settled with what its call cost, for the tier actually called, whatever happened,
@@ -65,6 +66,9 @@ export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): P
 };
 
 const answerAdmitted = async (deps: AnswerDeps, request: AnswerRequest, admission: Admission): Promise<AnswerOutcome> => {
+  // One deadline for the whole answer: a follower's wait for an identical question, every model call, fallback and
+  // cascade step share it (so a slow strong-tier stream then a fallback cannot outrun the Lambda's own timeout).
+  const deadlineAt = deps.clock.now() + deps.options.deadlineMs;
   const memory = await recallMemory(deps, request);
   const routed = await deps.route(request.message, memory.previous);
   // An LLM classification (the fallback when the fast path was unsure) is a paid cheap-tier call.
@@ -98,6 +102,7 @@ const answerAdmitted = async (deps: AnswerDeps, request: AnswerRequest, admissio
       routedTier: tier,
       language,
       admission,
+      deadlineAt,
     });
     if (called.kind === 'failed') return called;
     const { target, result } = called;

@@ -11,6 +11,15 @@ export interface Clock {
   now(): number;
 }
 
+/**
+ * Timers, for what must happen after a delay even when nothing else happens (the coalescer's delay rule): the
+ * app layer arms them, the core never does.
+ */
+export interface Timers {
+  /** Runs `callback` once after `delayMs`; returns a function that cancels it. */
+  schedule(callback: () => void, delayMs: number): () => void;
+}
+
 export interface Log {
   debug(message: string, extra?: Record<string, unknown>): void;
   info(message: string, extra?: Record<string, unknown>): void;

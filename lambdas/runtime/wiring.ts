@@ -10,6 +10,7 @@ import { FaqSource, NO_FAQ_TABLE } from '../app/faq-source';
 import { previewRoute, routeMessage, type RouteOptions, type RouterDeps } from '../app/router';
 import { RoutingMapSource } from '../app/routing-map-source';
 import { ServingStateSource } from '../app/serving-state-source';
+import { systemTimers } from './system';
 import type { BudgetConfig } from '../core/budget/config';
 import type { ModelCatalog } from '../core/catalog';
 import type { CapacityConfig } from '../core/capacity/config';
@@ -163,6 +164,7 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
       metrics: wiring.metrics,
     }),
     clock: wiring.clock,
+    timers: systemTimers,
     random: wiring.random ?? Math.random,
     metrics: wiring.metrics,
     log: wiring.log,

@@ -156,7 +156,8 @@ describe('guardrail interventions (stop reason guardrail_intervened)', () => {
   it('keeps the cheap answer when the cascade escalates and the strong answer is blocked before any of it was sent', async () => {
     // Prepare
     const hedging = "I'm not sure, but it might be that the kanzenban has larger pages.";
-    const { deps, request, model, messenger, count } = setup('comparison', { [HAIKU]: textScript(hedging), [SONNET]: interventionScript() }, true);
+    const blockedWithoutText = interventionScript().filter((step) => step.type !== 'text');
+    const { deps, request, model, messenger, count } = setup('comparison', { [HAIKU]: textScript(hedging), [SONNET]: blockedWithoutText }, true);
 
     // Act
     const outcome = await answerMessage(deps, request('how do the kanzenban and the original Berserk editions differ'));
@@ -167,6 +168,19 @@ describe('guardrail interventions (stop reason guardrail_intervened)', () => {
     expect(outcome.kind === 'answered' && outcome.done.reasons.at(-1)).toMatch(/^cascade:kept:.*:strong_failed$/);
     expect(messenger.ofType('chunk').map((chunk) => chunk.text).join('')).toBe(hedging);
     expect(count('GuardrailInterventions')).toEqual([expect.objectContaining({ dimensions: { Intent: 'comparison' } })]);
+  });
+
+  it("ends in content_blocked when the escalated strong call's guardrail message already reached the client (the first text leaves at once)", async () => {
+    // Prepare
+    const hedging = "I'm not sure, but it might be that the kanzenban has larger pages.";
+    const { deps, request, messenger } = setup('comparison', { [HAIKU]: textScript(hedging), [SONNET]: interventionScript() }, true);
+
+    // Act
+    const outcome = await answerMessage(deps, request('how do the kanzenban and the original Berserk editions differ'));
+
+    // Assess: the client saw the guardrail's own message, never the cheap answer after it
+    expect(outcome.kind === 'failed' && outcome.error.code).toBe('content_blocked');
+    expect(messenger.ofType('chunk').map((chunk) => chunk.text).join('')).toBe(BLOCKED_TEXT);
   });
 
   it('answers normally when the stream ends with end_turn (no intervention)', async () => {

@@ -45,16 +45,12 @@ class CountingMessenger implements Messenger {
   }
 }
 
-const withDeadline = (deps: AnswerDeps, deadlineMs: number, messenger: Messenger): AnswerDeps => ({
-  ...deps,
-  messenger,
-  options: { ...deps.options, deadlineMs: Math.max(1, Math.floor(deadlineMs)) },
-});
+const withMessenger = (deps: AnswerDeps, messenger: Messenger): AnswerDeps => ({ ...deps, messenger });
 
 /** The second call of an answer: the wait before the first model call is recorded once per answer, by the first. */
-const secondCall = (deps: AnswerDeps, deadlineMs: number, messenger: Messenger): AnswerDeps => {
+const secondCall = (deps: AnswerDeps, messenger: Messenger): AnswerDeps => {
   const metrics: MetricsSink = { record: (name, ...rest) => (name === 'QueueWaitMs' ? undefined : deps.metrics.record(name, ...rest)) };
-  return { ...withDeadline(deps, deadlineMs, messenger), metrics };
+  return { ...withMessenger(deps, messenger), metrics };
 };
 
 /**
@@ -70,8 +66,9 @@ const secondCall = (deps: AnswerDeps, deadlineMs: number, messenger: Messenger):
  * - not, without the time, or when the strong tier is refused by the budget or fails before any text: the cheap
  *   answer is released (`cascade:kept:<score>:deadline|budget|strong_failed`).
  * A cheap call that fails (no answer) falls through to the usual chain from the strong tier (`cascade:cheap_failed`);
- * one the budget refuses ends the answer as `budget_exhausted` would. The cheap call gets the deadline less
- * `minTimeLeftMs` (at least half of it), so a slow cheap call still leaves the strong tier its time.
+ * one the budget refuses ends the answer as `budget_exhausted` would. Everything shares the answer's one deadline
+ * (`input.deadlineAt`); the cheap call gets it less `minTimeLeftMs` (at least half of what is left), so a slow cheap
+ * call still leaves the strong tier its time. The buffered cheap answer is released the moment it is judged.
  */
 export const answerWithCascade = async (deps: AnswerDeps, input: ModelStepInput, stream: TierCall): Promise<ModelOutcome> => {
   const { request, routed, routedTier, admission } = input;
@@ -82,19 +79,21 @@ export const answerWithCascade = async (deps: AnswerDeps, input: ModelStepInput,
     return stream(deps, input);
   }
   const { intent } = decision;
-  const deadlineMs = deps.options.deadlineMs;
-  const startedAt = deps.clock.now();
-  const timeLeft = (): number => deadlineMs - (deps.clock.now() - startedAt);
+  // The answer's one deadline (callModel sets it): the cheap call, the judging and the strong call all fit in it.
+  const deadlineAt = input.deadlineAt ?? deps.clock.now() + deps.options.deadlineMs;
+  const deadlineMs = deadlineAt - deps.clock.now();
+  const timeLeft = (): number => deadlineAt - deps.clock.now();
   const buffer = new BufferedMessenger();
   const cheapDeadlineMs = Math.max(deadlineMs - config.minTimeLeftMs, deadlineMs / 2);
-  const cheap = await stream(withDeadline(deps, cheapDeadlineMs, buffer), { ...input, routedTier: CHEAP }, { onlyRoutedTier: true });
+  const cheapInput: ModelStepInput = { ...input, routedTier: CHEAP, deadlineAt: deps.clock.now() + cheapDeadlineMs };
+  const cheap = await stream(withMessenger(deps, buffer), cheapInput, { onlyRoutedTier: true });
 
   if (cheap.kind === 'failed') {
     // A blocked message is blocked on the strong tier too: escalating would only pay twice for the same refusal.
     if (cheap.error instanceof BudgetExhaustedError || cheap.error instanceof ContentBlockedError || timeLeft() <= 0) return cheap;
     admission.reasons.push('cascade:cheap_failed');
     deps.metrics.record('CascadeCheapFailures', 1, 'Count', { Intent: intent });
-    return stream(secondCall(deps, timeLeft(), deps.messenger), input);
+    return stream(secondCall(deps, deps.messenger), { ...input, deadlineAt });
   }
 
   const estimate = estimateConfidence({ text: cheap.result.text, stopReason: cheap.result.stopReason, intent });
@@ -108,7 +107,7 @@ export const answerWithCascade = async (deps: AnswerDeps, input: ModelStepInput,
   }
 
   const counting = new CountingMessenger(deps.messenger);
-  const strong = await stream(secondCall(deps, timeLeft(), counting), input, { onlyRoutedTier: true });
+  const strong = await stream(secondCall(deps, counting), { ...input, deadlineAt }, { onlyRoutedTier: true });
   if (strong.kind === 'answered') {
     admission.reasons.push(step.reason);
     deps.metrics.record('CascadeEscalations', 1, 'Count', { Intent: intent });

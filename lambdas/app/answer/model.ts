@@ -16,7 +16,16 @@ export interface ModelStepInput {
   readonly routedTier: ModelTier;
   readonly language: Language;
   readonly admission: Admission;
+  /**
+   * When the answer's one deadline passes (epoch ms on `deps.clock`): every attempt, fallback and cascade step of
+   * the answer shares it. Absent, `deps.options.deadlineMs` from the first model call.
+   */
+  readonly deadlineAt?: number;
 }
+
+/** The time left before the answer's deadline (ms), never below 1 so that a spent deadline aborts at once. */
+export const timeLeftMs = (deps: Pick<AnswerDeps, 'clock' | 'options'>, input: Pick<ModelStepInput, 'deadlineAt'>): number =>
+  Math.max(1, Math.floor((input.deadlineAt ?? deps.clock.now() + deps.options.deadlineMs) - deps.clock.now()));
 
 /** How one tier is streamed (`streamTier` below). */
 export interface StreamTierOptions {
@@ -45,7 +54,8 @@ export type ModelOutcome =
  * for a complete answer). Every call made is recorded on its admission slot, to be settled whatever happens; a
  * client that left (ConnectionGoneError) is thrown.
  */
-export const callModel = (deps: AnswerDeps, input: ModelStepInput): Promise<ModelOutcome> => answerWithCascade(deps, input, streamTier);
+export const callModel = (deps: AnswerDeps, input: ModelStepInput): Promise<ModelOutcome> =>
+  answerWithCascade(deps, { ...input, deadlineAt: input.deadlineAt ?? deps.clock.now() + deps.options.deadlineMs }, streamTier);
 
 /**
  * The model step without the cascade (`callModel` above). With `onlyRoutedTier` (the cascade's calls) only the
@@ -62,7 +72,8 @@ export const streamTier = async (deps: AnswerDeps, input: ModelStepInput, option
   const tokenBudget = deps.budgetConfig.tokenBudgets[intent];
   const prompt = trimToBudget(request.message, tokenBudget, estimateTokens);
   if (prompt.trimmed) deps.metrics.record('InputTrimmed', 1, 'Count', { Intent: intent });
-  const deadline = AbortSignal.timeout(deps.options.deadlineMs);
+  // One deadline for every target tried here, and the answer's own (input.deadlineAt) when the caller set it.
+  const deadline = AbortSignal.timeout(timeLeftMs(deps, input));
   deps.metrics.record('QueueWaitMs', Math.max(0, deps.clock.now() - request.receivedAt), 'Milliseconds');
   let lastError: ModelError | BudgetExhaustedError = new ModelUnavailableError('no model target available');
   let lastTier = routedTier;

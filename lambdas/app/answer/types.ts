@@ -9,7 +9,7 @@ import type { Principal } from '../../core/principal';
 import type { DoneReply } from '../../core/protocol';
 import type { ModelTier, RoutingMap, Tier } from '../../core/vocabulary';
 import type { PreviousExchange } from '../../core/conversation';
-import type { AnswerRecordStore, BudgetLedger, Clock, ConversationStore, Log, Messenger, MetricsSink, ModelClient, ModelMessage, OrderStore, ResponseCache } from '../../ports';
+import type { AnswerRecordStore, BudgetLedger, Clock, ConversationStore, Log, Messenger, MetricsSink, ModelClient, ModelMessage, OrderStore, ResponseCache, Timers } from '../../ports';
 import type { BudgetReading } from '../budget-source';
 import type { RoutedMessage } from '../router';
 import type { AnswerLimits } from './limits';
@@ -68,6 +68,11 @@ export interface AnswerDeps {
   readonly messenger: Messenger;
   readonly throttleDefence: ThrottleDefence;
   readonly clock: Clock;
+  /**
+   * Arms the coalescer's delay rule, so buffered text leaves after `maxDelayMs` even when the model goes quiet;
+   * absent, buffered text waits for the next token or the end of the stream.
+   */
+  readonly timers?: Timers;
   /** In [0, 1): picks a provisioned throughput by units. */
   readonly random: () => number;
   readonly metrics: MetricsSink;
