@@ -65,6 +65,12 @@ export interface LocalStackOptions {
   readonly bedrock?: LocalBedrockOptions;
   /** Socket idle limit of the Bedrock client and the stream watchdog (ms). */
   readonly bedrockTimeoutMs?: number;
+  /**
+   * Sockets the Bedrock client may open to the local endpoint (default LOCAL_BEDROCK_MAX_SOCKETS, 1024). In AWS each
+   * Lambda serves one answer; offline one process serves them all, and with the SDK's default pool of 50 the 51st
+   * call in flight waited for a socket until the 2 s connect timeout called it a model timeout (and fell back).
+   */
+  readonly bedrockMaxSockets?: number;
   readonly answer?: Partial<AnswerOptions>;
   /** How long a read of the routing table is reused (ms); the deployed default is 30 s. */
   readonly routingCacheTtlMs?: number;
@@ -158,6 +164,9 @@ export interface LocalStack {
 
 const REGION = 'ap-northeast-1';
 
+/** The offline Bedrock client's socket pool: far above what one machine's clients keep in flight. */
+export const LOCAL_BEDROCK_MAX_SOCKETS = 1024;
+
 /** The guardrail the offline stack asks for: any id and version of Bedrock's shape; the local endpoint simulates it. */
 export const LOCAL_GUARDRAIL: GuardrailSettings = { identifier: 'localguardrail', version: '1' };
 
@@ -230,7 +239,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     };
 
     const timeoutMs = options.bedrockTimeoutMs ?? 10_000;
-    const bedrockClient = createBedrockRuntimeClient({ ...clientOptions, endpoint: bedrock.url, requestTimeoutMs: timeoutMs });
+    const bedrockClient = createBedrockRuntimeClient({
+      ...clientOptions,
+      endpoint: bedrock.url,
+      requestTimeoutMs: timeoutMs,
+      maxSockets: options.bedrockMaxSockets ?? LOCAL_BEDROCK_MAX_SOCKETS,
+    });
     closers.push(async () => bedrockClient.destroy());
     const routingConfig = new DynamoRoutingConfigStore(documents, tables.routing);
     const sessions = new DynamoSessionStore(documents, tables.sessions);
