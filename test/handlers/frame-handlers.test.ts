@@ -98,7 +98,8 @@ describe('route handler', () => {
 
   it('applies an operator override from the routing table', async () => {
     const { deps, messenger, clock, metrics } = frameDeps();
-    const routing = new MemoryRoutingConfig([{ intent: 'recommendation', tier: 'haiku' }]);
+    // Recommendation is locked: the row says it lowers the lock on purpose, and why.
+    const routing = new MemoryRoutingConfig([{ intent: 'recommendation', tier: 'haiku', unlock: true, reason: 'INC-7: Sonnet throttled' }]);
     const handler = makeRouteHandler({ ...deps, route: wireRouter({ ...capacity(), routingConfig: routing, catalog, clock, log: silentLog, metrics }) });
 
     await handler(wsEvent('route', '{"action":"route","message":"recommend me manga like Berserk but less dark"}'));
