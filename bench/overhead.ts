@@ -14,7 +14,9 @@
  *
  * Options: --requests N per client per mode and phase (default 24), --clients 1,16, --ttft 50, --deltas 20, --gap 5,
  * --delta-chars 8 (the short answer, 160 chars), --long-deltas 80 --long-delta-chars 20 (the long one; 0 skips it),
- * --soak N: afterwards N more answers through the gateway at 16 clients, printing RSS before and after.
+ * --soak N: afterwards N more answers through the gateway at 16 clients (the stub with no delays), printing RSS
+ * before and after (run with NODE_OPTIONS=--expose-gc to collect garbage before each reading); --requests 0 runs
+ * the soak alone.
  */
 import { fork } from 'node:child_process';
 import http from 'node:http';
@@ -190,7 +192,7 @@ const main = async (): Promise<void> => {
   const failures: string[] = [];
   try {
     const shapes = LONG.deltas > 0 ? [['short', SHORT] as const, ['long', LONG] as const] : [['short', SHORT] as const];
-    for (const [label, shape] of shapes) {
+    for (const [label, shape] of REQUESTS > 0 ? shapes : []) {
       await setShape(stub, shape);
       for (const clients of CLIENTS) {
         const { gateway, direct: baseline } = await runPhase(stack, stubUrl, clients);
@@ -220,7 +222,7 @@ const main = async (): Promise<void> => {
       for (const socket of sockets) socket.close();
       global.gc?.();
       process.stdout.write(
-        `soak: ${soak.timings.length} answers (${soak.failures.length} failed) in ${(soak.wallMs / 1000).toFixed(1)} s; RSS ${before} before, ${rss()} after; metrics kept ${stack.metrics.records.length}\n`,
+        `soak: ${soak.timings.length} answers (${soak.failures.length} failed) in ${(soak.wallMs / 1000).toFixed(1)} s; RSS ${before} before, ${rss()} after; metric datapoints kept ${stack.metrics.records.length}\n`,
       );
       failures.push(...soak.failures);
     }
