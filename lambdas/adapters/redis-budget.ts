@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { BudgetOverride } from '../core/budget/guardian';
 import type { Intent, ModelTier } from '../core/vocabulary';
 import type { BudgetLedger, DaySpendDetail, ReserveRequest, ReserveResult, Settlement } from '../ports/budget';
 import { checkBudgetDay, checkDaySpend, checkReservation, checkSettlement, fromMicroUsd, parseOverride } from './memory-budget';
 import { createRedisClient } from './redis-store';
+import { luaScript, runLuaScript, withDeadline, type LuaScript } from './redis-scripts';
 
 /** Every key of a day outlives its last write by this long, so a late reconciliation can still read the day. */
 export const BUDGET_KEY_TTL_SECONDS = 3 * 24 * 60 * 60;
@@ -110,14 +110,8 @@ drop_expired(KEYS[2], KEYS[3], KEYS[4], ARGV[1])
 return {redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '0', redis.call('HGETALL', KEYS[5]), redis.call('HGETALL', KEYS[6])}
 `;
 
-interface LuaScript {
-  readonly source: string;
-  readonly sha: string;
-}
 
-const script = (source: string): LuaScript => ({ source, sha: createHash('sha1').update(source).digest('hex') });
-
-const SCRIPTS = { reserve: script(RESERVE), settle: script(SETTLE), daySpend: script(DAY_SPEND) } as const;
+const SCRIPTS = { reserve: luaScript(RESERVE), settle: luaScript(SETTLE), daySpend: luaScript(DAY_SPEND) } as const;
 
 /** Thrown when Redis did not answer within the operation deadline; the guardian fails closed on it. */
 export class BudgetLedgerTimeoutError extends Error {
@@ -250,34 +244,10 @@ export class RedisBudgetLedger implements BudgetLedger {
   }
 
   private async run(operation: string, lua: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    const call = async (): Promise<unknown> => {
-      try {
-        return await this.redis.evalsha(lua.sha, keys.length, ...keys, ...args);
-      } catch (error) {
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        // EVAL also caches the script, so the next EVALSHA finds it.
-        return await this.redis.eval(lua.source, keys.length, ...keys, ...args);
-      }
-    };
-    return this.deadline(operation, call());
+    return this.deadline(operation, runLuaScript(this.redis, lua, keys, args));
   }
 
-  /**
-   * Rejects after the deadline: ioredis's own limits (connectTimeout, commandTimeout, maxRetriesPerRequest) can add
-   * up to seconds while it backs off between reconnects. A command that was still queued may run later; a late
-   * reservation then expires by its ttl, a late settlement still counts once.
-   */
-  private async deadline<T>(operation: string, pending: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BudgetLedgerTimeoutError(operation, this.timeoutMs)), this.timeoutMs);
-    });
-    try {
-      return await Promise.race([pending, timeout]);
-    } finally {
-      clearTimeout(timer);
-      // The loser of the race must not surface as an unhandled rejection.
-      pending.catch(() => undefined);
-    }
+  private deadline<T>(operation: string, pending: Promise<T>): Promise<T> {
+    return withDeadline(pending, this.timeoutMs, () => new BudgetLedgerTimeoutError(operation, this.timeoutMs));
   }
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { HOUR_MS, limitKeys, MINUTE_MS, msUntilNextJstDay, toMicroUsd, type LimitName, type LimitVerdict } from '../core/limits';
 import type { InFlightSlot, LimitStore, MessageAdmissionRequest, SpendCharge, StrongAnswerRequest } from '../ports/limits';
+import { luaScript, runLuaScript, withDeadline, type LuaScript } from './redis-scripts';
 
 /** A principal's spend of a day outlives the day by this long (a late request of the day still counts on it). */
 export const SPEND_KEY_TTL_SECONDS = 2 * 24 * 60 * 60;
@@ -55,14 +55,8 @@ redis.call('PEXPIRE', KEYS[1], ${HOUR_MS})
 return {1}
 `;
 
-interface LuaScript {
-  readonly source: string;
-  readonly sha: string;
-}
 
-const script = (source: string): LuaScript => ({ source, sha: createHash('sha1').update(source).digest('hex') });
-
-const SCRIPTS = { admitMessage: script(ADMIT_MESSAGE), takeStrong: script(TAKE_STRONG) } as const;
+const SCRIPTS = { admitMessage: luaScript(ADMIT_MESSAGE), takeStrong: luaScript(TAKE_STRONG) } as const;
 
 export class LimitStoreTimeoutError extends Error {
   override readonly name = 'LimitStoreTimeoutError';
@@ -139,27 +133,10 @@ export class RedisLimitStore implements LimitStore {
   }
 
   private async run(operation: string, lua: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    const call = async (): Promise<unknown> => {
-      try {
-        return await this.redis.evalsha(lua.sha, keys.length, ...keys, ...args);
-      } catch (error) {
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return await this.redis.eval(lua.source, keys.length, ...keys, ...args);
-      }
-    };
-    return this.deadline(operation, call());
+    return this.deadline(operation, runLuaScript(this.redis, lua, keys, args));
   }
 
-  private async deadline<T>(operation: string, pending: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LimitStoreTimeoutError(operation, this.timeoutMs)), this.timeoutMs);
-    });
-    try {
-      return await Promise.race([pending, timeout]);
-    } finally {
-      clearTimeout(timer);
-      pending.catch(() => undefined);
-    }
+  private deadline<T>(operation: string, pending: Promise<T>): Promise<T> {
+    return withDeadline(pending, this.timeoutMs, () => new LimitStoreTimeoutError(operation, this.timeoutMs));
   }
 }
