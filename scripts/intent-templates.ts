@@ -1,4 +1,5 @@
 import type { Intent } from '../lambdas/core/vocabulary';
+import { mulberry32 } from '../lambdas/core/prng';
 
 /**
  * The project's own paraphrase templates per intent and language (see scripts/generate-intents.ts). `{slot}` is
@@ -541,17 +542,6 @@ const TEMPLATES: Templates = {
   },
 };
 
-const mulberry32 = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)] as T;
 
 const fill = (template: string, random: () => number): string =>
@@ -583,7 +573,7 @@ const FILLS = 3;
 const SEED = 20261202;
 
 export const generateTrainingRows = (): GeneratedRow[] => {
-  const random = mulberry32(SEED);
+  const random = mulberry32(SEED).next;
   const rows: GeneratedRow[] = [];
   const seen = new Set<string>();
   const add = (text: string, intent: Intent, lang: 'en' | 'ja'): void => {

@@ -2,6 +2,7 @@ import { normalizeText } from '../classifier/normalize';
 import { INTENTS, isIntent, type Intent } from '../vocabulary';
 import { encodeClassWeights, type IntentModelArtifact } from './artifact';
 import { featurize, type FeatureVector } from './features';
+import { mulberry32 } from '../prng';
 
 /**
  * The trainer of the intent model (used by scripts/train-intents.ts and the tests; never bundled into a Lambda).
@@ -53,17 +54,6 @@ export interface TrainReport {
   readonly nonZeroWeights: number;
 }
 
-const mulberry32 = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 const textHash = (text: string): number => {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
@@ -110,7 +100,7 @@ const softmaxInPlace = (z: Float64Array, temperature: number): void => {
 
 const fit = (data: readonly { x: FeatureVector; y: number }[], options: TrainOptions): Dense => {
   const model: Dense = { w: new Float64Array(options.buckets * K), b: new Float64Array(K) };
-  const random = mulberry32(options.seed);
+  const random = mulberry32(options.seed).next;
   const order = data.map((_, i) => i);
   const z = new Float64Array(K);
   const total = options.epochs * data.length;
