@@ -2,6 +2,7 @@
 /**
  * `npm start`: the whole gateway offline on embedded defaults. Environment:
  *   PORT                      WebSocket port (default 3001; 0 picks a free one)
+ *   DEMO_PORT                 the demo store page with the chat widget (default 3000; 0 picks a free one; its origins are allowed)
  *   REDIS_URL                 use a real Redis for cache and spend counters (default: in-process store)
  *   MODEL_CATALOG_PROFILE     current | seed (default current)
  *   LOCAL_BEDROCK_FORWARD_URL forward model calls to an OpenAI-compatible server (Ollama, vLLM, llama.cpp)
@@ -21,6 +22,7 @@
  *   LOCAL_CAPACITY_START      where the scheduler's clock starts, e.g. 2026-12-06T16:00+09:00 (default: now)
  *   LOCAL_METRICS_WINDOW      metric datapoints kept in memory, most recent (default 10000; LOCAL_METRICS_FILE gets all)
  *   LOCAL_CACHE_ENTRIES       answers the in-process cache keeps at most (default 10000; without REDIS_URL)
+ *   LOCAL_MAX_ANSWERS_IN_FLIGHT  answers the process serves at once; the excess gets gateway_busy at once (default 256)
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
  *   AUTH_ALLOW_GUESTS         1 (default offline) | 0: a connection without a token is a guest, or is refused (401)
  *   AUTH_ALLOWED_ORIGINS      comma-separated browser origins allowed to connect (default: none; non-browser clients send none)
@@ -36,6 +38,8 @@ import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/cap
 import { LimitsConfigError, parseLimitsConfig } from '../lambdas/runtime/limits-config';
 import { parseCapacityClock } from '../local/capacity-scheduler';
 import { consoleLog, isLogLevel } from '../local/console-log';
+import { DEMO_CUSTOMERS } from '../local/dynamo';
+import { startDemoServer } from '../local/demo-server';
 import { issuerStateFile, removeIssuerState, writeIssuerState } from '../local/issuer-state';
 import { startLocalStack } from '../local/stack';
 
@@ -44,10 +48,10 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-const parsePort = (value: string | undefined): number => {
-  if (value === undefined || value === '') return 3001;
+const parsePort = (value: string | undefined, fallback = 3001, name = 'PORT'): number => {
+  if (value === undefined || value === '') return fallback;
   const port = Number(value);
-  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : fail(`PORT must be an integer 0-65535, got "${value}"`);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : fail(`${name} must be an integer 0-65535, got "${value}"`);
 };
 
 const parsePositiveInt = (name: string, value: string | undefined): number | undefined => {
@@ -138,8 +142,14 @@ const main = async (): Promise<void> => {
   for (const origin of allowedOrigins) if (!/^https?:\/\/[^/\s?#]+$/.test(origin)) fail(`AUTH_ALLOWED_ORIGINS: "${origin}" is not an origin such as http://localhost:5173 (no path)`);
 
   const log = consoleLog(isLogLevel(level) ? level : 'info');
+  // The demo store page listens first: the gateway must know its origins to let its browser in.
+  const demoPort = parsePort(env['DEMO_PORT'], 3000, 'DEMO_PORT');
+  const demo = await startDemoServer({ port: demoPort }).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    return fail(code === 'EADDRINUSE' ? `port ${demoPort} (the demo page) is in use; set DEMO_PORT to another one (or 0)` : `could not start the demo page: ${String(error)}`);
+  });
   const stack = await startLocalStack({
-    auth: { allowGuests: guestsSwitch === '1', allowedOrigins },
+    auth: { allowGuests: guestsSwitch === '1', allowedOrigins: [...allowedOrigins, ...demo.origins] },
     port: parsePort(env['PORT']),
     ...(env['REDIS_URL'] && { redisUrl: env['REDIS_URL'] }),
     catalogProfile: profile as CatalogProfile,
@@ -148,6 +158,7 @@ const main = async (): Promise<void> => {
     ...(env['LOCAL_METRICS_FILE'] && { metricsFile: env['LOCAL_METRICS_FILE'] }),
     metricsWindow: parsePositiveInt('LOCAL_METRICS_WINDOW', env['LOCAL_METRICS_WINDOW']),
     cacheEntries: parsePositiveInt('LOCAL_CACHE_ENTRIES', env['LOCAL_CACHE_ENTRIES']),
+    maxAnswersInFlight: parsePositiveInt('LOCAL_MAX_ANSWERS_IN_FLIGHT', env['LOCAL_MAX_ANSWERS_IN_FLIGHT']),
     bedrock: {
       seed,
       latencyScale: 1,
@@ -167,20 +178,32 @@ const main = async (): Promise<void> => {
     const code = (error as { code?: string }).code;
     return fail(code === 'EADDRINUSE' ? `port ${env['PORT'] ?? 3001} is in use; set PORT to another one (or 0)` : `could not start: ${String(error)}`);
   });
+  demo.attach({ endpoint: stack.url, customers: DEMO_CUSTOMERS, signToken: (customerId) => stack.issuer.sign({ customerId }) });
 
   // Chat and `cli token` read this to get tokens the running stack accepts (its key pair is new at every start).
   const issuerFile = issuerStateFile(env);
-  writeIssuerState(issuerFile, { url: stack.url, issuer: stack.issuer.issuer, audience: stack.issuer.audience, tokenEndpoint: stack.issuer.tokenEndpoint, pid: process.pid });
+  writeIssuerState(issuerFile, {
+    url: stack.url,
+    issuer: stack.issuer.issuer,
+    audience: stack.issuer.audience,
+    tokenEndpoint: stack.issuer.tokenEndpoint,
+    pid: process.pid,
+    bedrockEndpoint: stack.bedrock.url,
+    ...(forwardUrl && { bedrockForwardUrl: forwardUrl }),
+    dynamoEndpoint: stack.dynamo.endpoint,
+    routingTable: stack.tables.routing,
+  });
   process.stdout.write(
     [
       `MangaAssist gateway (offline) listening on ${stack.url}`,
+      `  demo store with the chat widget: ${demo.url} (widget ${(demo.widgetBytes.gzip / 1024).toFixed(1)} KB gzipped; sign in as a demo customer or a guest)`,
       `  @connections management API (loopback only, signed with the stack's per-start key): ${stack.emulator.managementEndpoint}`,
       `  Bedrock Runtime (local): ${stack.bedrock.url}${forwardUrl ? ` -> forwarding to ${forwardUrl}` : ' (simulated models)'}`,
       `  DynamoDB (dynalite): ${stack.dynamo.endpoint}; cache and budget ledger: ${env['REDIS_URL'] ? 'Redis' : 'in-process store'}; daily budget $${dailyBudgetUsd}`,
       `  capacity scheduler: every 15 min of a ${speed === 1 ? 'real-time' : `${speed}x`} clock against the local control plane`,
       `  capacity CLI: export AWS_REGION=ap-northeast-1 DYNAMODB_ENDPOINT=${stack.dynamo.endpoint} BEDROCK_CONTROL_ENDPOINT=${stack.bedrock.url} CAPACITY_TABLE=${stack.tables.capacity} CALENDAR_TABLE=${stack.tables.calendar} CAPACITY_CONFIG='${env['CAPACITY_CONFIG'] ?? '{}'}'`,
       ...(env['LOCAL_METRICS_FILE'] ? [`  metrics appended to ${env['LOCAL_METRICS_FILE']}: npm run --silent cli -- audit unmapped --metrics-file ${env['LOCAL_METRICS_FILE']}`] : []),
-      `  $connect authorizer: tokens of the local issuer ${stack.issuer.issuer} (JWKS ${stack.issuer.jwksUri}, audience ${stack.issuer.audience}); guests ${guestsSwitch === '1' ? 'allowed' : 'refused'}; origins: ${allowedOrigins.join(', ') || 'none (non-browser clients only)'}`,
+      `  $connect authorizer: tokens of the local issuer ${stack.issuer.issuer} (JWKS ${stack.issuer.jwksUri}, audience ${stack.issuer.audience}); guests ${guestsSwitch === '1' ? 'allowed' : 'refused'}; origins: ${[...allowedOrigins, ...demo.origins].join(', ')}`,
       `  token endpoint written to ${issuerFile}: npm run --silent cli -- token --customer demo-customer-1`,
       `  try: npm run chat (signs in as demo-customer-1; --customer ID, --guest)`,
       '',
@@ -193,7 +216,7 @@ const main = async (): Promise<void> => {
     stopping = true;
     process.stdout.write(`\n${signal}: shutting down\n`);
     removeIssuerState(issuerFile, process.pid);
-    void stack.close().then(() => process.exit(0));
+    void Promise.all([stack.close(), demo.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -15,6 +15,7 @@ import { MemoryLimitStore } from '../lambdas/adapters/memory-limits';
 import { RedisBudgetLedger } from '../lambdas/adapters/redis-budget';
 import { RedisLimitStore } from '../lambdas/adapters/redis-limits';
 import type { LimitsConfig } from '../lambdas/core/limits';
+import { DEFAULT_BUSY_RETRY_AFTER_MS } from '../lambdas/core/answers-in-flight';
 import { createRedisClient, RedisStore } from '../lambdas/adapters/redis-store';
 import type { AnswerOptions } from '../lambdas/app/answer-message';
 import { DEFAULT_LLM_CLASSIFIER_CONFIG, type LlmClassifierConfig } from '../lambdas/app/classify-message';
@@ -71,6 +72,12 @@ export interface LocalStackOptions {
    * call in flight waited for a socket until the 2 s connect timeout called it a model timeout (and fell back).
    */
   readonly bedrockMaxSockets?: number;
+  /**
+   * Answers the process serves at once (default LOCAL_MAX_ANSWERS_IN_FLIGHT, 256); the next one is refused at once
+   * with `gateway_busy` and a retry hint instead of queueing until it times out. In AWS the function's concurrency
+   * is this cap.
+   */
+  readonly maxAnswersInFlight?: number;
   readonly answer?: Partial<AnswerOptions>;
   /** How long a read of the routing table is reused (ms); the deployed default is 30 s. */
   readonly routingCacheTtlMs?: number;
@@ -166,6 +173,12 @@ const REGION = 'ap-northeast-1';
 
 /** The offline Bedrock client's socket pool: far above what one machine's clients keep in flight. */
 export const LOCAL_BEDROCK_MAX_SOCKETS = 1024;
+
+/**
+ * The offline cap of answers in flight: an answer holds at most two model calls at once (the LLM classifier's and
+ * its own), so 256 answers stay well inside the socket pool above and no call ever waits for a socket.
+ */
+export const LOCAL_MAX_ANSWERS_IN_FLIGHT = 256;
 
 /** The guardrail the offline stack asks for: any id and version of Bedrock's shape; the local endpoint simulates it. */
 export const LOCAL_GUARDRAIL: GuardrailSettings = { identifier: 'localguardrail', version: '1' };
@@ -323,6 +336,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               budgetConfig,
               conversation: new DynamoConversationStore(documents, tables.sessions),
               answerRecords,
+              answersInFlight: { maxAnswers: options.maxAnswersInFlight ?? LOCAL_MAX_ANSWERS_IN_FLIGHT, retryAfterMs: DEFAULT_BUSY_RETRY_AFTER_MS },
               ...(limitStore && options.limits && { limits: { store: limitStore, config: options.limits } }),
               ...(options.budgetLedgerCacheMs !== undefined && { budgetLedgerCacheMs: options.budgetLedgerCacheMs }),
               ...(options.answer && { options: options.answer }),

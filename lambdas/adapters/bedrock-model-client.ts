@@ -4,6 +4,7 @@ import {
   type ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import {
+  GatewayBusyError,
   ModelError,
   ModelStreamInterruptedError,
   ModelThrottledError,
@@ -24,7 +25,11 @@ export interface BedrockModelClientOptions {
   /** No event for this long means a hung stream: abort it rather than hold the connection open. */
   readonly streamIdleTimeoutMs: number;
   readonly guardrail?: GuardrailSettings;
+  /** The retry hint (ms) of a call that got no connection in time (`gateway_busy`); 1000 by default. */
+  readonly busyRetryAfterMs?: number;
 }
+
+const DEFAULT_BUSY_RETRY_AFTER_MS = 1000;
 
 /**
  * `sync`: the guardrail checks each part of the answer before it is streamed, so nothing it blocks ever reaches the
@@ -35,6 +40,15 @@ export const GUARDRAIL_STREAM_PROCESSING_MODE = 'sync';
 
 const THROTTLING = new Set(['ThrottlingException', 'ServiceQuotaExceededException', 'throttlingException']);
 const TIMEOUTS = new Set(['ModelTimeoutException', 'TimeoutError', 'RequestTimeout', 'ETIMEDOUT']);
+
+/**
+ * The HTTP handler's connect timeout. It runs from the call on, so it also fires while the call waits for a free
+ * socket in the client's pool: the gateway's own saturation (or its network), never the model's answer being slow.
+ * Matched on the handler's wording (@smithy/node-http-handler: "did not establish a connection", older versions
+ * "without establishing a connection"); test/adapters/bedrock-model-client-busy.test.ts pins it to the installed SDK.
+ */
+export const isConnectionAcquireTimeout = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'TimeoutError' && /(did not|without) establish(ing)? a connection/.test(error.message);
 
 /**
  * Maps an SDK or network failure to the core's ModelError vocabulary. Errors inside an HTTP 200 stream (which the
@@ -120,6 +134,10 @@ export class BedrockModelClient implements ModelClient {
       if (watchdog.signal.aborted) throw watchdog.signal.reason as ModelTimeoutError;
       // The caller's own abort (client gone, deadline) is the caller's to interpret.
       if (request.signal.aborted) throw error;
+      // No connection means no call: the model never saw it, and the cheaper tier would wait for the same pool.
+      if (!sawEvent && isConnectionAcquireTimeout(error)) {
+        throw new GatewayBusyError('connection_wait', this.options.busyRetryAfterMs ?? DEFAULT_BUSY_RETRY_AFTER_MS, { cause: error });
+      }
       throw toModelError(error, sawEvent);
     } finally {
       clearTimeout(timer);

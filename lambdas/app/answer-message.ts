@@ -10,6 +10,7 @@ import { charge } from './answer/charge';
 import { settlingBeforeDone, strongAllowance } from './answer/limits';
 import { historyFor, recallMemory, rememberExchange } from './answer/memory';
 import { mitigationEffects } from './answer/mitigation';
+import { enterProcessCap, freeingBeforeDone } from './answer/process-cap';
 import type { ModelOutcome } from './answer/model';
 import { reply } from './answer/reply';
 import { cachedAnswer, callModel } from './answer/single-flight';
@@ -26,8 +27,9 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
 
 /**
  * Answers one chat message, in steps:
- * 1. admit: the request's budget day, ledger key and principal, fixed now (lambdas/app/answer/admit.ts), then the
- *    limits per principal and connection (lambdas/app/answer/limits.ts): the daily spend cap, answers in flight and
+ * 1. admit: the request's budget day, ledger key and principal, fixed now (lambdas/app/answer/admit.ts), the
+ *    process's cap of answers in flight (lambdas/app/answer/process-cap.ts: the excess ends at once in
+ *    `gateway_busy`), then the limits per principal and connection (lambdas/app/answer/limits.ts): the daily spend cap, answers in flight and
  *    the message rate; a refused message ends here as `limited` (nothing routed, called or charged), an admitted one
  *    holds its in-flight slot until the end;
  * 2. route: classify, the routing map, and mitigation's demotion of the decision (lambdas/app/router.ts), plus what
@@ -56,12 +58,19 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
  */
 export const answerMessage = async (deps: AnswerDeps, request: AnswerRequest): Promise<AnswerOutcome> => {
   const admission = admitRequest(deps, request);
-  const limits = await enterLimits(deps, request, admission);
-  if (limits.kind === 'refused') return { kind: 'limited', error: limits.error };
+  const process = enterProcessCap(deps);
+  if (process.kind === 'refused') return { kind: 'busy', error: process.error };
   try {
-    return await answerAdmitted({ ...deps, messenger: settlingBeforeDone(deps, admission, limits) }, request, admission);
+    const limits = await enterLimits(deps, request, admission);
+    if (limits.kind === 'refused') return { kind: 'limited', error: limits.error };
+    try {
+      const messenger = freeingBeforeDone(settlingBeforeDone(deps, admission, limits), process);
+      return await answerAdmitted({ ...deps, messenger }, request, admission);
+    } finally {
+      await limits.release();
+    }
   } finally {
-    await limits.release();
+    process.release();
   }
 };
 

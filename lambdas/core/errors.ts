@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'model_stream_interrupted',
   'content_blocked',
   'budget_exhausted',
+  'gateway_busy',
   'session_refused',
   'unknown_request',
   'already_rated',
@@ -131,6 +132,32 @@ export class LimitError extends Error {
   ) {
     super(`limit ${limit} reached; retry after ${retryAfterMs} ms`);
     this.code = LIMIT_ERROR_CODES[limit];
+  }
+}
+
+/** Why the gateway was too busy: its own cap of answers in flight, or a model call that waited too long for a connection. */
+export type GatewayBusyReason = 'answers_in_flight' | 'connection_wait';
+
+/**
+ * The gateway itself is saturated: not a fault of the model, so never a reason to fall back to the cheaper tier (the
+ * fallback goes through the same process and connection pool, and would only double the load). Stable code
+ * `gateway_busy`; `retryAfterMs` says when to try again. Refused at admission nothing was routed or charged; a call
+ * that never got a connection was never accepted by the model, so it costs nothing either.
+ */
+export class GatewayBusyError extends Error {
+  override readonly name = 'GatewayBusyError';
+  readonly code = 'gateway_busy' as const;
+  constructor(
+    readonly reason: GatewayBusyReason,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      reason === 'answers_in_flight'
+        ? `the gateway is answering as many messages as it takes at once; retry after ${retryAfterMs} ms`
+        : `no connection to the model could be acquired in time; retry after ${retryAfterMs} ms`,
+      options,
+    );
   }
 }
 

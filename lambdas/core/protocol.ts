@@ -196,7 +196,7 @@ export interface ErrorReply {
   readonly requestId: string | null;
   readonly code: ErrorCode;
   readonly message: string;
-  /** With `rate_limited` and `limit_exceeded`: when the same message would be admitted (ms from now). */
+  /** With `rate_limited`, `limit_exceeded` and `gateway_busy`: when the same message would be admitted (ms from now). */
   readonly retryAfterMs?: number;
 }
 

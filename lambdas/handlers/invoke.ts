@@ -28,8 +28,8 @@ export const makeInvokeHandler = (deps: InvokeHandlerDeps) =>
       receivedAt,
       ...(session && { session }),
     });
-    // A model failure or a limit's refusal becomes the one `error` frame (a limit's with its retry hint).
-    if (outcome.kind === 'failed' || outcome.kind === 'limited') throw outcome.error;
+    // A model failure, a limit's refusal or a busy process becomes the one `error` frame (a refusal's with its retry hint).
+    if (outcome.kind === 'failed' || outcome.kind === 'limited' || outcome.kind === 'busy') throw outcome.error;
     if (outcome.kind === 'client_gone') deps.log.info('client left mid-answer; stream aborted', { connectionId, requestId });
   });
 

@@ -1,4 +1,4 @@
-import { BudgetExhaustedError, ConnectionGoneError, FeedbackRefusedError, InvalidFrameError, LimitError, ModelError, SessionRefusedError, type ErrorCode } from '../core/errors';
+import { BudgetExhaustedError, ConnectionGoneError, FeedbackRefusedError, GatewayBusyError, InvalidFrameError, LimitError, ModelError, SessionRefusedError, type ErrorCode } from '../core/errors';
 import type { LimitName } from '../core/limits';
 import type { ErrorReply } from '../core/protocol';
 import type { Log, Messenger, MetricsSink } from '../ports';
@@ -14,6 +14,8 @@ const MODEL_MESSAGES: Readonly<Record<ModelError['code'], string>> = {
 
 const BUDGET_EXHAUSTED_MESSAGE =
   'The assistant has reached its limit for today and cannot answer this question right now; please try again later or contact our support team.';
+
+const GATEWAY_BUSY_MESSAGE = 'The assistant is answering many questions right now; please send your message again in a moment.';
 
 const LIMIT_MESSAGES: Readonly<Record<LimitName, string>> = {
   message_rate: 'You are sending messages faster than the assistant accepts; please wait a moment and try again.',
@@ -38,6 +40,8 @@ export const errorReply = (error: unknown, requestId: string | null): ErrorReply
   } else if (error instanceof SessionRefusedError || error instanceof FeedbackRefusedError) {
     code = error.code;
     message = error.message;
+  } else if (error instanceof GatewayBusyError) {
+    return { type: 'error', requestId, code: error.code, message: GATEWAY_BUSY_MESSAGE, retryAfterMs: Math.ceil(error.retryAfterMs) };
   } else if (error instanceof LimitError) {
     return { type: 'error', requestId, code: error.code, message: LIMIT_MESSAGES[error.limit], retryAfterMs: Math.ceil(error.retryAfterMs) };
   }

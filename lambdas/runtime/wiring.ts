@@ -11,6 +11,7 @@ import { previewRoute, routeMessage, type RouteOptions, type RouterDeps } from '
 import { RoutingMapSource } from '../app/routing-map-source';
 import { ServingStateSource } from '../app/serving-state-source';
 import { systemTimers } from './system';
+import { AnswersInFlight, type AnswersInFlightConfig } from '../core/answers-in-flight';
 import type { BudgetConfig } from '../core/budget/config';
 import type { ModelCatalog } from '../core/catalog';
 import type { CapacityConfig } from '../core/capacity/config';
@@ -125,6 +126,8 @@ export interface AnswerWiring extends RouterWiring {
   readonly limits?: AnswerLimits;
   /** Answered requests by requestId (the Sessions table), for `feedback`; absent, answers cannot be rated. */
   readonly answerRecords?: AnswerRecordStore;
+  /** The process's cap of answers in flight (offline); absent, none (in AWS the function's concurrency caps it). */
+  readonly answersInFlight?: AnswersInFlightConfig;
 }
 
 export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> => {
@@ -171,6 +174,7 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
     options: { ...DEFAULT_ANSWER_OPTIONS, ...wiring.options },
     ...(wiring.limits && { limits: wiring.limits }),
     ...(wiring.answerRecords && { answerRecords: wiring.answerRecords }),
+    ...(wiring.answersInFlight && { answersInFlight: new AnswersInFlight(wiring.answersInFlight) }),
     ...(wiring.conversation && {
       conversation: { store: wiring.conversation, ...(wiring.conversationTurns !== undefined && { turns: wiring.conversationTurns }) },
     }),

@@ -1,5 +1,5 @@
 import { maxTokensFor, trimToBudget, worstCaseUsd } from '../../core/budget/guardian';
-import { BudgetExhaustedError, ConnectionGoneError, ContentBlockedError, ModelError, ModelThrottledError, ModelUnavailableError } from '../../core/errors';
+import { BudgetExhaustedError, ConnectionGoneError, ContentBlockedError, GatewayBusyError, ModelError, ModelThrottledError, ModelUnavailableError } from '../../core/errors';
 import { estimateTokens, type Language } from '../../core/language';
 import type { ModelTier } from '../../core/vocabulary';
 import type { RoutedMessage } from '../router';
@@ -111,6 +111,13 @@ export const streamTier = async (deps: AnswerDeps, input: ModelStepInput, option
     const { error } = outcome;
     if (error instanceof ConnectionGoneError) {
       deps.metrics.record('ClientGoneAborts', 1, 'Count', { Tier: target.tier });
+      throw error;
+    }
+    if (error instanceof GatewayBusyError) {
+      // The gateway's own saturation, not the model's fault: no other target or tier is tried (they share the
+      // process and its connections, so a fallback would only double the load); the handler sends `gateway_busy`.
+      deps.metrics.record('GatewayBusy', 1, 'Count', { Reason: error.reason });
+      deps.log.warn('model call got no connection in time; not falling back', { tier: target.tier, target: target.kind, retryAfterMs: error.retryAfterMs });
       throw error;
     }
     if (!(error instanceof ModelError)) throw error;

@@ -4,7 +4,8 @@ import type { CascadeConfig } from '../../core/cascade';
 import type { ModelCatalog } from '../../core/catalog';
 import type { CapacityConfig } from '../../core/capacity/config';
 import type { CoalescerOptions } from '../../core/coalescer';
-import type { BudgetExhaustedError, LimitError, ModelError } from '../../core/errors';
+import type { AnswersInFlight } from '../../core/answers-in-flight';
+import type { BudgetExhaustedError, GatewayBusyError, LimitError, ModelError } from '../../core/errors';
 import type { Principal } from '../../core/principal';
 import type { DoneReply } from '../../core/protocol';
 import type { ModelTier, RoutingMap, Tier } from '../../core/vocabulary';
@@ -84,6 +85,11 @@ export interface AnswerDeps {
   readonly limits?: AnswerLimits;
   /** Answered requests by requestId, for `feedback` (lambdas/app/answer/record.ts); absent, answers cannot be rated. */
   readonly answerRecords?: AnswerRecordStore;
+  /**
+   * The process's cap of answers in flight (lambdas/app/answer/process-cap.ts): offline, where one process serves
+   * every connection; absent (AWS, where the function's concurrency is the cap), nothing is capped per process.
+   */
+  readonly answersInFlight?: AnswersInFlight;
 }
 
 /**
@@ -115,7 +121,9 @@ export type AnswerOutcome =
   | { readonly kind: 'failed'; readonly error: ModelError | BudgetExhaustedError; readonly tier: ModelTier }
   | { readonly kind: 'client_gone'; readonly tier: Tier }
   /** A limit per principal or connection refused the message before anything was routed or called. */
-  | { readonly kind: 'limited'; readonly error: LimitError };
+  | { readonly kind: 'limited'; readonly error: LimitError }
+  /** The process's cap of answers in flight refused it (`gateway_busy`), before anything was routed or called. */
+  | { readonly kind: 'busy'; readonly error: GatewayBusyError };
 
 /** What answered, as the `done` frame reports it; `chunk` is the whole text when it was not streamed. */
 export type Answer = Pick<DoneReply, 'tier' | 'model' | 'target' | 'cacheHit' | 'inputTokens' | 'outputTokens' | 'costUsd'> & {
