@@ -26,7 +26,11 @@ export const SESSIONS_TABLE: TableDefinition = {
   ttlAttribute: 'expiresAt',
 };
 
-/** One item per intent: `intent`, `tier`, `locked`, `updatedBy`, `updatedAt`. Operators edit it in incidents. */
+/**
+ * Legacy (before versioned routing): one item per intent, `intent`, `tier`, `locked`, `unlock`, `reason`. Frozen: it
+ * is read only to build routing version 0 (the embedded defaults with these rows over them) until the first version
+ * is committed to ROUTING_VERSIONS_TABLE; after that its rows change nothing. Change routing with `cli routing set`.
+ */
 export const ROUTING_CONFIG_TABLE: TableDefinition = {
   logicalName: 'RoutingConfig',
   partitionKey: 'intent',
@@ -87,4 +91,18 @@ export const FAQ_TABLE: TableDefinition = {
   partitionKey: 'id',
 };
 
-export const ALL_TABLES: readonly TableDefinition[] = [SESSIONS_TABLE, ROUTING_CONFIG_TABLE, ORDERS_TABLE, EVENT_CALENDAR_TABLE, CAPACITY_STATE_TABLE, FAQ_TABLE];
+/**
+ * Versioned routing (lambdas/adapters/dynamodb-routing-versions.ts): immutable versions of the routing map, `pk` =
+ * `ROUTING`, `sk` = `VERSION#<10-digit version>`, with `version`, `parent`, `rules` (`{<intent>: {tier, locked}}`),
+ * `defaultTier` (unmapped intents), `kind` (`initial` | `set` | `automation` | `rollback`), `createdBy`, `actorKind`
+ * (`person` | `automation`), `createdAt` (ISO 8601), `reason`, `diff` (`{changes: [{intent, from, to}]}`), and
+ * `restores` (rollback) / `forced`. The newest version is the active one; versions are only ever added, by a
+ * conditional put, never edited.
+ */
+export const ROUTING_VERSIONS_TABLE: TableDefinition = {
+  logicalName: 'RoutingVersions',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+};
+
+export const ALL_TABLES: readonly TableDefinition[] = [SESSIONS_TABLE, ROUTING_CONFIG_TABLE, ORDERS_TABLE, EVENT_CALENDAR_TABLE, CAPACITY_STATE_TABLE, FAQ_TABLE, ROUTING_VERSIONS_TABLE];
