@@ -1,4 +1,5 @@
 import type { ModelCatalog } from './catalog';
+import type { ExperimentTag } from './experiments/route';
 import { isTemplateIntent } from './templates';
 import {
   DEFAULT_ROUTING_MAP,
@@ -24,6 +25,8 @@ export interface RouteDecision {
   readonly reasons: readonly string[];
   /** All the intents of a multi-intent message, the classifier's primary first; absent for a single intent. */
   readonly intents?: readonly Intent[];
+  /** The running experiment of the intent and the principal's arm (lambdas/core/experiments/route.ts); absent outside one. */
+  readonly experiment?: ExperimentTag;
 }
 
 export interface RoutingPolicyOptions {
