@@ -1,31 +1,48 @@
 import { mergeRoutingOverrides } from '../core/routing';
+import { routingMapOf } from '../core/routing-versions';
 import { DEFAULT_ROUTING_MAP, type RoutingMap } from '../core/vocabulary';
 import type { Clock, Log, RoutingConfigStore } from '../ports';
+import type { RoutingVersionStore } from '../ports/routing-versions';
 import { RefreshingValue } from './refreshing-value';
 
+/** The routing map in force and the version it comes from (0 = the defaults with the legacy rows, never committed). */
+export interface ActiveRoutingMap {
+  readonly map: RoutingMap;
+  readonly version: number;
+}
+
 /**
- * The routing map as the table says, re-read at most every `ttlMs` so an operator's change applies within that
- * window without a deploy. If the table cannot be read, the last good map (or the embedded defaults) keeps
- * routing: a config outage must not stop the chat.
+ * The routing map of the active routing version (lambdas/core/routing-versions.ts), re-read at most every `ttlMs`,
+ * so a committed change applies within that window on every warm container without a deploy. Before the first
+ * version is committed (or without a version store: tests, old wiring) routing is version 0, the embedded defaults
+ * with the legacy RoutingConfig rows over them. If the store cannot be read, or holds a malformed version, the last
+ * good map (or the embedded defaults) keeps routing: a config outage must not stop the chat.
  */
 export class RoutingMapSource {
-  private readonly map: RefreshingValue<RoutingMap>;
+  private readonly active: RefreshingValue<ActiveRoutingMap>;
 
-  constructor(store: RoutingConfigStore, clock: Clock, log: Log, ttlMs = 30_000) {
-    this.map = new RefreshingValue(
+  constructor(legacy: RoutingConfigStore, clock: Clock, log: Log, ttlMs = 30_000, versions?: RoutingVersionStore) {
+    this.active = new RefreshingValue<ActiveRoutingMap>(
       async () => {
-        const merged = mergeRoutingOverrides(await store.loadOverrides());
+        const version = versions ? await versions.active() : null;
+        if (version) return { map: routingMapOf(version), version: version.version };
+        const merged = mergeRoutingOverrides(await legacy.loadOverrides());
         for (const { row, reason } of merged.rejected) log.warn('routing table row ignored', { row, reason });
-        return merged.map;
+        return { map: merged.map, version: 0 };
       },
-      DEFAULT_ROUTING_MAP,
+      { map: DEFAULT_ROUTING_MAP, version: 0 },
       clock,
       ttlMs,
-      (error) => log.error('routing table unreadable; keeping the previous routing map', { error }),
+      (error) => log.error('routing configuration unreadable; keeping the previous routing map', { error }),
     );
   }
 
-  get(): Promise<RoutingMap> {
-    return this.map.get();
+  async get(): Promise<RoutingMap> {
+    return (await this.active.get()).map;
+  }
+
+  /** The map with its version number, for records and metrics that say which version routed. */
+  current(): Promise<ActiveRoutingMap> {
+    return this.active.get();
   }
 }

@@ -34,13 +34,17 @@ import type {
   ResponseCache,
   RoutingConfigStore,
 } from '../ports';
+import type { RoutingVersionStore } from '../ports/routing-versions';
 
 /**
  * Wiring shared by the Lambda entries and the offline stack: ports in, use-case functions out. It imports no
  * AWS client, so each entry bundles only the clients it builds itself.
  */
 export interface RouterWiring {
+  /** The legacy RoutingConfig rows: routing version 0 until the first version is committed. */
   readonly routingConfig: RoutingConfigStore;
+  /** Versioned routing (the RoutingVersions table); absent, routing is version 0 (defaults + legacy rows). */
+  readonly routingVersions?: RoutingVersionStore;
   /**
    * Routing targets per tier, mitigation and the published budget status (the capacity table); read by `route` and
    * `invoke` alike, written by `invoke` when its budget reading changes.
@@ -81,7 +85,7 @@ const routerDeps = (wiring: RouterWiring, serving: ServingStateSource, faq: FaqS
     metrics: wiring.metrics,
     log: wiring.log,
   }),
-  routingMap: new RoutingMapSource(wiring.routingConfig, wiring.clock, wiring.log, wiring.routingCacheTtlMs),
+  routingMap: new RoutingMapSource(wiring.routingConfig, wiring.clock, wiring.log, wiring.routingCacheTtlMs, wiring.routingVersions),
   serving,
   faq,
   catalog: wiring.catalog,
