@@ -15,6 +15,8 @@ import { budgetCliDeps } from '../local/cli/budget-env';
 import { CAPACITY_COMMANDS, CAPACITY_USAGE, CliUsageError, runCapacity } from '../local/cli/capacity';
 import { capacityCliDeps } from '../local/cli/capacity-env';
 import { runClassify } from '../local/cli/classify';
+import { EVAL_COMMANDS, EVAL_USAGE, runEval } from '../local/cli/eval';
+import { evalCliDeps } from '../local/cli/eval-env';
 import { answerHelp, type CommandHelp } from '../local/cli/help';
 import { SIMULATE_USAGE, simulateCommand } from '../local/cli/simulate';
 import { runToken, TOKEN_USAGE } from '../local/cli/token';
@@ -36,6 +38,9 @@ commands:
              (prints one line; connect with ?token=<it>): "token --help".
   audit      audits of the traffic: "audit unmapped" lists the intents or labels the routing map does not name,
              with volume and cost (CloudWatch, or the local stack's metrics file): "audit --help".
+  eval       offline evaluation of a routing change before any experiment: "eval route --intent manga_qa --tier haiku
+             --n 100" answers sample questions on the current and the proposed tier and scores both with an LLM
+             judge (offline: a deterministic stand-in): quality, gap, cost, savings per day, the gate: "eval --help".
 
 "--help" after any command or subcommand prints its usage and runs nothing.
 
@@ -51,6 +56,7 @@ const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   simulate: { usage: SIMULATE_USAGE },
   audit: { usage: AUDIT_USAGE, subcommands: AUDIT_COMMANDS },
   token: { usage: TOKEN_USAGE },
+  eval: { usage: EVAL_USAGE, subcommands: EVAL_COMMANDS },
 };
 
 const main = async (argv: readonly string[]): Promise<number> => {
@@ -129,6 +135,23 @@ const main = async (argv: readonly string[]): Promise<number> => {
         return 2;
       }
       process.stderr.write(`mangaassist audit: CloudWatch did not answer (AWS credentials, AWS_REGION): ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+  }
+  if (command === 'eval') {
+    if (rest.length === 0) {
+      process.stderr.write(`${EVAL_USAGE}\n`);
+      return 2;
+    }
+    try {
+      const io = { write: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text), aws: rest.includes('--aws') };
+      return await runEval(rest, evalCliDeps(process.env, io));
+    } catch (error) {
+      if (error instanceof CliUsageError) {
+        process.stderr.write(`mangaassist eval: ${error.message}\n`);
+        return 2;
+      }
+      process.stderr.write(`mangaassist eval: ${error instanceof Error ? error.message : String(error)}\n`);
       return 1;
     }
   }

@@ -18,6 +18,12 @@ export interface IssuerState {
   /** `POST {"customerId": "..."}` -> `{"token": "..."}`. */
   readonly tokenEndpoint: string;
   readonly pid: number;
+  /** The local Bedrock endpoint, and the OpenAI-compatible server it forwards to (if any): `cli eval route` calls it. */
+  readonly bedrockEndpoint?: string;
+  readonly bedrockForwardUrl?: string;
+  /** dynalite's endpoint and the routing table in it: `cli eval route` reads the active routing map there. */
+  readonly dynamoEndpoint?: string;
+  readonly routingTable?: string;
 }
 
 /** Written by `npm start` once it listens (owner-only: it names an endpoint that hands out tokens). */

@@ -10,7 +10,7 @@ import { estimateTokens } from './text';
  * that forces the `classify_intent` tool is answered with a tool use whose input is the keyword rules' reading of
  * the message (`{"intent", "confidence"}`), not by a language model. It exercises the gateway's fallback path
  * offline (timeouts and faults included: the call draws faults like any other); it says nothing about how well a
- * real model classifies. Other tools are not simulated (the call gets a text reply, as before). With forwarding
+ * real model classifies. The offline judge's tool has its own stand-in (judge-tool.ts); other tools are not simulated (the call gets a text reply, as before). With forwarding
  * (LOCAL_BEDROCK_FORWARD_URL) the call goes to the OpenAI-compatible server as a function call instead (forward.ts).
  */
 

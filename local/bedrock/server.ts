@@ -5,6 +5,7 @@ import { parseConverseRequest, type ConverseRequest } from './converse-request';
 import { asBedrockError, BedrockError, injected, validationError } from './errors';
 import { FaultInjector, type FaultConfig } from './faults';
 import { classificationToolReply, type ToolReplySource } from './classification-tool';
+import { judgeToolReply } from './judge-tool';
 import { forwardingSource, forwardingToolSource, type ForwardOptions } from './forward';
 import { guardrailSimulation, type GuardrailSimulationOptions } from './guardrail';
 import { HttpExchange } from './http-exchange';
@@ -187,7 +188,8 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
   const forward = options.forward === undefined ? undefined : forwardingSource(options.forward);
   const forwardTool = options.forward === undefined ? undefined : forwardingToolSource(options.forward);
   const toolReply: ToolReplySource = async (request, signal) => {
-    if (forwardTool === undefined) return classificationToolReply(request);
+    // Offline, the classifier's and the judge's forced tool calls get their deterministic stand-ins.
+    if (forwardTool === undefined) return classificationToolReply(request) ?? judgeToolReply(request);
     if (request.requiredTool === undefined) return undefined;
     stats.forwardedRequest();
     return forwardTool(request, signal);

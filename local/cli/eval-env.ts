@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { BedrockAnswerJudge } from '../../lambdas/adapters/bedrock-answer-judge';
+import { BedrockModelClient } from '../../lambdas/adapters/bedrock-model-client';
+import { DynamoRoutingConfigStore } from '../../lambdas/adapters/dynamodb-stores';
+import { RoutingMapSource } from '../../lambdas/app/routing-map-source';
+import { KeywordClassifier } from '../../lambdas/core/classifier';
+import type { LabelledExample } from '../../lambdas/core/judge';
+import { DEFAULT_ROUTING_MAP } from '../../lambdas/core/vocabulary';
+import type { Log } from '../../lambdas/ports';
+import { BudgetConfigError, parseBudgetConfig } from '../../lambdas/runtime/budget-config';
+import { createBedrockRuntimeClient } from '../../lambdas/runtime/clients/bedrock';
+import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
+import { systemClock } from '../../lambdas/runtime/system';
+import { LOCAL_CREDENTIALS } from '../dynamo';
+import { issuerStateFile, readIssuerState, type IssuerState } from '../issuer-state';
+import { loadScenario } from '../simulate/scenario';
+import { CliUsageError } from './capacity';
+import { catalogFrom } from './capacity-env';
+import type { EvalCliDeps, EvalTarget } from './eval';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The project's own labelled examples (never the held-out datasets of ../shared: those measure the classifier). */
+export const EXAMPLE_FILES = ['training/intents.jsonl', 'training/intents-generated.jsonl'] as const;
+
+/** The day whose mix the savings are projected over: the seeds' ordinary day (1M messages, seed 001's mix). */
+export const TRAFFIC_SCENARIO = 'scenarios/normal-day.json';
+
+export const readExamples = (root: string = ROOT): { rows: LabelledExample[]; sources: string[] } => {
+  const rows: LabelledExample[] = [];
+  for (const file of EXAMPLE_FILES) {
+    for (const line of readFileSync(path.join(root, file), 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const row = JSON.parse(line) as Partial<LabelledExample>;
+      if (typeof row.text === 'string' && typeof row.intent === 'string') rows.push({ text: row.text, intent: row.intent });
+    }
+  }
+  return { rows, sources: [...EXAMPLE_FILES] };
+};
+
+/** Warnings of the routing source (a table row ignored, an unreadable table) go to stderr, as the CLI's notes do. */
+const stderrLog = (err: (text: string) => void): Log => {
+  const line = (level: string) => (message: string, extra?: Record<string, unknown>) => err(`mangaassist eval: ${level}: ${message}${extra ? ` ${JSON.stringify(extra, (_, v: unknown) => (v instanceof Error ? v.message : v))}` : ''}\n`);
+  return { debug: () => undefined, info: () => undefined, warn: line('warn'), error: line('error') };
+};
+
+/** The running npm start, if its state file names a live process (a stale file after a crash is ignored). */
+const runningStack = (env: Readonly<Record<string, string | undefined>>): IssuerState | undefined => {
+  const state = readIssuerState(issuerStateFile(env));
+  if (state === undefined) return undefined;
+  try {
+    process.kill(state.pid, 0);
+    return state;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The eval CLI's dependencies from the environment. Bedrock: BEDROCK_ENDPOINT, else the running npm start's local
+ * endpoint (local/issuer-state.ts), else AWS (AWS_REGION, the default credential chain); `--aws` skips the local
+ * stack. The routing map: ROUTING_TABLE (and DYNAMODB_ENDPOINT), else the running stack's table, else the embedded
+ * defaults, read through the gateway's own RoutingMapSource. MODEL_CATALOG / MODEL_CATALOG_PROFILE and
+ * BUDGET_CONFIG as the deployed functions have them.
+ */
+export const evalCliDeps = (
+  env: Readonly<Record<string, string | undefined>>,
+  io: { readonly write: (text: string) => void; readonly err: (text: string) => void; readonly aws: boolean },
+): EvalCliDeps => {
+  const catalog = catalogFrom(env);
+  let budget;
+  try {
+    budget = parseBudgetConfig(env['BUDGET_CONFIG'], Number(env['DAILY_BUDGET_USD'] ?? '2500'));
+  } catch (error) {
+    throw new CliUsageError(`BUDGET_CONFIG: ${error instanceof BudgetConfigError ? error.message : String(error)}`);
+  }
+  const region = env['AWS_REGION'] ?? 'ap-northeast-1';
+  const stack = io.aws ? undefined : runningStack(env);
+  const localCredentials = env['AWS_ACCESS_KEY_ID'] === undefined ? { credentials: LOCAL_CREDENTIALS } : {};
+  const log = stderrLog(io.err);
+  return {
+    catalog,
+    tokenBudgets: budget.tokenBudgets,
+    routing: async () => {
+      const table = env['ROUTING_TABLE'] ?? stack?.routingTable;
+      if (table === undefined) return { map: DEFAULT_ROUTING_MAP, source: 'the embedded default routing map (no ROUTING_TABLE, no running npm start)' };
+      const endpoint = env['ROUTING_TABLE'] !== undefined ? env['DYNAMODB_ENDPOINT'] : (stack?.dynamoEndpoint ?? env['DYNAMODB_ENDPOINT']);
+      const documents = createDocumentClient({ region, ...(endpoint !== undefined && { endpoint, ...localCredentials }) });
+      const source = new RoutingMapSource(new DynamoRoutingConfigStore(documents, table), systemClock, log);
+      return { map: await source.get(), source: `routing table ${table}${endpoint ? ` at ${endpoint}` : ''} over the embedded defaults` };
+    },
+    examples: () => readExamples(),
+    traffic: () => {
+      const scenario = loadScenario(path.join(ROOT, TRAFFIC_SCENARIO));
+      // The keyword rules, as `cli simulate` reads the same scenario: the two tools agree on an intent's volume.
+      const classifier = new KeywordClassifier();
+      return {
+        source: TRAFFIC_SCENARIO,
+        dailyMessages: scenario.messages * scenario.trafficMultiplier,
+        mix: scenario.mix.map((category) => ({ share: category.share, intents: category.utterances.map((text) => classifier.classify(text).intent) })),
+      };
+    },
+    readFile: (file) => readFileSync(file, 'utf8'),
+    bedrock: () => {
+      const endpoint = env['BEDROCK_ENDPOINT'] ?? stack?.bedrockEndpoint;
+      const forward = env['BEDROCK_ENDPOINT'] === undefined ? stack?.bedrockForwardUrl : undefined;
+      const target: EvalTarget = {
+        description: endpoint === undefined ? `AWS Bedrock ${region}` : `local Bedrock ${endpoint}${forward !== undefined ? ` forwarding to ${forward}` : ''}`,
+      };
+      const client = createBedrockRuntimeClient({
+        region,
+        requestTimeoutMs: 120_000,
+        ...(endpoint !== undefined && { endpoint, ...localCredentials }),
+      });
+      return {
+        models: new BedrockModelClient(client, { streamIdleTimeoutMs: 30_000 }),
+        judge: new BedrockAnswerJudge(client, catalog.sonnet.modelId),
+        target,
+      };
+    },
+    write: io.write,
+    err: io.err,
+  };
+};
