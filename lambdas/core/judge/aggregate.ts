@@ -113,6 +113,9 @@ export interface RouteEvaluation {
   readonly verdictReason: string;
 }
 
+/** Floating-point slack: 8.0 -> 7.2 is a drop of exactly 10% (which fails), not 9.9999...% (which would pass). */
+const DROP_TOLERANCE = 1e-9;
+
 const pct = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
 
 /** Why a tier's figures cannot carry a verdict, or undefined when they can. */
@@ -135,7 +138,7 @@ export const evaluateRoute = (intent: Intent, current: TierSummary, proposed: Ti
   if (missing !== undefined || qualityDrop === null) {
     verdict = 'no_verdict';
     verdictReason = missing ?? 'no quality figure for one of the tiers';
-  } else if (qualityDrop < gate.maxQualityDrop) {
+  } else if (qualityDrop < gate.maxQualityDrop - DROP_TOLERANCE) {
     verdict = 'within_gate';
     verdictReason = `quality drop ${pct(qualityDrop)} < ${pct(gate.maxQualityDrop)}`;
   } else {
