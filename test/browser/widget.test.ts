@@ -1,0 +1,339 @@
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page } from 'playwright-core';
+import { DEFAULT_LIMITS_CONFIG } from '../../lambdas/core/limits';
+import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
+import { startDemoServer, type DemoServer } from '../../local/demo-server';
+import { DEMO_CUSTOMERS, LOCAL_CREDENTIALS } from '../../local/dynamo';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import { launchChromium, type TestBrowser } from '../support/browser';
+import { silentLog } from '../support/fakes';
+import { startScriptedModel, type ScriptedModel } from '../support/scripted-model';
+
+/**
+ * The web chat widget in headless Chromium against the real offline stack: the demo store page served by the demo
+ * server under its Content-Security-Policy, the widget signing in through the page's token callback (the local
+ * issuer), the emulated API Gateway, dynalite, the limits. Model answers come from a scripted OpenAI-compatible
+ * server the local Bedrock endpoint forwards to, so a test decides what a model writes (markup, a broken stream);
+ * order questions are answered by the template tier. Screenshots go to .screenshots/ (not committed).
+ */
+const SCREENSHOTS = path.join(__dirname, '..', '..', '.screenshots');
+
+const STREAMED = ['Here are three ', 'manga you may like: ', 'Vinland Saga, ', 'Frieren, ', 'and Monster. ', 'Each has ', 'a hopeful ', 'story arc.'];
+const MARKUP = ['Try this: ', '<img src=x onerror="window.__pwned=1">', ' or <script>window.__pwned=2</script>', ' <b>bold</b> <a href="javascript:alert(1)">link</a>'];
+const BROKEN = ['The first part ', 'of a long answer ', 'about Berserk ', 'that never ends', '.'];
+
+describe('the web chat widget in Chromium', () => {
+  let model: ScriptedModel;
+  let demo: DemoServer;
+  let stack: LocalStack;
+  let browser: TestBrowser;
+  let documents: ReturnType<typeof createDocumentClient>;
+
+  beforeAll(async () => {
+    model = await startScriptedModel(
+      [
+        { when: /markup please/, deltas: MARKUP },
+        { when: /break please/, deltas: BROKEN, gapMs: 150, breakAfter: 3 },
+        { when: /slowly please/, deltas: STREAMED, gapMs: 250 },
+      ],
+      { deltas: STREAMED, gapMs: 150 },
+    );
+    demo = await startDemoServer({ port: 0 });
+    stack = await startLocalStack({
+      port: 0,
+      log: silentLog,
+      llmClassifier: false,
+      routingCacheTtlMs: 0,
+      bedrock: { forward: { baseUrl: model.baseUrl } },
+      auth: { allowedOrigins: demo.origins },
+      // One answer at a time per connection, and a short hint: the rate_limited case without waiting a minute.
+      limits: { ...DEFAULT_LIMITS_CONFIG, customer: { ...DEFAULT_LIMITS_CONFIG.customer, messagesPerMinute: 100, invokesInFlight: 1 }, inFlightRetryAfterMs: 1500 },
+    });
+    demo.attach({ endpoint: stack.url, customers: DEMO_CUSTOMERS, signToken: (customerId) => stack.issuer.sign({ customerId }) });
+    documents = createDocumentClient({ region: 'ap-northeast-1', endpoint: stack.dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
+    browser = await launchChromium();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    documents?.destroy();
+    await stack?.close();
+    await demo?.close();
+    await model?.close();
+  });
+
+  /** Problems the page reported: CSP violations, script errors. Every test ends with none. */
+  let problems: string[] = [];
+
+  const openPage = async (query: { customer?: string; lang?: 'ja' | 'en' }): Promise<Page> => {
+    problems = [];
+    const page = await browser.context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${demo.url}?${new URLSearchParams({ customer: query.customer ?? DEMO_CUSTOMERS[0], lang: query.lang ?? 'en' }).toString()}`);
+    return page;
+  };
+
+  const openWidget = async (page: Page, connected = 'Connected'): Promise<void> => {
+    await page.locator('.launcher').click();
+    await page.locator('.status', { hasText: connected }).waitFor();
+  };
+
+  const ask = async (page: Page, message: string): Promise<void> => {
+    await page.locator('textarea').fill(message);
+    await page.locator('textarea').press('Enter');
+  };
+
+  /** Waits for the n-th turn (0-based) to reach a final status, and returns it. */
+  const settled = async (page: Page, index: number, status = 'done') => {
+    const turn = page.locator('.turn').nth(index);
+    await turn.locator(`.answer[data-status="${status}"]`).waitFor({ timeout: 15_000 });
+    return turn;
+  };
+
+  const answerRecord = async (sessionId: string, requestId: string) =>
+    (await documents.send(new GetCommand({ TableName: stack.tables.sessions, Key: { pk: `SESSION#${sessionId}`, sk: `ANSWER#${requestId}` } }))).Item;
+
+  const sessionIdOf = (page: Page): Promise<string | null> => page.evaluate("sessionStorage.getItem('mangaassist.session')");
+  const requestIdOf = async (page: Page, index: number): Promise<string> => (await page.locator('.turn').nth(index).getAttribute('data-request-id')) ?? '';
+
+  it('streams an answer into the page as chunks arrive, with the routing in the developer view, under a strict CSP', async () => {
+    const page = await openPage({ lang: 'en' });
+    try {
+      const csp = (await page.request.get(demo.url)).headers()['content-security-policy'];
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      await openWidget(page);
+      // Every text the answer shows while it streams, recorded in the page as the DOM changes.
+      await page.evaluate(`(() => {
+        const root = document.querySelector('[data-mangaassist-chat]').shadowRoot;
+        window.__seen = [];
+        new MutationObserver(() => {
+          const answer = root.querySelector('.turn:last-child .answer');
+          if (answer && answer.getAttribute('aria-busy') === 'true') window.__seen.push(answer.querySelector('.answer-text').textContent);
+        }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+      })()`);
+      await ask(page, 'Can you recommend manga like Berserk but more hopeful?');
+      const turn = await settled(page, 0);
+      const final = STREAMED.join('');
+      expect(await turn.locator('.answer-text').textContent()).toBe(final);
+      const partial = [...new Set((await page.evaluate('window.__seen')) as string[])].filter((text) => text !== '' && text !== 'Thinking…' && text !== final);
+      // At least two different partial answers were on screen before the end, each a beginning of the answer.
+      expect(partial.length).toBeGreaterThanOrEqual(2);
+      for (const text of partial) expect(final.startsWith(text)).toBe(true);
+
+      await expect(turn.locator('.facts').isVisible()).resolves.toBe(false);
+      await page.getByLabel('Developer view').check();
+      const facts = await turn.locator('.facts').textContent();
+      expect(facts).toMatch(/^intent recommendation · tier (sonnet|haiku) · model \S+ · \$\d+\.\d{6} · cache miss · \d+ ms/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'widget-en.png') });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('does not send while an input method composes: Enter confirms the conversion; Japanese UI and full-width and long input work', async () => {
+    const page = await openPage({ lang: 'ja' });
+    try {
+      await expect(page.locator('.launcher').textContent()).resolves.toContain('チャットで質問');
+      await openWidget(page, '接続しました');
+      const input = page.getByRole('textbox', { name: 'メッセージ' });
+      await input.fill('注文番号１２３４５はどこ');
+      // What a browser does while an IME composes: compositionstart, keydown Enter marked as composing (Chrome,
+      // Firefox), compositionend, and Safari's keydown with keyCode 229 after it; none of them may send.
+      const composed = await page.evaluate(`(() => {
+        const el = document.querySelector('[data-mangaassist-chat]').shadowRoot.querySelector('textarea');
+        const fire = (event) => el.dispatchEvent(event);
+        fire(new CompositionEvent('compositionstart', { data: '' }));
+        const duringComposition = new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, cancelable: true });
+        fire(duringComposition);
+        fire(new CompositionEvent('compositionend', { data: 'どこ' }));
+        const safari = new KeyboardEvent('keydown', { key: 'Enter', keyCode: 229, bubbles: true, cancelable: true });
+        fire(safari);
+        return { duringComposition: duringComposition.defaultPrevented, safari: safari.defaultPrevented, safariKeyCode: safari.keyCode };
+      })()`);
+      expect(composed).toEqual({ duringComposition: false, safari: false, safariKeyCode: 229 });
+      await expect(page.locator('.turn').count()).resolves.toBe(0);
+      await expect(input.inputValue()).resolves.toBe('注文番号１２３４５はどこ');
+
+      await input.type('？');
+      await input.press('Enter');
+      const order = await settled(page, 0);
+      await expect(order.locator('.question-text').textContent()).resolves.toBe('注文番号１２３４５はどこ？');
+      await expect(order.locator('.answer-text').textContent()).resolves.toContain('12345');
+      await expect(input.inputValue()).resolves.toBe('');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'widget-ja.png') });
+
+      // A long Japanese message (3,000 full-width characters) is sent whole; over 4,000 the widget refuses to send.
+      await ask(page, `おすすめの漫画を教えてください。${'あ'.repeat(3000)}`);
+      await settled(page, 1);
+      await input.fill('漫'.repeat(4001));
+      await expect(page.locator('.counter').textContent()).resolves.toContain('4001 / 4000');
+      await input.press('Enter');
+      await expect(page.locator('.turn').count()).resolves.toBe(2);
+      await input.fill('');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('renders markup a model writes as text: no element is created and no script runs', async () => {
+    const page = await openPage({});
+    try {
+      await openWidget(page);
+      await ask(page, 'Please recommend a manga, markup please');
+      const turn = await settled(page, 0);
+      const text = await turn.locator('.answer-text').textContent();
+      expect(text).toBe(MARKUP.join(''));
+      expect(text).toContain('<img src=x onerror=');
+      await expect(turn.locator('.answer-text *').count()).resolves.toBe(0);
+      await expect(page.evaluate('window.__pwned')).resolves.toBeUndefined();
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows rate_limited with its retry hint, and the retry is answered once the hint has passed', async () => {
+    const page = await openPage({});
+    try {
+      await openWidget(page);
+      await ask(page, 'Recommend a manga like Monster, slowly please');
+      // This customer may have one answer in flight: the second message is refused while the first streams.
+      await ask(page, 'And can you recommend one like Pluto?');
+      const refused = await settled(page, 1, 'failed');
+      await expect(refused.locator('.notice').textContent()).resolves.toMatch(/too fast\. You can retry in [12] s/);
+      await expect(refused.locator('.retry').getAttribute('aria-disabled')).resolves.toBe('true');
+      const refusedId = await requestIdOf(page, 1);
+
+      await settled(page, 0);
+      await refused.locator('.retry[aria-disabled="false"]').waitFor({ timeout: 5000 });
+      await refused.locator('.retry').click();
+      await settled(page, 1);
+      await expect(refused.locator('.notice').isHidden()).resolves.toBe(true);
+      expect(await requestIdOf(page, 1)).not.toBe(refusedId);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('marks an answer whose stream broke as incomplete, keeping its text', async () => {
+    const page = await openPage({});
+    try {
+      await openWidget(page);
+      await ask(page, 'Recommend a manga like Berserk, break please');
+      const turn = await settled(page, 0, 'interrupted');
+      await expect(turn.locator('.answer-text').textContent()).resolves.toBe(BROKEN.slice(0, 3).join(''));
+      await expect(turn.locator('.notice').textContent()).resolves.toContain('incomplete');
+      await expect(turn.locator('.retry').isVisible()).resolves.toBe(true);
+      await expect(turn.locator('.feedback').isHidden()).resolves.toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('reconnects after the connection drops mid-answer and resumes the same session', async () => {
+    const page = await openPage({ customer: DEMO_CUSTOMERS[1] });
+    try {
+      await openWidget(page);
+      await ask(page, 'Hello, can you recommend a manga like Vinland Saga? slowly please');
+      await page.locator('.turn .answer[data-status="streaming"]').waitFor();
+      // The server side closes the socket, as API Gateway does (DeleteConnection, idle timeout, a deploy).
+      const management = new ApiGatewayManagementApiClient({ region: 'ap-northeast-1', endpoint: stack.emulator.managementEndpoint, credentials: stack.emulator.managementCredentials });
+      for (const connectionId of stack.emulator.stats().postsByConnection.keys()) {
+        await management.send(new DeleteConnectionCommand({ ConnectionId: connectionId })).catch(() => undefined);
+      }
+      management.destroy();
+      const lost = await settled(page, 0, 'interrupted');
+      await expect(lost.locator('.notice').textContent()).resolves.toContain('connection was lost');
+      await page.locator('.status[data-state="reconnecting"]').waitFor();
+      await page.locator('.status[data-state="open"]').waitFor({ timeout: 10_000 });
+
+      await lost.locator('.retry').click();
+      await settled(page, 0);
+      await ask(page, 'What about something like Planetes?');
+      await settled(page, 1);
+      const sessionId = (await sessionIdOf(page)) ?? '';
+      expect(sessionId).toMatch(/^web-/);
+      // Both answers after the reconnect are recorded under the session the widget started with.
+      for (const index of [0, 1]) await expect(answerRecord(sessionId, await requestIdOf(page, index))).resolves.toMatchObject({ owner: `customer:${DEMO_CUSTOMERS[1]}` });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sends thumbs and a CSAT score to the gateway, which stores them on the answer', async () => {
+    const page = await openPage({});
+    try {
+      await openWidget(page);
+      await ask(page, 'Where is my order 98765?');
+      const turn = await settled(page, 0);
+      await turn.getByRole('button', { name: 'Helpful', exact: true }).click();
+      await turn.getByRole('button', { name: '4 of 5' }).click();
+      await turn.getByText('Thank you for your feedback.').waitFor();
+      await expect(turn.getByRole('button', { name: 'Helpful', exact: true }).getAttribute('aria-pressed')).resolves.toBe('true');
+      const record = await answerRecord((await sessionIdOf(page)) ?? '', await requestIdOf(page, 0));
+      expect(record).toMatchObject({ intent: 'order_status', rating: 'up', csat: 4, owner: `customer:${DEMO_CUSTOMERS[0]}` });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('works with the keyboard alone: open, ask, rate, close, with focus where it belongs', async () => {
+    const page = await openPage({});
+    /** The focused element inside the widget: its class, or its text for a score button. */
+    const focused = (): Promise<string> =>
+      page.evaluate(`(() => {
+        const host = document.activeElement;
+        if (!host || !host.shadowRoot) return 'page:' + (host ? host.id || host.tagName : '');
+        const inner = host.shadowRoot.activeElement;
+        return inner ? (inner.className + (inner.classList.contains('score') ? ':' + inner.textContent : '')) : 'host';
+      })()`);
+    const tabTo = async (target: string, key = 'Tab', limit = 12): Promise<void> => {
+      for (let i = 0; i < limit && (await focused()) !== target; i += 1) await page.keyboard.press(key);
+      expect(await focused()).toBe(target);
+    };
+    try {
+      await tabTo('launcher');
+      await page.keyboard.press('Enter');
+      await page.locator('.status[data-state="open"]').waitFor();
+      // Focus moves into the message box, which screen readers announce by its label.
+      expect(await focused()).toBe('');
+      await expect(page.evaluate("document.querySelector('[data-mangaassist-chat]').shadowRoot.activeElement.id")).resolves.toBe('mangaassist-input');
+      await expect(page.getByRole('textbox', { name: 'Your message' }).count()).resolves.toBe(1);
+      await page.keyboard.type('Where is my order 12345?');
+      await page.keyboard.press('Enter');
+      const turn = await settled(page, 0);
+      await expect(turn.locator('.answer-text').textContent()).resolves.toContain('12345');
+      await expect(page.locator('.announcer').textContent()).resolves.toContain('12345');
+
+      await tabTo('up', 'Shift+Tab');
+      await page.keyboard.press('Enter');
+      await turn.locator('.csat:not([hidden])').waitFor();
+      await tabTo('score:5');
+      await page.keyboard.press('Space');
+      await turn.getByText('Thank you for your feedback.').waitFor();
+      await expect(turn.getByRole('button', { name: '5 of 5' }).getAttribute('aria-pressed')).resolves.toBe('true');
+
+      await page.keyboard.press('Escape');
+      await expect(page.locator('.panel').isHidden()).resolves.toBe(true);
+      expect(await focused()).toBe('launcher');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
