@@ -8,6 +8,8 @@ import type { Experiment } from './model';
 export interface ExperimentTag {
   readonly id: string;
   readonly arm: Arm;
+  /** The stage (index into the experiment's plan) it was routed in: feedback counts on that stage's arm. */
+  readonly stage: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export const applyExperiment = (
   if (map[decision.intent].tier !== experiment.controlTier || decision.tier !== experiment.controlTier || isFaqDecision(decision)) return decision;
   const share = experiment.stages[experiment.stage]?.share ?? 0;
   const arm = assignArm(experiment.id, subject, share);
-  const tag: ExperimentTag = { id: experiment.id, arm };
+  const tag: ExperimentTag = { id: experiment.id, arm, stage: experiment.stage };
   const reasons = [...decision.reasons, `experiment:${experiment.id}:${arm}`];
   return arm === 'treatment'
     ? { ...decision, tier: experiment.treatmentTier, model: modelFor(experiment.treatmentTier), reasons, experiment: tag }
