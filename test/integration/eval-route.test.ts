@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
@@ -119,5 +120,74 @@ describe('cli eval route against the local Bedrock endpoint', () => {
     await expect(run(args)).rejects.toThrow(CliUsageError);
     await expect(run(args)).rejects.toThrow(message);
     expect(bedrock.stats().requests.total).toBe(before);
+  });
+});
+
+/**
+ * The same command with the local endpoint forwarding to an OpenAI-compatible server (LOCAL_BEDROCK_FORWARD_URL): the
+ * answers are streamed from it and the judge's forced tool becomes a function call to it. This upstream is a small
+ * scripted server standing in for Ollama or vLLM: "sonnet" answers in detail and is scored 9, "haiku" answers
+ * briefly and is scored 6, and one verdict is out of the rubric's range (a judge failure, counted, not a crash).
+ */
+describe('cli eval route through a forwarding local endpoint', () => {
+  let upstream: http.Server;
+  let bedrock: LocalBedrock;
+  const bodies: { model: string; tools?: unknown; tool_choice?: unknown; messages: { role: string; content: string }[] }[] = [];
+  const dir = mkdtempSync(path.join(tmpdir(), 'eval-forward-'));
+
+  beforeAll(async () => {
+    upstream = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const request = JSON.parse(body) as (typeof bodies)[number] & { stream?: boolean };
+        bodies.push(request);
+        const user = request.messages.find((m) => m.role === 'user')?.content ?? '';
+        if (request.tools !== undefined) {
+          const args = user.includes('Eren') && !user.includes('In detail') ? { score: 11, reason: 'off the scale' } : { score: user.includes('In detail') ? 9 : 6, reason: 'scripted' };
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ choices: [{ message: { content: null, tool_calls: [{ type: 'function', function: { name: 'score_answer', arguments: JSON.stringify(args) } }] }, finish_reason: 'tool_calls' }], usage: { prompt_tokens: 500, completion_tokens: 30 } }));
+          return;
+        }
+        const text = request.model.includes('sonnet') ? 'In detail: the story turns on a betrayal that the series sets up from volume one.' : 'A betrayal.';
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: text } }] })}\n\n`);
+        res.write(`data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 120, completion_tokens: request.model.includes('sonnet') ? 200 : 20 } })}\n\n`);
+        res.end('data: [DONE]\n\n');
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const { port } = upstream.address() as { port: number };
+    bedrock = await startLocalBedrock({ latencyScale: 0, forward: { baseUrl: `http://127.0.0.1:${port}` } });
+  });
+
+  afterAll(async () => {
+    await bedrock.close();
+    await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  });
+
+  it('scores both tiers with the forwarded model, counts the out-of-range verdict as a judge failure, and fails the gate', async () => {
+    const file = path.join(dir, 'samples.jsonl');
+    const questions = ['why did Eren turn against everyone', ...Array.from({ length: 11 }, (_, i) => `what happens in chapter ${i + 1} of Berserk`)];
+    writeFileSync(file, questions.map((text) => JSON.stringify({ text })).join('\n'));
+    let out = '';
+    let err = '';
+    const io = { write: (text: string) => void (out += text), err: (text: string) => void (err += text), aws: false };
+    const deps = evalCliDeps({ BEDROCK_ENDPOINT: bedrock.url, MANGAASSIST_ISSUER_FILE: path.join(dir, 'none.json') }, io);
+    const code = await runEval(['route', '--intent', 'manga_qa', '--tier', 'haiku', '--samples', file], deps);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^sonnet \(current\)\s+12\s+0\s+12\s+0\s+9\.00\s+9\s+\$0\.003360$/m);
+    expect(out).toMatch(/^haiku \(proposed\)\s+12\s+0\s+11\s+1\s+6\.00\s+6\s+\$0\.000220$/m);
+    expect(out).toContain('judge failures: haiku: score_out_of_range x1');
+    expect(out).toMatch(/^recommendation: +fails gate: quality drop 33\.3% >= 10\.0%/m);
+    expect(out).not.toContain('STAND-IN');
+    expect(out).toContain('forced tool score_answer');
+    // The judge call reached the upstream as a forced function call with the rubric's schema, under the strong model's id.
+    const judgeCall = bodies.find((body) => body.tools !== undefined);
+    expect(judgeCall).toMatchObject({
+      model: MODEL_CATALOGS.current.sonnet.modelId,
+      tool_choice: { type: 'function', function: { name: 'score_answer' } },
+      tools: [{ type: 'function', function: { name: 'score_answer', parameters: { required: ['score', 'reason'] } } }],
+    });
   });
 });
