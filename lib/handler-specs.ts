@@ -17,12 +17,13 @@ export const RUNTIME_ENVIRONMENT: Readonly<Record<string, string>> = {
   NODE_OPTIONS: '--enable-source-maps',
 };
 
-export type TableKey = 'sessions' | 'routingConfig' | 'orders' | 'calendar' | 'capacityState' | 'faq';
+export type TableKey = 'sessions' | 'routingConfig' | 'routingVersions' | 'orders' | 'calendar' | 'capacityState' | 'faq';
 /**
  * `getUpdate`: GetItem and UpdateItem only, for a function that reads single items and changes them in place with a
- * condition (feedback: never a Put, Delete, Query or Scan).
+ * condition (feedback: never a Put, Delete, Query or Scan). `getQuery`: GetItem and Query only, for a reader of one
+ * partition (routing versions: the newest item of the partition is the active version; never a Scan).
  */
-export type TableAccess = 'read' | 'write' | 'readWrite' | 'getUpdate';
+export type TableAccess = 'read' | 'write' | 'readWrite' | 'getUpdate' | 'getQuery';
 
 export interface HandlerSpec {
   readonly memoryMb: number;
@@ -56,7 +57,8 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
   // invoke path publishes there); the FAQ: a confident match is a template-tier decision.
   route: {
     ...light,
-    tables: { routingConfig: 'read', capacityState: 'read', faq: 'read' },
+    // routingVersions read: the active version routes; routingConfig read: version 0 until one is committed.
+    tables: { routingConfig: 'read', routingVersions: 'getQuery', capacityState: 'read', faq: 'read' },
     postsToConnections: true,
     answers: false,
     // The route frame's decision is the one invoke would make, the LLM's second opinion on an unsure message included.
@@ -71,7 +73,7 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
     timeoutSeconds: 60,
     // capacityState read/write: routing targets per tier are read; a throttle-rate breach switches mitigation on, and
     // the budget status is published there for route. calendar read: the budget's event pool. faq read: answers.
-    tables: { sessions: 'readWrite', routingConfig: 'read', orders: 'read', capacityState: 'readWrite', calendar: 'read', faq: 'read' },
+    tables: { sessions: 'readWrite', routingConfig: 'read', routingVersions: 'getQuery', orders: 'read', capacityState: 'readWrite', calendar: 'read', faq: 'read' },
     postsToConnections: true,
     answers: true,
     classifiesWithLlm: true,
@@ -105,6 +107,7 @@ export const SCHEDULED_SPECS: Readonly<Record<ScheduledName, ScheduledSpec>> = {
 export const TABLE_ENV = {
   sessions: ENV.sessionsTable,
   routingConfig: ENV.routingTable,
+  routingVersions: ENV.routingVersionsTable,
   orders: ENV.ordersTable,
   calendar: ENV.calendarTable,
   capacityState: ENV.capacityTable,

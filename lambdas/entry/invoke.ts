@@ -6,6 +6,7 @@ import { DynamoFaqStore } from '../adapters/dynamodb-faq';
 import { DynamoAnswerRecordStore } from '../adapters/dynamodb-answer-records';
 import { DynamoConversationStore } from '../adapters/dynamodb-conversation';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../adapters/dynamodb-stores';
+import { DynamoRoutingVersionStore } from '../adapters/dynamodb-routing-versions';
 import { RedisBudgetLedger } from '../adapters/redis-budget';
 import { RedisLimitStore } from '../adapters/redis-limits';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -25,6 +26,7 @@ import { wireAnswer } from '../runtime/wiring';
 const config = loadConfig(process.env, [
   'SESSIONS_TABLE',
   'ROUTING_TABLE',
+  'ROUTING_VERSIONS_TABLE',
   'ORDERS_TABLE',
   'CAPACITY_TABLE',
   'FAQ_TABLE',
@@ -69,6 +71,7 @@ const answerInvoke = makeInvokeHandler({
     answer: wireAnswer({
       ...frame,
       routingConfig: new DynamoRoutingConfigStore(documents, config.ROUTING_TABLE),
+      routingVersions: new DynamoRoutingVersionStore(documents, config.ROUTING_VERSIONS_TABLE),
       capacityState: new DynamoCapacityStateStore(documents, config.CAPACITY_TABLE),
       faq: new DynamoFaqStore(documents, config.FAQ_TABLE),
       capacityConfig: config.CAPACITY_CONFIG,

@@ -44,6 +44,7 @@ const tableName = z.string().check(z.minLength(3), z.maxLength(255));
 const environment = z.object({
   [ENV.sessionsTable]: tableName,
   [ENV.routingTable]: tableName,
+  [ENV.routingVersionsTable]: tableName,
   [ENV.ordersTable]: tableName,
   [ENV.modelCatalog]: catalogJson,
   [ENV.redisUrl]: z.string().check(z.regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),

@@ -5,6 +5,8 @@
 export const ENV = {
   sessionsTable: 'SESSIONS_TABLE',
   routingTable: 'ROUTING_TABLE',
+  /** Versioned routing (lambdas/schema/tables.ts ROUTING_VERSIONS_TABLE): the active version routes. */
+  routingVersionsTable: 'ROUTING_VERSIONS_TABLE',
   ordersTable: 'ORDERS_TABLE',
   /** JSON of a `ModelCatalog` (lambdas/core/catalog.ts), resolved from the deploy parameters by the stack. */
   modelCatalog: 'MODEL_CATALOG',

@@ -8,6 +8,7 @@ import {
   FAQ_TABLE,
   ORDERS_TABLE,
   ROUTING_CONFIG_TABLE,
+  ROUTING_VERSIONS_TABLE,
   SESSIONS_TABLE,
   type TableDefinition,
 } from '../../lambdas/schema/tables';
@@ -19,6 +20,7 @@ export type GatewayTableSet = Readonly<Record<TableKey, ITable>>;
 export const TABLE_DEFINITIONS: Readonly<Record<TableKey, TableDefinition>> = {
   sessions: SESSIONS_TABLE,
   routingConfig: ROUTING_CONFIG_TABLE,
+  routingVersions: ROUTING_VERSIONS_TABLE,
   orders: ORDERS_TABLE,
   calendar: EVENT_CALENDAR_TABLE,
   capacityState: CAPACITY_STATE_TABLE,
@@ -44,6 +46,9 @@ export const grantTable = (table: ITable, access: TableAccess, grantee: IGrantab
     case 'getUpdate':
       // AWS-managed encryption: no key grant to add.
       table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+      return;
+    case 'getQuery':
+      table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query');
       return;
   }
 };
@@ -81,6 +86,8 @@ export class GatewayTables extends Construct {
     this.tables = {
       sessions: build(TABLE_DEFINITIONS.sessions),
       routingConfig: build(TABLE_DEFINITIONS.routingConfig),
+      // Every routing change ever made (issue 12): the way back from a bad change, retained like the rest.
+      routingVersions: build(TABLE_DEFINITIONS.routingVersions),
       orders: build(TABLE_DEFINITIONS.orders),
       // The event calendar is operator data (releases, one-off nights); the capacity state holds which throughput
       // serves each tier, so losing either mid-day would strand paid throughput: both are retained like the rest.

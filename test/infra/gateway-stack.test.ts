@@ -33,7 +33,7 @@ describe('gateway stack', () => {
   const functionResource = (name: HandlerName): Resource =>
     template.toJSON().Resources[logicalIdOf(fnOf(name))] as Resource;
   const statementsOf = (name: HandlerName): Statement[] => statementsOfRole(template, fnOf(name).role!);
-  type Table = 'sessions' | 'routingConfig' | 'orders' | 'calendar' | 'capacityState' | 'faq';
+  type Table = 'sessions' | 'routingConfig' | 'routingVersions' | 'orders' | 'calendar' | 'capacityState' | 'faq';
   const tableArnOutput = (table: Table): string =>
     // The weak cross-stack reference reads the data stack's output named after the table's Arn attribute.
     logicalIdOf(synth.data.tables[table]);
@@ -242,7 +242,7 @@ describe('gateway stack', () => {
       expect(appKeys('disconnect')).toEqual([ENV.sessionsTable]);
       expect(appKeys('default')).toEqual([]);
       expect(appKeys('feedback')).toEqual([ENV.sessionsTable]);
-      expect(appKeys('route')).toEqual([ENV.capacityConfig, ENV.capacityTable, ENV.faqTable, ENV.modelCatalog, ENV.routingTable].sort());
+      expect(appKeys('route')).toEqual([ENV.capacityConfig, ENV.capacityTable, ENV.faqTable, ENV.modelCatalog, ENV.routingTable, ENV.routingVersionsTable].sort());
       expect(appKeys('invoke')).toEqual(
         [
           ENV.cacheAuthSecretArn,
@@ -257,6 +257,7 @@ describe('gateway stack', () => {
           ENV.ordersTable,
           ENV.redisUrl,
           ENV.routingTable,
+          ENV.routingVersionsTable,
           ENV.sessionsTable,
         ].sort(),
       );
@@ -448,6 +449,19 @@ describe('gateway stack', () => {
         expect(actions).toContain('dynamodb:GetItem');
         expect(actions).not.toContain('dynamodb:PutItem');
       }
+    });
+
+    it.each(['route', 'invoke'] as const)('gives %s GetItem and Query on RoutingVersions, nothing else (it follows the newest version)', (name) => {
+      // Act
+      const statements = statementsOnTable(name, 'routingVersions');
+
+      // Assess: the versions are written by `cli routing` and the evaluator, never by a request handler.
+      expect(statements.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    });
+
+    it.each(['connect', 'disconnect', 'default', 'feedback'] as const)('gives %s no access to RoutingVersions', (name) => {
+      // Assess
+      expect(statementsOnTable(name, 'routingVersions')).toEqual([]);
     });
 
     it('gives feedback GetItem and UpdateItem on Sessions and nothing else on any table', () => {
