@@ -9,6 +9,7 @@ import { DynamoAnswerRecordStore } from '../lambdas/adapters/dynamodb-answer-rec
 import { DynamoConversationStore } from '../lambdas/adapters/dynamodb-conversation';
 import { JwtTokenVerifier } from '../lambdas/adapters/jwt-token-verifier';
 import { DynamoOrderStore, DynamoRoutingConfigStore, DynamoSessionStore } from '../lambdas/adapters/dynamodb-stores';
+import { DynamoRoutingVersionStore } from '../lambdas/adapters/dynamodb-routing-versions';
 import { MemoryBudgetLedger } from '../lambdas/adapters/memory-budget';
 import { MemoryStore } from '../lambdas/adapters/memory-store';
 import { MemoryLimitStore } from '../lambdas/adapters/memory-limits';
@@ -38,7 +39,7 @@ import { createBedrockControlClient } from '../lambdas/runtime/clients/bedrock-c
 import { createDocumentClient } from '../lambdas/runtime/clients/dynamodb';
 import { systemClock } from '../lambdas/runtime/system';
 import { wireAnswer, wireRouter } from '../lambdas/runtime/wiring';
-import { CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, FAQ_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
+import { CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, FAQ_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, ROUTING_VERSIONS_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
 import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from './bedrock/server';
 import { FastClock, startLocalScheduler, type LocalScheduler } from './capacity-scheduler';
 import { RecordingMetrics } from './console-log';
@@ -161,6 +162,8 @@ export interface LocalStack {
   readonly tables: {
     readonly sessions: string;
     readonly routing: string;
+    /** Versioned routing (`cli routing` writes it; the handlers follow its newest version). */
+    readonly routingVersions: string;
     readonly orders: string;
     readonly capacity: string;
     readonly calendar: string;
@@ -220,6 +223,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const tables = {
       sessions: dynamo.tableNames[SESSIONS_TABLE.logicalName] ?? '',
       routing: dynamo.tableNames[ROUTING_CONFIG_TABLE.logicalName] ?? '',
+      routingVersions: dynamo.tableNames[ROUTING_VERSIONS_TABLE.logicalName] ?? '',
       orders: dynamo.tableNames[ORDERS_TABLE.logicalName] ?? '',
       capacity: dynamo.tableNames[CAPACITY_STATE_TABLE.logicalName] ?? '',
       calendar: dynamo.tableNames[EVENT_CALENDAR_TABLE.logicalName] ?? '',
@@ -270,6 +274,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         : { oracle: new BedrockIntentClassifier(bedrockClient, { modelId: catalog.haiku.modelId, timeoutMs: llmConfig.timeoutMs }), config: llmConfig };
     const routerWiring = {
       routingConfig,
+      routingVersions: new DynamoRoutingVersionStore(documents, tables.routingVersions),
       ...(llmClassifier && { llmClassifier }),
       capacityState,
       faq: new DynamoFaqStore(documents, tables.faq),
