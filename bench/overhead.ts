@@ -5,8 +5,12 @@
  * Gateway and direct rounds alternate within one run, so machine noise hits both. Per phase (clients x answer
  * shape): time to the first chunk and to the end, gateway minus direct (p50 / p95 / p99), throughput of each,
  * chunk frames per answer, and CPU ms per request of this process (gateway handlers, emulated API Gateway, local
- * Bedrock endpoint, dynalite and the bench's own clients: they share one process, so no split between gateway code
- * and emulators; the direct rounds' CPU is the clients' own share).
+ * Bedrock endpoint, dynalite and the bench's own clients share it; the direct rounds' CPU is the clients' own share).
+ * The gateway rounds' CPU is split by a sampling profile taken during them (node:inspector, 1 ms interval;
+ * bench/cpu-profile.ts): each sample goes to the nearest frame of lambdas/, an emulator (local/websocket-emulator.ts,
+ * local/bedrock/, dynalite) or bench/ on its stack; AWS SDK frames with no such caller (work resumed after an
+ * await) count for the gateway, the only SDK user in the process; node internals, ws and GC with no such caller are
+ * shown as shared. `--no-profile` skips it; `--profile-report` prints the top functions per area too.
  *
  * Every message is unique and asks for a recommendation, so it reaches a model tier: the bench checks each `done`
  * (tier not template, cacheHit false) and reports any that did not. Limits are off and the budget is large, so
@@ -19,12 +23,14 @@
  * the soak alone.
  */
 import { fork } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { WebSocket, type RawData } from 'ws';
 import type { ServerFrame } from '../lambdas/core/protocol';
 import { consoleLog } from '../local/console-log';
 import { startLocalStack, type LocalStack } from '../local/stack';
+import { AREAS, report, summarise, type Area, type ProfileSummary } from './cpu-profile';
 import { DEFAULT_STUB_SHAPE, type StubShape } from './openai-stub-server';
 
 const args = process.argv.slice(2);
@@ -43,6 +49,8 @@ const numberOption = (name: string, fallback: number): number => {
 const REQUESTS = numberOption('requests', 24);
 const CLIENTS = (option('clients') ?? '1,16').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const SOAK = numberOption('soak', 0);
+const PROFILE = !args.includes('--no-profile');
+const PROFILE_REPORT = args.includes('--profile-report');
 const SHORT: StubShape = {
   ttftMs: numberOption('ttft', DEFAULT_STUB_SHAPE.ttftMs),
   deltas: numberOption('deltas', DEFAULT_STUB_SHAPE.deltas),
@@ -119,7 +127,51 @@ interface ModeResult {
   readonly failures: string[];
   wallMs: number;
   cpuMs: number;
+  /** Sampled ms per area (owner attribution) over the rounds profiled. */
+  readonly profiled?: Map<Area, number>;
+  /** Self time per function over the rounds profiled (for --profile-report). */
+  readonly functions?: Map<string, { area: Area; ms: number }>;
 }
+
+/** The in-process sampling profiler, started around each gateway round only (never the direct ones). */
+const profiler = new Session();
+let profilerConnected = false;
+const startProfile = async (): Promise<void> => {
+  if (!profilerConnected) profiler.connect();
+  profilerConnected = true;
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await profiler.post('Profiler.start');
+};
+const stopProfile = async (into: ModeResult): Promise<void> => {
+  const { profile } = await profiler.post('Profiler.stop');
+  const summary: ProfileSummary = summarise(profile as Parameters<typeof summarise>[0]);
+  for (const [area, ms] of summary.ownerMs) into.profiled?.set(area, (into.profiled.get(area) ?? 0) + ms);
+  for (const [name, entry] of summary.functions) {
+    const kept = into.functions?.get(name) ?? { area: entry.area, ms: 0 };
+    kept.ms += entry.ms;
+    into.functions?.set(name, kept);
+  }
+};
+
+/** The split of the CPU: gateway, emulators, the bench's clients, and what the profile cannot place. */
+const SPLIT: readonly { readonly label: string; readonly areas: readonly Area[] }[] = [
+  { label: 'gateway', areas: ['gateway (lambdas/)', 'AWS SDK (@aws-sdk, @smithy)', 'other local/ (stack wiring, console log)'] },
+  { label: 'emulators', areas: ['emulator: API Gateway WebSocket (local/websocket-emulator.ts)', 'emulator: Bedrock endpoint (local/bedrock/)', 'emulator: dynalite'] },
+  { label: 'bench clients', areas: ['bench clients (bench/)'] },
+  { label: 'shared', areas: ['node internals', 'ws library', 'other node_modules', 'garbage collector', 'program (V8/native, no JS frame)'] },
+];
+
+/** CPU ms per request by SPLIT, the measured CPU shared out by the profile's samples. */
+const cpuSplit = (result: ModeResult): string => {
+  const profiled = result.profiled;
+  if (profiled === undefined || profiled.size === 0) return 'n/a';
+  const total = [...profiled.values()].reduce((sum, ms) => sum + ms, 0);
+  const perRequest = result.cpuMs / Math.max(1, result.timings.length);
+  return SPLIT.map(({ areas }) => (perRequest * areas.reduce((sum, area) => sum + (profiled.get(area) ?? 0), 0)) / total)
+    .map((ms) => ms.toFixed(1))
+    .join(' / ');
+};
 
 const percentile = (values: readonly number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -133,6 +185,7 @@ const cpuMsSince = (start: NodeJS.CpuUsage): number => {
 
 /** One round: every client makes `perClient` calls one after the other, all clients at once. */
 const round = async (clients: number, perClient: number, call: (client: number) => Promise<Outcome>, into: ModeResult): Promise<void> => {
+  if (into.profiled) await startProfile();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
@@ -146,6 +199,7 @@ const round = async (clients: number, perClient: number, call: (client: number) 
   );
   into.wallMs += performance.now() - started;
   into.cpuMs += cpuMsSince(cpu);
+  if (into.profiled) await stopProfile(into);
 };
 
 const setShape = (stub: ReturnType<typeof fork>, shape: StubShape): Promise<void> =>
@@ -158,7 +212,7 @@ const fmt = (value: number): string => (value >= 0 ? `+${value.toFixed(0)}` : va
 
 const runPhase = async (stack: LocalStack, stubUrl: string, clients: number): Promise<{ gateway: ModeResult; direct: ModeResult }> => {
   const sockets = await Promise.all(Array.from({ length: clients }, () => connect(stack.url)));
-  const gateway: ModeResult = { timings: [], failures: [], wallMs: 0, cpuMs: 0 };
+  const gateway: ModeResult = { timings: [], failures: [], wallMs: 0, cpuMs: 0, ...(PROFILE && { profiled: new Map(), functions: new Map() }) };
   const baseline: ModeResult = { timings: [], failures: [], wallMs: 0, cpuMs: 0 };
   // Warm-up (connections, JIT, the routing and capacity caches), not counted.
   await round(clients, 2, (client) => viaGateway(sockets[client] as WebSocket), { timings: [], failures: [], wallMs: 0, cpuMs: 0 });
@@ -170,6 +224,12 @@ const runPhase = async (stack: LocalStack, stubUrl: string, clients: number): Pr
   }
   for (const socket of sockets) socket.close();
   return { gateway, direct: baseline };
+};
+
+const selfByArea = (functions: ReadonlyMap<string, { readonly area: Area; readonly ms: number }>): Map<Area, number> => {
+  const self = new Map<Area, number>(AREAS.map((area) => [area, 0]));
+  for (const { area, ms } of functions.values()) self.set(area, (self.get(area) ?? 0) + ms);
+  return self;
 };
 
 const rss = (): string => `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`;
@@ -189,6 +249,7 @@ const main = async (): Promise<void> => {
     dailyBudgetUsd: 1_000_000_000,
   });
   const rows: string[][] = [];
+  const profileReports: string[] = [];
   const failures: string[] = [];
   try {
     const shapes = LONG.deltas > 0 ? [['short', SHORT] as const, ['long', LONG] as const] : [['short', SHORT] as const];
@@ -209,7 +270,12 @@ const main = async (): Promise<void> => {
           `${((gateway.timings.length / gateway.wallMs) * 1000).toFixed(0)} / ${((baseline.timings.length / baseline.wallMs) * 1000).toFixed(0)}`,
           (gateway.timings.reduce((sum, t) => sum + t.chunks, 0) / Math.max(1, gateway.timings.length)).toFixed(1),
           `${perRequest(gateway).toFixed(1)} / ${perRequest(baseline).toFixed(1)}`,
+          cpuSplit(gateway),
         ]);
+        if (PROFILE_REPORT && gateway.profiled && gateway.functions) {
+          const summary: ProfileSummary = { busyMs: [...gateway.profiled.values()].reduce((a, b) => a + b, 0), selfMs: selfByArea(gateway.functions), ownerMs: gateway.profiled, functions: gateway.functions };
+          profileReports.push(`### ${label}, ${clients} clients (sampled ms per gateway request)\n\n${report(summary, gateway.timings.length, 8)}\n`);
+        }
       }
     }
     if (SOAK > 0) {
@@ -230,7 +296,17 @@ const main = async (): Promise<void> => {
     await stack.close();
     stub.disconnect();
   }
-  const header = ['answer', 'clients', 'n', 'added first chunk p50/p95/p99 ms', 'added end p50/p95/p99 ms', 'req/s gateway / direct', 'chunk frames/answer', 'CPU ms/req gateway / direct'];
+  const header = [
+    'answer',
+    'clients',
+    'n',
+    'added first chunk p50/p95/p99 ms',
+    'added end p50/p95/p99 ms',
+    'req/s gateway / direct',
+    'chunk frames/answer',
+    'CPU ms/req gateway rounds / direct rounds',
+    `gateway rounds' CPU ms/req: ${SPLIT.map(({ label }) => label).join(' / ')}`,
+  ];
   const table = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
   process.stdout.write(`overhead benchmark: stub answers after ${SHORT.ttftMs} ms, deltas ${SHORT.gapMs} ms apart; gateway and direct rounds interleaved\n`);
@@ -241,7 +317,12 @@ const main = async (): Promise<void> => {
       ? 'every gateway answer came from a model tier (tier not template, cacheHit false); no failures\n'
       : `${failures.length} answers failed or did not reach a model tier: ${distinct.join(', ')}\n`,
   );
-  process.stdout.write('CPU is this whole process (handlers + emulators + dynalite + bench clients): not split between gateway code and emulators\n');
+  process.stdout.write(
+    PROFILE
+      ? `CPU is this whole process; the split is by a 1 ms sampling profile of the gateway rounds (bench/cpu-profile.ts): gateway = lambdas/ + the AWS SDK + stack wiring, emulators = ${SPLIT[1]?.areas.join(', ')}, shared = node internals, ws, GC with no caller of ours on the stack\n`
+      : 'CPU is this whole process (handlers + emulators + dynalite + bench clients); --no-profile: not split\n',
+  );
+  if (profileReports.length > 0) process.stdout.write(`\n${profileReports.join('\n')}`);
 };
 
 main().catch((error: unknown) => {

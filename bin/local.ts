@@ -23,6 +23,7 @@
  *   LOCAL_METRICS_WINDOW      metric datapoints kept in memory, most recent (default 10000; LOCAL_METRICS_FILE gets all)
  *   LOCAL_CACHE_ENTRIES       answers the in-process cache keeps at most (default 10000; without REDIS_URL)
  *   LOCAL_MAX_ANSWERS_IN_FLIGHT  answers the process serves at once; the excess gets gateway_busy at once (default 256)
+ *   LOCAL_MESSENGER           in_process (default): frames go to the emulator directly | sdk: through the signed management API over HTTP, as in AWS
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
  *   AUTH_ALLOW_GUESTS         1 (default offline) | 0: a connection without a token is a guest, or is refused (401)
  *   AUTH_ALLOWED_ORIGINS      comma-separated browser origins allowed to connect (default: none; non-browser clients send none)
@@ -58,6 +59,11 @@ const parsePositiveInt = (name: string, value: string | undefined): number | und
   if (value === undefined || value === '') return undefined;
   const parsed = Number(value);
   return Number.isInteger(parsed) && parsed > 0 ? parsed : fail(`${name} must be a positive integer, got "${value}"`);
+};
+
+const parseMessenger = (value: string | undefined): 'in_process' | 'sdk' => {
+  if (value === undefined || value === '' || value === 'in_process') return 'in_process';
+  return value === 'sdk' ? 'sdk' : fail(`LOCAL_MESSENGER must be in_process or sdk, got "${value}"`);
 };
 
 const parseJsonObject = (name: string, value: string | undefined): Record<string, unknown> | undefined => {
@@ -159,6 +165,7 @@ const main = async (): Promise<void> => {
     metricsWindow: parsePositiveInt('LOCAL_METRICS_WINDOW', env['LOCAL_METRICS_WINDOW']),
     cacheEntries: parsePositiveInt('LOCAL_CACHE_ENTRIES', env['LOCAL_CACHE_ENTRIES']),
     maxAnswersInFlight: parsePositiveInt('LOCAL_MAX_ANSWERS_IN_FLIGHT', env['LOCAL_MAX_ANSWERS_IN_FLIGHT']),
+    messenger: parseMessenger(env['LOCAL_MESSENGER']),
     bedrock: {
       seed,
       latencyScale: 1,
@@ -192,6 +199,7 @@ const main = async (): Promise<void> => {
     ...(forwardUrl && { bedrockForwardUrl: forwardUrl }),
     dynamoEndpoint: stack.dynamo.endpoint,
     routingTable: stack.tables.routing,
+    routingVersionsTable: stack.tables.routingVersions,
   });
   process.stdout.write(
     [
@@ -202,6 +210,7 @@ const main = async (): Promise<void> => {
       `  DynamoDB (dynalite): ${stack.dynamo.endpoint}; cache and budget ledger: ${env['REDIS_URL'] ? 'Redis' : 'in-process store'}; daily budget $${dailyBudgetUsd}`,
       `  capacity scheduler: every 15 min of a ${speed === 1 ? 'real-time' : `${speed}x`} clock against the local control plane`,
       `  capacity CLI: export AWS_REGION=ap-northeast-1 DYNAMODB_ENDPOINT=${stack.dynamo.endpoint} BEDROCK_CONTROL_ENDPOINT=${stack.bedrock.url} CAPACITY_TABLE=${stack.tables.capacity} CALENDAR_TABLE=${stack.tables.calendar} CAPACITY_CONFIG='${env['CAPACITY_CONFIG'] ?? '{}'}'`,
+      `  routing: npm run --silent cli -- routing show | history | set <intent> <tier> | rollback (this stack's RoutingVersions ${stack.tables.routingVersions}; handlers follow a new version within 30 s)`,
       ...(env['LOCAL_METRICS_FILE'] ? [`  metrics appended to ${env['LOCAL_METRICS_FILE']}: npm run --silent cli -- audit unmapped --metrics-file ${env['LOCAL_METRICS_FILE']}`] : []),
       `  $connect authorizer: tokens of the local issuer ${stack.issuer.issuer} (JWKS ${stack.issuer.jwksUri}, audience ${stack.issuer.audience}); guests ${guestsSwitch === '1' ? 'allowed' : 'refused'}; origins: ${[...allowedOrigins, ...demo.origins].join(', ')}`,
       `  token endpoint written to ${issuerFile}: npm run --silent cli -- token --customer demo-customer-1`,

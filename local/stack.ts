@@ -45,6 +45,7 @@ import { FastClock, startLocalScheduler, type LocalScheduler } from './capacity-
 import { RecordingMetrics } from './console-log';
 import { LOCAL_CREDENTIALS, seedFaq, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
 import { startLocalIssuer, type LocalIssuer } from './issuer';
+import { EmulatorMessenger } from './emulator-messenger';
 import { newManagementCredentials, WebSocketEmulator } from './websocket-emulator';
 
 /** The offline `$connect` authorizer's deploy choices (the identity provider is always the local issuer). */
@@ -127,6 +128,12 @@ export interface LocalStackOptions {
   readonly cacheEntries?: number;
   /** Offline debugging only (LOG_MESSAGE_TEXT=1): `frame received` debug entries carry the customer's message text. */
   readonly logMessageText?: boolean;
+  /**
+   * How the handlers post frames: `in_process` (the default) calls the emulator's `postToConnection` directly
+   * (local/emulator-messenger.ts); `sdk` goes through the API Gateway management client over HTTP, signed, as in AWS
+   * (LOCAL_MESSENGER=sdk).
+   */
+  readonly messenger?: 'in_process' | 'sdk';
   /** Frames of one connection the emulator runs at once (default 64; see DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION). */
   readonly maxFramesInFlightPerConnection?: number;
   readonly clock?: Clock;
@@ -287,11 +294,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       ...(options.servingCacheTtlMs !== undefined && { servingCacheTtlMs: options.servingCacheTtlMs }),
     };
 
+    const inProcessMessenger = new EmulatorMessenger({ postToConnection: (connectionId, data) => emulator.postToConnection(connectionId, data) });
     // The management endpoint is only known once the emulator listens; messengers resolve it lazily. It is on its
     // own loopback port and answers only requests signed with this per-start key (IAM's place in AWS).
     const managementCredentials = newManagementCredentials();
     const frameDeps = {
-      messengerFor: createMessengerFor({ region: REGION, credentials: managementCredentials }, () => emulator.managementEndpoint),
+      messengerFor:
+        options.messenger === 'sdk'
+          ? createMessengerFor({ region: REGION, credentials: managementCredentials }, () => emulator.managementEndpoint)
+          : () => inProcessMessenger,
       clock,
       log,
       metrics,

@@ -365,6 +365,23 @@ export class WebSocketEmulator {
     await this.invoke(routeKey, handler, this.event(routeKey, 'MESSAGE', connectionId, { body, isBase64Encoded: false }));
   }
 
+  /**
+   * `postToConnection` itself: what the management endpoint's POST does, and what the offline stack's in-process
+   * messenger (local/emulator-messenger.ts) calls without the HTTP round trip and its SigV4 signing. `gone` is the
+   * 410 GoneException, `too_large` the 413.
+   */
+  postToConnection(connectionId: string, data: string): 'posted' | 'gone' | 'too_large' {
+    const connection = this.connections.get(connectionId);
+    if (!connection || connection.socket.readyState !== WebSocket.OPEN) {
+      this.gone += 1;
+      return 'gone';
+    }
+    if (Buffer.byteLength(data, 'utf8') > MAX_FRAME_BYTES) return 'too_large';
+    connection.socket.send(data);
+    this.postCounts.set(connectionId, (this.postCounts.get(connectionId) ?? 0) + 1);
+    return 'posted';
+  }
+
   private async handleManagement(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const match = /^\/([^/]+)\/@connections\/([^/?]+)$/.exec(req.url ?? '');
     const reply = (status: number, errorType?: string, message?: string, body?: string): void => {
@@ -391,19 +408,18 @@ export class WebSocketEmulator {
       if (received > MAX_FRAME_BYTES) return reply(413, 'PayloadTooLargeException', 'payload exceeds 128 KB');
       chunks.push(chunk as Buffer);
     }
+    if (req.method === 'POST') {
+      const posted = this.postToConnection(connectionId, Buffer.concat(chunks).toString('utf8'));
+      if (posted === 'gone') return reply(410, 'GoneException', `connection ${connectionId} is gone`);
+      if (posted === 'too_large') return reply(413, 'PayloadTooLargeException', 'payload exceeds 128 KB');
+      return reply(200);
+    }
     const connection = this.connections.get(connectionId);
     if (!connection || connection.socket.readyState !== WebSocket.OPEN) {
       this.gone += 1;
       return reply(410, 'GoneException', `connection ${connectionId} is gone`);
     }
     switch (req.method ?? '') {
-      case 'POST': {
-        const payload = Buffer.concat(chunks);
-        if (payload.length > MAX_FRAME_BYTES) return reply(413, 'PayloadTooLargeException', 'payload exceeds 128 KB');
-        connection.socket.send(payload.toString('utf8'));
-        this.postCounts.set(connectionId, (this.postCounts.get(connectionId) ?? 0) + 1);
-        return reply(200);
-      }
       case 'GET':
         return reply(200, undefined, undefined, JSON.stringify({ connectedAt: new Date(connection.connectedAt).toISOString(), identity: { sourceIp: '127.0.0.1' } }));
       case 'DELETE':

@@ -98,9 +98,10 @@ export class BedrockModelClient implements ModelClient {
     const watchdog = new AbortController();
     const signal = AbortSignal.any([request.signal, watchdog.signal]);
     let timer: NodeJS.Timeout | undefined;
+    // One timer per call, pushed back on each event (refresh) rather than a new one per token.
     const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => watchdog.abort(new ModelTimeoutError(`no model event for ${this.options.streamIdleTimeoutMs} ms`)), this.options.streamIdleTimeoutMs);
+      if (timer !== undefined) timer.refresh();
+      else timer = setTimeout(() => watchdog.abort(new ModelTimeoutError(`no model event for ${this.options.streamIdleTimeoutMs} ms`)), this.options.streamIdleTimeoutMs);
     };
     let sawEvent = false;
     try {

@@ -1,6 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { ClientOptions } from './options';
+import { withoutSdkLogging, type ClientOptions } from './options';
 
 /** The SDK's own connect timeout; it also runs while a call waits for a free socket in the pool. */
 export const DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS = 2000;
@@ -19,7 +19,7 @@ export interface BedrockClientOptions extends ClientOptions {
 
 export const createBedrockRuntimeClient = (options: BedrockClientOptions): BedrockRuntimeClient => {
   const { requestTimeoutMs, maxSockets, connectionTimeoutMs, ...clientOptions } = options;
-  return new BedrockRuntimeClient({
+  const client = new BedrockRuntimeClient({
     ...clientOptions,
     // Standard retries cover throttling before the stream starts; errors inside a 200 stream are the caller's.
     maxAttempts: 3,
@@ -29,4 +29,5 @@ export const createBedrockRuntimeClient = (options: BedrockClientOptions): Bedro
       ...(maxSockets !== undefined && { httpAgent: { keepAlive: true, maxSockets }, httpsAgent: { keepAlive: true, maxSockets } }),
     }),
   });
+  return withoutSdkLogging(client);
 };
