@@ -10,8 +10,8 @@ export class MemoryAnswerRecordStore implements AnswerRecordStore {
   private readonly answers = new Map<string, AnswerRecord>();
 
   async recordAnswer(sessionId: string, answer: StoredAnswer): Promise<void> {
-    const { requestId, intent, tier, owner } = answer;
-    this.answers.set(keyOf(sessionId, requestId), { requestId, intent, tier, owner });
+    const { requestId, intent, tier, owner, answeredAt, experiment } = answer;
+    this.answers.set(keyOf(sessionId, requestId), { requestId, intent, tier, owner, answeredAt, ...(experiment && { experiment }) });
   }
 
   async findAnswer(sessionId: string, requestId: string): Promise<AnswerRecord | undefined> {

@@ -6,6 +6,7 @@ import type { ModelTier } from '../core/vocabulary';
 import { admitRequest, enterLimits, type Admission } from './answer/admit';
 import { applyDayBudget } from './answer/budget';
 import { cacheAnswer } from './answer/cache';
+import { answerQuality, experimentSubject } from './answer/experiment';
 import { charge } from './answer/charge';
 import { settlingBeforeDone, strongAllowance } from './answer/limits';
 import { historyFor, recallMemory, rememberExchange } from './answer/memory';
@@ -79,7 +80,7 @@ const answerAdmitted = async (deps: AnswerDeps, request: AnswerRequest, admissio
   // cascade step share it (so a slow strong-tier stream then a fallback cannot outrun the Lambda's own timeout).
   const deadlineAt = deps.clock.now() + deps.options.deadlineMs;
   const memory = await recallMemory(deps, request);
-  const routed = await deps.route(request.message, memory.previous);
+  const routed = await deps.route(request.message, memory.previous, experimentSubject(request));
   // An LLM classification (the fallback when the fast path was unsure) is a paid cheap-tier call.
   admission.classifierCostUsd = routed.classifierCostUsd ?? 0;
   const mitigation = mitigationEffects(deps, routed);
@@ -131,6 +132,7 @@ const answerAdmitted = async (deps: AnswerDeps, request: AnswerRequest, admissio
         // Every call of the answer is paid for, a failed strong-tier attempt before the fallback included.
         costUsd: admission.totalCostUsd(),
         escalated: called.escalated ?? false,
+        quality: answerQuality(decision, result),
       },
       admission.reasons,
     );

@@ -1,8 +1,11 @@
 import { FeedbackRefusedError } from '../core/errors';
-import { decideFeedback } from '../core/feedback';
+import { DEFAULT_EXPERIMENT_CONFIG } from '../core/experiments/config';
+import { decideFeedback, type AnswerRecord } from '../core/feedback';
+import type { FeedbackRating } from '../core/metric-contract';
 import { principalKey, type Principal } from '../core/principal';
 import type { FeedbackAckReply, FeedbackFrame } from '../core/protocol';
 import type { AnswerRecordStore, Clock, Log, MetricsSink, SessionStore } from '../ports';
+import type { ExperimentStore } from '../ports/experiments';
 
 export interface RateAnswerDeps {
   readonly answers: AnswerRecordStore;
@@ -11,6 +14,13 @@ export interface RateAnswerDeps {
   readonly clock: Clock;
   readonly log: Log;
   readonly metrics: MetricsSink;
+  /**
+   * The experiments' counters: a rating counts on the arm its answer was routed to, and every rating in its intent's
+   * satisfaction bucket (the automatic rollback's window); absent, neither is counted.
+   */
+  readonly experiments?: Pick<ExperimentStore, 'addFeedback' | 'addIntentRating'>;
+  /** Width of the intent's satisfaction buckets (the experiments configuration's rollback.bucketMinutes). */
+  readonly satisfactionBucketMinutes?: number;
 }
 
 export interface RateAnswerRequest {
@@ -41,6 +51,7 @@ export const rateAnswer = async (deps: RateAnswerDeps, request: RateAnswerReques
   // Another frame rated it between the read and the write: it won, this one changes nothing.
   if (!applied) throw new FeedbackRefusedError('already_rated');
   for (const metric of decision.metrics) deps.metrics.record(metric.name, metric.value, metric.unit, metric.dimensions);
+  await countRating(deps, record, decision.precondition.kind === 'unrated' ? decision.set.rating : undefined, decision.set.csat);
   deps.log.info('feedback recorded', { connectionId, requestId: frame.requestId, intent: record.intent, tier: record.tier, rating: frame.rating, csat: frame.csat });
   const csat = record.csat ?? decision.set.csat;
   return { type: 'feedback_ack', requestId: frame.requestId, rating: decision.set.rating, ...(csat !== undefined && { csat }) };
@@ -50,4 +61,24 @@ const connectionSession = async (deps: RateAnswerDeps, connectionId: string, own
   const connection = await deps.sessions.getConnection(connectionId);
   // The connection's session was opened for its principal at $connect; a record of another owner is not used.
   return connection !== undefined && connection.principalKey === owner ? connection.sessionId : undefined;
+};
+
+/**
+ * The rating's counts for experiments, after the write applied (so never twice): the thumbs only when this frame set
+ * them, the score when it added one. Best effort: a failed count is logged and counted, the rating stands.
+ */
+const countRating = async (deps: RateAnswerDeps, record: AnswerRecord, rating: FeedbackRating | undefined, csat: number | undefined): Promise<void> => {
+  if (deps.experiments === undefined) return;
+  try {
+    if (record.experiment !== undefined) {
+      deps.metrics.record('ExperimentFeedback', 1, 'Count', { Experiment: record.experiment.id, Arm: record.experiment.arm, Rating: rating ?? 'csat' });
+      await deps.experiments.addFeedback(record.experiment, rating, csat);
+    }
+    if (rating !== undefined) {
+      await deps.experiments.addIntentRating(record.intent, record.answeredAt ?? deps.clock.now(), rating, deps.satisfactionBucketMinutes ?? DEFAULT_EXPERIMENT_CONFIG.rollback.bucketMinutes);
+    }
+  } catch (error) {
+    deps.log.warn('rating not counted for experiments', { requestId: record.requestId, error });
+    deps.metrics.record('ExperimentErrors', 1, 'Count', { Operation: 'count_rating' });
+  }
 };

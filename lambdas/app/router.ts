@@ -6,7 +6,9 @@ import { applyMitigation, isMitigationActive, type MitigationState } from '../co
 import { withoutSteering } from '../core/classifier/steering';
 import { applyFollowUp, isFollowUp, type PreviousExchange } from '../core/conversation';
 import { decideRoute, modelFor, type RouteDecision } from '../core/routing';
-import type { RoutingMap } from '../core/vocabulary';
+import { applyExperiment } from '../core/experiments/route';
+import type { Experiment } from '../core/experiments/model';
+import type { Intent, RoutingMap } from '../core/vocabulary';
 import type { Clock, MetricsSink, ServingState } from '../ports';
 import { applyFaq, isFaqDecision } from '../core/faq';
 import type { ClassifierSource } from '../core/llm-classifier';
@@ -31,6 +33,8 @@ export interface RouterDeps {
   /** In [0, 1): draws whether a partly demoted intent's request moves (the `route` frame's preview of it). */
   readonly random: () => number;
   readonly metrics: MetricsSink;
+  /** The running experiments by intent (lambdas/app/experiments/source.ts); absent, no experiment applies. */
+  readonly experiments?: { get(): Promise<ReadonlyMap<Intent, Experiment>> };
 }
 
 /** A routed message: the decision, and the serving state it was made under (the answer uses the same one). */
@@ -61,6 +65,11 @@ export interface RoutedMessage {
 /** How a message is routed: `skipLlm` keeps the fast path's answer whatever its confidence (no model call). */
 export interface RouteOptions {
   readonly skipLlm?: boolean;
+  /**
+   * Whom a running experiment's arm is sticky for (lambdas/core/experiments/assignment.ts assignmentSubject); absent,
+   * no experiment applies (nothing to keep the arm sticky by).
+   */
+  readonly subject?: string;
 }
 
 export const routeMessage = async (deps: RouterDeps, message: string, previous?: PreviousExchange, options: RouteOptions = {}): Promise<RoutedMessage> => {
@@ -71,11 +80,12 @@ export const routeMessage = async (deps: RouterDeps, message: string, previous?:
   if (dropped > 0) deps.metrics.record('SteeringIgnored', dropped, 'Count');
   // A short follow-up inherits the previous turn's intent below: the LLM, which sees the message alone, is not asked.
   const skipLlm = options.skipLlm === true || (previous !== undefined && isFollowUp(text));
-  const [classified, map, serving, faqMatch] = await Promise.all([
+  const [classified, map, serving, faqMatch, experiments] = await Promise.all([
     deps.classifier.classify(text, { skipLlm }),
     deps.routingMap.get(),
     deps.serving.get(),
     deps.faq.match(text),
+    options.subject === undefined ? undefined : deps.experiments?.get(),
   ]);
   const { classification } = classified;
   // A confident FAQ match makes it a template-tier decision (reason `faq:<id>`), before mitigation and the budget,
@@ -87,10 +97,17 @@ export const routeMessage = async (deps: RouterDeps, message: string, previous?:
       decideRoute({ intent, confidence: classification.confidence, complexity: classification.complexity, signals: classification.signals }, map, deps.catalog),
     strongModel: deps.catalog.sonnet.modelId,
   });
-  const planned = applyFaq(followed, faqMatch);
+  const faqApplied = applyFaq(followed, faqMatch);
+  // A running experiment on the intent: the principal's sticky arm, before mitigation and the budget, which may
+  // still demote it like any decision (the arm is kept: it is what the answer is counted under).
+  const planned =
+    experiments === undefined || options.subject === undefined
+      ? faqApplied
+      : applyExperiment(faqApplied, experiments.get(faqApplied.intent), options.subject, map, (tier) => modelFor(tier, deps.catalog));
   const mitigation = isMitigationActive(serving.mitigation, deps.clock.now()) ? serving.mitigation : undefined;
   const decision = mitigation ? applyMitigation(planned, map, deps.mitigation, (tier) => modelFor(tier, deps.catalog)) : planned;
   deps.metrics.record('RoutingDecisions', 1, 'Count', { Intent: decision.intent, Tier: decision.tier });
+  if (decision.experiment) deps.metrics.record('ExperimentArmDecisions', 1, 'Count', { Experiment: decision.experiment.id, Arm: decision.experiment.arm });
   if (isFaqDecision(decision)) deps.metrics.record('FaqAnswers', 1, 'Count', { Intent: decision.intent });
   if (decision.intent === 'unknown') deps.metrics.record('UnmappedIntents', 1, 'Count');
   if (followed !== fresh) deps.metrics.record('FollowUps', 1, 'Count', { Intent: followed.intent });

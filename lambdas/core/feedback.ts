@@ -1,4 +1,5 @@
 import { FEEDBACK_METRICS, feedbackMetricRecords, type FeedbackRating, type MetricRecord } from './metric-contract';
+import type { ExperimentTag } from './experiments/route';
 import type { Intent, Tier } from './vocabulary';
 
 /**
@@ -22,6 +23,10 @@ export interface AnswerRecord {
   readonly rating?: FeedbackRating;
   /** The 1-5 CSAT score, once given. */
   readonly csat?: number;
+  /** When the `done` frame went out (epoch ms): the rollback rule counts a rating in the bucket of its answer. */
+  readonly answeredAt?: number;
+  /** The experiment and arm it was routed under: its rating counts on that arm (lambdas/app/rate-answer.ts). */
+  readonly experiment?: ExperimentTag;
 }
 
 export interface FeedbackInput {

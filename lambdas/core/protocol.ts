@@ -1,6 +1,7 @@
 import { InvalidFrameError, type ErrorCode } from './errors';
 import { CSAT_MAX, CSAT_MIN } from './feedback';
 import { FEEDBACK_RATINGS, type FeedbackRating } from './metric-contract';
+import type { ExperimentTag } from './experiments/route';
 import type { RouteDecision } from './routing';
 import type { Intent, Tier } from './vocabulary';
 
@@ -189,6 +190,11 @@ export interface DoneReply {
    * included), then any the model step added (`budget:refused:<tier>`, `budget:unavailable:cheap_tier`).
    */
   readonly reasons: readonly string[];
+  /**
+   * The routing experiment this answer was routed under and the principal's arm (`{id, arm, stage}`), as in the
+   * `route` frame; absent outside one (lambdas/core/experiments/route.ts).
+   */
+  readonly experiment?: ExperimentTag;
 }
 
 export interface ErrorReply {

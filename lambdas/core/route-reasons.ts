@@ -18,6 +18,8 @@ const PUBLIC_STEPS: ReadonlySet<string> = new Set([
   'budget',
   'limit',
   'cascade',
+  // `experiment:<id>:<arm>`: the frame's `experiment` field says the same.
+  'experiment',
 ]);
 
 /** The classifier's signals, by their prefix: shown as the step that produced them, never their matched words or scores. */

@@ -1,4 +1,5 @@
-import { hasScope, OPERATOR_SCOPE } from '../core/principal';
+import { assignmentSubject } from '../core/experiments/assignment';
+import { hasScope, OPERATOR_SCOPE, principalKey } from '../core/principal';
 import { redactDecision } from '../core/route-reasons';
 import type { RouteOptions } from '../app/router';
 import type { RouteDecision } from '../core/routing';
@@ -19,7 +20,8 @@ export const makeRouteHandler = (deps: RouteHandlerDeps) =>
     const operator = hasScope(principal, OPERATOR_SCOPE);
     // Only an operator's preview may ask the LLM classifier: `route` is outside the per-principal limits (its
     // function cannot reach their Redis) and uncharged, so a customer's or a guest's costs nothing (the fast path).
-    const decision = await deps.route(frame.message, { skipLlm: !operator });
+    // A running experiment's arm is sticky per customer (a guest: per connection, as `route` has no session).
+    const decision = await deps.route(frame.message, { skipLlm: !operator, subject: assignmentSubject(principalKey(principal)) });
     const shown = operator ? decision : redactDecision(decision);
     await messenger.send(connectionId, { type: 'route', requestId, ...shown });
   });

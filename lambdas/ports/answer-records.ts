@@ -3,11 +3,13 @@ import type { AnswerRecord, FeedbackInput, RatingPrecondition } from '../core/fe
 export type { AnswerRecord, FeedbackInput, RatingPrecondition } from '../core/feedback';
 
 /** An answer as recorded after its `done` frame: with the session's expiry. */
-export interface StoredAnswer extends Omit<AnswerRecord, 'rating' | 'csat'> {
+export interface StoredAnswer extends Omit<AnswerRecord, 'rating' | 'csat' | 'answeredAt'> {
   /** When the `done` frame went out (epoch ms). */
   readonly answeredAt: number;
   /** Epoch seconds: the session's TTL; the record (and its rating) goes with the conversation. */
   readonly expiresAt: number;
+  /** The answer's quality score (0-1, the cascade's confidence estimate) when routed under an experiment. */
+  readonly quality?: number;
 }
 
 /**

@@ -6,6 +6,7 @@ import { CalendarSource } from '../app/budget-calendar';
 import { BudgetStatusPublisher } from '../app/budget-publisher';
 import { BudgetSource } from '../app/budget-source';
 import { MessageClassifier, type LlmClassifierConfig } from '../app/classify-message';
+import { ExperimentSource } from '../app/experiments/source';
 import { FaqSource, NO_FAQ_TABLE } from '../app/faq-source';
 import { previewRoute, routeMessage, type RouteOptions, type RouterDeps } from '../app/router';
 import { RoutingMapSource } from '../app/routing-map-source';
@@ -34,6 +35,7 @@ import type {
   ResponseCache,
   RoutingConfigStore,
 } from '../ports';
+import type { ExperimentStore } from '../ports/experiments';
 import type { RoutingVersionStore } from '../ports/routing-versions';
 
 /**
@@ -69,6 +71,10 @@ export interface RouterWiring {
   readonly random?: () => number;
   /** The FAQ table over the embedded default FAQ; absent, the embedded FAQ alone answers. */
   readonly faq?: FaqStore;
+  /** Routing experiments (the Experiments table): running ones apply per intent; absent, none does. */
+  readonly experiments?: ExperimentStore;
+  /** How long a read of the running experiments is reused (ms); 30 s by default. */
+  readonly experimentsCacheTtlMs?: number;
 }
 
 const servingState = (wiring: RouterWiring): ServingStateSource =>
@@ -93,6 +99,7 @@ const routerDeps = (wiring: RouterWiring, serving: ServingStateSource, faq: FaqS
   clock: wiring.clock,
   random: wiring.random ?? Math.random,
   metrics: wiring.metrics,
+  ...(wiring.experiments && { experiments: new ExperimentSource(wiring.experiments, wiring.clock, wiring.log, wiring.experimentsCacheTtlMs) }),
 });
 
 /**
@@ -142,7 +149,7 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
   const faq = faqSource(wiring);
   const router = routerDeps(wiring, serving, faq);
   return {
-    route: (text, previous) => routeMessage(router, text, previous),
+    route: (text, previous, subject) => routeMessage(router, text, previous, subject === undefined ? {} : { subject }),
     catalog: wiring.catalog,
     capacity: wiring.capacityConfig,
     orders: wiring.orders,
@@ -178,6 +185,7 @@ export const wireAnswer = (wiring: AnswerWiring): Omit<AnswerDeps, 'messenger'> 
     options: { ...DEFAULT_ANSWER_OPTIONS, ...wiring.options },
     ...(wiring.limits && { limits: wiring.limits }),
     ...(wiring.answerRecords && { answerRecords: wiring.answerRecords }),
+    ...(wiring.experiments && { experiments: wiring.experiments }),
     ...(wiring.answersInFlight && { answersInFlight: new AnswersInFlight(wiring.answersInFlight) }),
     ...(wiring.conversation && {
       conversation: { store: wiring.conversation, ...(wiring.conversationTurns !== undefined && { turns: wiring.conversationTurns }) },

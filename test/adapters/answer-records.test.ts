@@ -35,7 +35,7 @@ describe('DynamoAnswerRecordStore against dynalite', () => {
   it('records an answer under its session with the session TTL and finds it by requestId; not in another session', async () => {
     await store.recordAnswer('s-1', answer('q-1'));
 
-    expect(await store.findAnswer('s-1', 'q-1')).toEqual({ requestId: 'q-1', intent: 'recommendation', tier: 'haiku', owner: 'customer:alice' });
+    expect(await store.findAnswer('s-1', 'q-1')).toEqual({ requestId: 'q-1', intent: 'recommendation', tier: 'haiku', owner: 'customer:alice', answeredAt: 1_700_000_000_000 });
     expect(await store.findAnswer('s-2', 'q-1')).toBeUndefined();
     const { Item } = await documents.send(new GetCommand({ TableName: table, Key: { pk: 'SESSION#s-1', sk: 'ANSWER#q-1' } }));
     expect(Item).toMatchObject({ expiresAt: 12_345, answeredAt: 1_700_000_000_000 });
@@ -56,7 +56,7 @@ describe('DynamoAnswerRecordStore against dynalite', () => {
     expect(await store.rateAnswer('s-rate', 'q-1', 'customer:alice', { rating: 'up', csat: 4, ratedAt: 4 }, { kind: 'rated_without_csat', rating: 'up' })).toBe(true);
     expect(await store.rateAnswer('s-rate', 'q-1', 'customer:alice', { rating: 'up', csat: 2, ratedAt: 5 }, { kind: 'rated_without_csat', rating: 'up' })).toBe(false);
 
-    expect(await store.findAnswer('s-rate', 'q-1')).toEqual({ requestId: 'q-1', intent: 'recommendation', tier: 'haiku', owner: 'customer:alice', rating: 'up', csat: 4 });
+    expect(await store.findAnswer('s-rate', 'q-1')).toEqual({ requestId: 'q-1', intent: 'recommendation', tier: 'haiku', owner: 'customer:alice', rating: 'up', csat: 4, answeredAt: 1_700_000_000_000 });
   });
 
   it("never writes another owner's answer, nor creates a record that was never answered", async () => {

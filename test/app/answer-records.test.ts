@@ -74,7 +74,7 @@ describe('answers recorded for feedback', () => {
 
     await ask('r-1', 'Can you recommend manga like Berserk?');
 
-    expect(seenAtDone).toEqual([{ requestId: 'r-1', intent: 'recommendation', tier: 'sonnet', owner: 'customer:alice' }]);
+    expect(seenAtDone).toEqual([{ requestId: 'r-1', intent: 'recommendation', tier: 'sonnet', owner: 'customer:alice', answeredAt: expect.any(Number) }]);
   });
 
   it('records a template answer too', async () => {

@@ -107,7 +107,7 @@ describe('recordAnswered', () => {
 
     await recordAnswered(deps, { connectionId: 'conn-g', requestId: 'q-g', message: 'hi', receivedAt: 0, session: { id: 's-g', expiresAt: 9 } }, { ...done, requestId: 'q-g' });
 
-    expect(await answers.findAnswer('s-g', 'q-g')).toEqual({ requestId: 'q-g', intent: 'recommendation', tier: 'sonnet', owner: 'guest:conn-g' });
+    expect(await answers.findAnswer('s-g', 'q-g')).toEqual({ requestId: 'q-g', intent: 'recommendation', tier: 'sonnet', owner: 'guest:conn-g', answeredAt: expect.any(Number) });
   });
 
   it('records nothing without a session, and a failed write is counted, not thrown', async () => {

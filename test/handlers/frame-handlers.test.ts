@@ -232,6 +232,11 @@ describe('route handler: reasons by principal', () => {
     await handler(routeEvent());
     await handler(routeEvent({ principalKind: 'customer', customerId: 'cust-1', scopes: '' }));
     await handler(routeEvent({ principalKind: 'customer', customerId: 'ops-1', scopes: 'mangaassist/operator' }));
-    expect(asked).toEqual([{ skipLlm: true }, { skipLlm: true }, { skipLlm: false }]);
+    // The subject keeps a running experiment's arm sticky: the customer by id, a guest by its connection.
+    expect(asked).toEqual([
+      { skipLlm: true, subject: expect.stringMatching(/^guest:/) },
+      { skipLlm: true, subject: 'customer:cust-1' },
+      { skipLlm: false, subject: 'customer:ops-1' },
+    ]);
   });
 });

@@ -7,7 +7,12 @@ import type { AnswerDeps, AnswerRequest } from './types';
  * answered and who asked, under its session with the session's TTL. Without a session or a store nothing is recorded
  * (feedback on it is then `unknown_request`). A failed write is logged and counted, never fails the delivered answer.
  */
-export const recordAnswered = async (deps: Pick<AnswerDeps, 'answerRecords' | 'clock' | 'log' | 'metrics'>, request: AnswerRequest, done: DoneReply): Promise<void> => {
+export const recordAnswered = async (
+  deps: Pick<AnswerDeps, 'answerRecords' | 'clock' | 'log' | 'metrics'>,
+  request: AnswerRequest,
+  done: DoneReply,
+  quality?: number,
+): Promise<void> => {
   const store = deps.answerRecords;
   const session = request.session;
   if (store === undefined || session === undefined) return;
@@ -20,6 +25,9 @@ export const recordAnswered = async (deps: Pick<AnswerDeps, 'answerRecords' | 'c
       owner,
       answeredAt: deps.clock.now(),
       expiresAt: session.expiresAt,
+      // Under an experiment the rating counts on the arm (and stage) the answer was routed to.
+      ...(done.experiment && { experiment: done.experiment }),
+      ...(quality !== undefined && { quality }),
     });
   } catch (error) {
     deps.log.warn('answer not recorded for feedback', { sessionId: session.id, requestId: request.requestId, error });

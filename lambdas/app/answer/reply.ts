@@ -3,6 +3,7 @@ import type { DoneReply } from '../../core/protocol';
 import { publicReasons } from '../../core/route-reasons';
 import type { RouteDecision } from '../../core/routing';
 import type { MitigationEffects } from './mitigation';
+import { countExperimentAnswer } from './experiment';
 import { recordAnswered } from './record';
 import type { Answer, AnswerDeps, AnswerOutcome, AnswerRequest } from './types';
 
@@ -13,7 +14,7 @@ import type { Answer, AnswerDeps, AnswerOutcome, AnswerRequest } from './types';
  * unless the principal is an operator (lambdas/core/route-reasons.ts).
  */
 export const reply = async (
-  deps: Pick<AnswerDeps, 'messenger' | 'clock' | 'metrics' | 'log' | 'answerRecords'>,
+  deps: Pick<AnswerDeps, 'messenger' | 'clock' | 'metrics' | 'log' | 'answerRecords' | 'experiments'>,
   request: AnswerRequest,
   decision: RouteDecision,
   mitigation: MitigationEffects,
@@ -38,12 +39,14 @@ export const reply = async (
     latencyMs: Math.max(0, deps.clock.now() - request.receivedAt),
     // As in the `route` frame: the steps for a customer or a guest, the matched words only for an operator.
     reasons: request.principal && hasScope(request.principal, OPERATOR_SCOPE) ? [...decision.reasons, ...added] : publicReasons([...decision.reasons, ...added]),
+    ...(decision.experiment && { experiment: decision.experiment }),
   };
   // Recorded before the `done` frame leaves: a client may rate the answer the moment it sees `done`.
-  await recordAnswered(deps, request, done);
+  await recordAnswered(deps, request, done, answer.quality);
   await deps.messenger.send(request.connectionId, done);
   deps.metrics.record('RequestLatency', done.latencyMs, 'Milliseconds', { Tier: done.tier });
   deps.metrics.record('Requests', 1, 'Count', { Intent: done.intent, Tier: done.tier });
   if (mitigation.active) deps.metrics.record('MitigationMode', 1, 'None');
+  await countExperimentAnswer(deps, done, answer.quality);
   return { kind: 'answered', done };
 };

@@ -12,6 +12,7 @@ import type { ModelTier, RoutingMap, Tier } from '../../core/vocabulary';
 import type { PreviousExchange } from '../../core/conversation';
 import type { AnswerRecordStore, BudgetLedger, Clock, ConversationStore, Log, Messenger, MetricsSink, ModelClient, ModelMessage, OrderStore, ResponseCache, Timers } from '../../ports';
 import type { BudgetReading } from '../budget-source';
+import type { ExperimentStore } from '../../ports/experiments';
 import type { RoutedMessage } from '../router';
 import type { AnswerLimits } from './limits';
 import type { FaqEntries } from './template';
@@ -48,9 +49,9 @@ export interface BudgetPublisher {
 export interface AnswerDeps {
   /**
    * Classify, route and apply mitigation (lambdas/app/router.ts); `previous` is the session's previous exchange, for
-   * follow-up routing.
+   * follow-up routing; `subject` whom a running experiment's arm is sticky for (lambdas/app/answer/experiment.ts).
    */
-  readonly route: (text: string, previous?: PreviousExchange) => Promise<RoutedMessage>;
+  readonly route: (text: string, previous?: PreviousExchange, subject?: string) => Promise<RoutedMessage>;
   readonly catalog: ModelCatalog;
   readonly capacity: CapacityConfig;
   readonly orders: OrderStore;
@@ -90,6 +91,8 @@ export interface AnswerDeps {
    * every connection; absent (AWS, where the function's concurrency is the cap), nothing is capped per process.
    */
   readonly answersInFlight?: AnswersInFlight;
+  /** The experiments' arm counters: each answer routed under one is counted on its arm (lambdas/app/answer/experiment.ts). */
+  readonly experiments?: Pick<ExperimentStore, 'addAnswer'>;
 }
 
 /**
@@ -130,4 +133,6 @@ export type Answer = Pick<DoneReply, 'tier' | 'model' | 'target' | 'cacheHit' | 
   readonly chunk?: string;
   /** The cascade escalated to the strong tier (`done.escalated`); false when absent. */
   readonly escalated?: boolean;
+  /** Under an experiment: the answer's quality score (0-1) for the quality gate (lambdas/app/answer/experiment.ts). */
+  readonly quality?: number;
 };
