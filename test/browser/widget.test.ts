@@ -69,9 +69,11 @@ describe('the web chat widget in Chromium', () => {
   /** Problems the page reported: CSP violations, script errors. Every test ends with none. */
   let problems: string[] = [];
 
-  const openPage = async (query: { customer?: string; lang?: 'ja' | 'en' }): Promise<Page> => {
+  const openPage = async (query: { customer?: string; lang?: 'ja' | 'en' }, storedSessionId?: string): Promise<Page> => {
     problems = [];
     const page = await browser.context.newPage();
+    // What an earlier visit of this tab left behind, in place before the page's scripts run.
+    if (storedSessionId !== undefined) await page.addInitScript(`sessionStorage.setItem('mangaassist.session', ${JSON.stringify(storedSessionId)})`);
     page.on('console', (message) => {
       if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(message.text());
     });
@@ -99,6 +101,16 @@ describe('the web chat widget in Chromium', () => {
 
   const answerRecord = async (sessionId: string, requestId: string) =>
     (await documents.send(new GetCommand({ TableName: stack.tables.sessions, Key: { pk: `SESSION#${sessionId}`, sk: `ANSWER#${requestId}` } }))).Item;
+
+  /** Closes every connection the gateway has, as API Gateway's DeleteConnection does (also: idle timeout, a deploy). */
+  const dropConnections = async (): Promise<void> => {
+    const management = new ApiGatewayManagementApiClient({ region: 'ap-northeast-1', endpoint: stack.emulator.managementEndpoint, credentials: stack.emulator.managementCredentials });
+    // Every connection `$connect` recorded (the pages of earlier tests are closed: theirs are gone, 410).
+    const { Items = [] } = await documents.send(new ScanCommand({ TableName: stack.tables.sessions, FilterExpression: 'begins_with(pk, :c)', ExpressionAttributeValues: { ':c': 'CONNECTION#' } }));
+    expect(Items.length).toBeGreaterThan(0);
+    for (const { connectionId } of Items) await management.send(new DeleteConnectionCommand({ ConnectionId: String(connectionId) })).catch(() => undefined);
+    management.destroy();
+  };
 
   const sessionIdOf = (page: Page): Promise<string | null> => page.evaluate("sessionStorage.getItem('mangaassist.session')");
   const requestIdOf = async (page: Page, index: number): Promise<string> => (await page.locator('.turn').nth(index).getAttribute('data-request-id')) ?? '';
@@ -249,15 +261,7 @@ describe('the web chat widget in Chromium', () => {
       await openWidget(page);
       await ask(page, 'Hello, can you recommend a manga like Vinland Saga? slowly please');
       await page.locator('.turn .answer[data-status="streaming"]').waitFor();
-      // The server side closes the socket, as API Gateway does (DeleteConnection, idle timeout, a deploy).
-      const management = new ApiGatewayManagementApiClient({ region: 'ap-northeast-1', endpoint: stack.emulator.managementEndpoint, credentials: stack.emulator.managementCredentials });
-      // Every connection `$connect` recorded (the pages of earlier tests are closed: theirs are gone, 410).
-      const { Items = [] } = await documents.send(new ScanCommand({ TableName: stack.tables.sessions, FilterExpression: 'begins_with(pk, :c)', ExpressionAttributeValues: { ':c': 'CONNECTION#' } }));
-      expect(Items.length).toBeGreaterThan(0);
-      for (const { connectionId } of Items) {
-        await management.send(new DeleteConnectionCommand({ ConnectionId: String(connectionId) })).catch(() => undefined);
-      }
-      management.destroy();
+      await dropConnections();
       const lost = await settled(page, 0, 'interrupted');
       await expect(lost.locator('.notice').textContent()).resolves.toContain('connection was lost');
       await page.locator('.status[data-state="reconnecting"]').waitFor();
@@ -271,6 +275,51 @@ describe('the web chat widget in Chromium', () => {
       expect(sessionId).toMatch(/^web-/);
       // Both answers after the reconnect are recorded under the session the widget started with.
       for (const index of [0, 1]) await expect(answerRecord(sessionId, await requestIdOf(page, index))).resolves.toMatchObject({ owner: `customer:${DEMO_CUSTOMERS[1]}` });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('reconnects a guest, whose conversation is its connection, without naming a session it cannot own', async () => {
+    const page = await openPage({ customer: 'guest' });
+    try {
+      await openWidget(page);
+      await ask(page, 'Hello!');
+      await settled(page, 0);
+      await dropConnections();
+      await page.locator('.status[data-state="reconnecting"]').waitFor();
+      await page.locator('.status[data-state="open"]').waitFor({ timeout: 10_000 });
+      await ask(page, 'Can you recommend a manga like Pluto?');
+      await settled(page, 1);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("starts a new session when the tab's stored one is another customer's, and the retry is answered there", async () => {
+    const first = await openPage({ customer: DEMO_CUSTOMERS[1] });
+    let foreign: string;
+    try {
+      await openWidget(first);
+      await ask(first, 'Hello!');
+      await settled(first, 0);
+      foreign = (await sessionIdOf(first)) ?? '';
+    } finally {
+      await first.close();
+    }
+    const page = await openPage({ customer: DEMO_CUSTOMERS[0] }, foreign);
+    try {
+      await openWidget(page);
+      await ask(page, 'Where is my order 12345?');
+      const refused = await settled(page, 0, 'failed');
+      await expect(refused.locator('.notice').textContent()).resolves.toContain('a new one has started');
+      const renewed = (await sessionIdOf(page)) ?? '';
+      expect(renewed).not.toBe(foreign);
+      await refused.locator('.retry').click();
+      await settled(page, 0);
+      await expect(answerRecord(renewed, await requestIdOf(page, 0))).resolves.toMatchObject({ owner: `customer:${DEMO_CUSTOMERS[0]}` });
       expect(problems).toEqual([]);
     } finally {
       await page.close();

@@ -54,7 +54,7 @@ describe('the widget conversation state', () => {
   });
 
   it('does not offer a retry for errors a retry cannot fix', () => {
-    for (const code of ['content_blocked', 'limit_exceeded', 'budget_exhausted', 'session_refused', 'message_too_long']) {
+    for (const code of ['content_blocked', 'limit_exceeded', 'budget_exhausted', 'message_too_long']) {
       const turn = run([frame({ type: 'error', requestId: 'r1', code, message: 'x' })], asked).turns[0];
       expect([code, canRetry(turn as never, Number.MAX_SAFE_INTEGER)]).toEqual([code, false]);
     }

@@ -1,6 +1,7 @@
 /**
  * The widget's WebSocket: opened with a fresh token from the host page's callback (`?token=`, the only place a
- * browser can put it) and the widget's session id (`&sessionId=`, so a reconnect resumes the same conversation),
+ * browser can put it) and, for a signed-in customer, the widget's session id (`&sessionId=`, so a reconnect resumes the
+ * same conversation),
  * reopened with backoff when it drops. Only a close the widget asked for is final.
  */
 import { reconnectDelayMs } from './backoff';
@@ -9,7 +10,8 @@ export type TokenSource = () => string | null | undefined | Promise<string | nul
 
 export interface ConnectionEvents {
   onConnecting(): void;
-  onOpen(): void;
+  /** `signedIn`: this connection was opened with a token (else it is a guest's, whose session is the connection). */
+  onOpen(signedIn: boolean): void;
   onFrame(data: string): void;
   /** The socket dropped; the next attempt starts at `reconnectAt` (epoch ms). */
   onLost(reconnectAt: number): void;
@@ -23,7 +25,7 @@ export class ChatConnection {
 
   constructor(
     private readonly endpoint: string,
-    private readonly sessionId: string,
+    private readonly sessionId: () => string | undefined,
     private readonly getToken: TokenSource | undefined,
     private readonly events: ConnectionEvents,
   ) {}
@@ -62,7 +64,9 @@ export class ChatConnection {
     if (this.stopped) return;
     const url = new URL(this.endpoint);
     if (token) url.searchParams.set('token', token);
-    url.searchParams.set('sessionId', this.sessionId);
+    // A guest's session is its connection: only a signed-in customer resumes one.
+    const sessionId = token ? this.sessionId() : undefined;
+    if (sessionId !== undefined) url.searchParams.set('sessionId', sessionId);
     let socket: WebSocket;
     try {
       socket = new WebSocket(url.toString());
@@ -72,7 +76,7 @@ export class ChatConnection {
     this.socket = socket;
     socket.addEventListener('open', () => {
       this.attempt = 0;
-      this.events.onOpen();
+      this.events.onOpen(Boolean(token));
     });
     socket.addEventListener('message', (event: MessageEvent) => {
       if (typeof event.data === 'string') this.events.onFrame(event.data);

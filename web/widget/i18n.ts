@@ -44,7 +44,7 @@ const EN_ERRORS: Readonly<Record<string, string>> = {
   content_blocked: 'This request cannot be answered.',
   budget_exhausted: 'The assistant is unavailable for the rest of the day.',
   message_too_long: 'Your message is too long.',
-  session_refused: 'This conversation cannot be continued. Please reload the page.',
+  session_refused: 'This conversation could not be continued, so a new one has started. Retry to send your message there.',
   unknown_request: 'That answer cannot be rated.',
   already_rated: 'You already rated this answer.',
 };
@@ -56,7 +56,7 @@ const JA_ERRORS: Readonly<Record<string, string>> = {
   content_blocked: 'このご質問にはお答えできません。',
   budget_exhausted: '本日はご利用いただけません。',
   message_too_long: 'メッセージが長すぎます。',
-  session_refused: 'この会話は続けられません。ページを再読み込みしてください。',
+  session_refused: 'この会話は続けられないため、新しい会話を始めました。再送するとそちらに送られます。',
   unknown_request: 'この回答は評価できません。',
   already_rated: 'この回答はすでに評価済みです。',
 };

@@ -65,7 +65,7 @@ export type ChatEvent =
   | { readonly type: 'rated'; readonly requestId: string; readonly rating: FeedbackRating; readonly csat?: number };
 
 /** Errors whose retry hint makes a Retry button useful once it has passed. */
-const RETRYABLE = new Set(['rate_limited', 'model_throttled', 'model_unavailable', 'model_timeout', 'model_stream_interrupted', 'connection_lost', 'internal_error']);
+const RETRYABLE = new Set(['session_refused', 'rate_limited', 'model_throttled', 'model_unavailable', 'model_timeout', 'model_stream_interrupted', 'connection_lost', 'internal_error']);
 
 export const canRetry = (turn: Turn, now: number): boolean =>
   (turn.status === 'failed' || turn.status === 'interrupted') && turn.errorCode !== undefined && RETRYABLE.has(turn.errorCode) && (turn.retryAt === undefined || now >= turn.retryAt);

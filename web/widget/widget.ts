@@ -30,6 +30,7 @@ export interface WidgetOptions {
 }
 
 export interface WidgetHandle {
+  /** The conversation's session id (a signed-in customer's; a guest's session is its connection). */
   readonly sessionId: string;
   open(): void;
   close(): void;
@@ -55,6 +56,15 @@ const sessionIdFor = (key: string): string => {
     // Storage disabled (privacy settings): the session lives as long as the page.
     return randomId('web-');
   }
+};
+
+const renewSessionId = (key: string): string => {
+  try {
+    sessionStorage.removeItem(key);
+  } catch {
+    // Storage disabled: sessionIdFor makes an in-memory one.
+  }
+  return sessionIdFor(key);
 };
 
 type Attributes = Readonly<Record<string, string>>;
@@ -213,7 +223,11 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
   if (typeof options?.endpoint !== 'string' || !/^wss?:\/\//.test(options.endpoint)) throw new TypeError('MangaAssistChat.mount: `endpoint` must be a ws:// or wss:// URL');
   const locale: Locale = pickLocale(options.lang, document.documentElement.lang, navigator.languages ?? []);
   const s = STRINGS[locale];
-  const sessionId = sessionIdFor(options.sessionKey ?? 'mangaassist.session');
+  const sessionKey = options.sessionKey ?? 'mangaassist.session';
+  let sessionId = sessionIdFor(sessionKey);
+  /** Frames name the session only on a signed-in connection: a guest's frames use the connection's session. */
+  let signedIn = false;
+  const frameSession = (): { sessionId?: string } => (signedIn ? { sessionId } : {});
   const allowedLinkHosts = options.allowedLinkHosts ?? [];
 
   const host = el('div', { 'data-mangaassist-chat': '' });
@@ -288,10 +302,17 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
     render();
   };
 
-  const connection = new ChatConnection(options.endpoint, sessionId, options.getToken, {
+  const connection = new ChatConnection(options.endpoint, () => sessionId, options.getToken, {
     onConnecting: () => dispatch({ type: 'connecting' }),
-    onOpen: () => dispatch({ type: 'opened' }),
-    onFrame: (data) => dispatch({ type: 'frame', data, now: Date.now() }),
+    onOpen: (withToken) => {
+      signedIn = withToken;
+      dispatch({ type: 'opened' });
+    },
+    onFrame: (data) => {
+      // The stored session is another principal's (another customer signed in on this tab): start a new one.
+      if (data.includes('"session_refused"')) sessionId = renewSessionId(sessionKey);
+      dispatch({ type: 'frame', data, now: Date.now() });
+    },
     onLost: (reconnectAt) => dispatch({ type: 'lost', reconnectAt }),
   });
 
@@ -299,7 +320,7 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
     const message = input.value.trim();
     if (message === '' || characterCount(message) > MAX_MESSAGE_CHARS || !connection.isOpen) return;
     const requestId = randomId('w-');
-    if (!connection.send({ action: 'invoke', message, sessionId, requestId })) return;
+    if (!connection.send({ action: 'invoke', message, ...frameSession(), requestId })) return;
     input.value = '';
     dispatch({ type: 'sent', requestId, message });
   };
@@ -307,12 +328,12 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
     const turn = view.turn;
     if (turn === undefined || !canRetry(turn, Date.now())) return;
     const requestId = randomId('w-');
-    if (connection.send({ action: 'invoke', message: turn.question, sessionId, requestId })) dispatch({ type: 'retried', previousRequestId: turn.requestId, requestId });
+    if (connection.send({ action: 'invoke', message: turn.question, ...frameSession(), requestId })) dispatch({ type: 'retried', previousRequestId: turn.requestId, requestId });
   };
   const rate = (view: TurnView, rating: 'up' | 'down', csat?: number): void => {
     const turn = view.turn;
     if (turn === undefined || !canRate(turn)) return;
-    if (connection.send({ action: 'feedback', requestId: turn.requestId, rating, sessionId, ...(csat !== undefined && { csat }) })) dispatch({ type: 'rated', requestId: turn.requestId, rating, ...(csat !== undefined && { csat }) });
+    if (connection.send({ action: 'feedback', requestId: turn.requestId, rating, ...frameSession(), ...(csat !== undefined && { csat }) })) dispatch({ type: 'rated', requestId: turn.requestId, rating, ...(csat !== undefined && { csat }) });
   };
 
   form.addEventListener('submit', (event) => {
@@ -356,7 +377,9 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
   render();
   if (options.open === true) open();
   return {
-    sessionId,
+    get sessionId() {
+      return sessionId;
+    },
     open,
     close,
     destroy: () => {
