@@ -19,6 +19,8 @@ import { EVAL_COMMANDS, EVAL_USAGE, runEval } from '../local/cli/eval';
 import { evalCliDeps } from '../local/cli/eval-env';
 import { answerHelp, type CommandHelp } from '../local/cli/help';
 import { SIMULATE_USAGE, simulateCommand } from '../local/cli/simulate';
+import { ROUTING_COMMANDS, ROUTING_USAGE, runRouting } from '../local/cli/routing';
+import { routingCliDeps } from '../local/cli/routing-env';
 import { runToken, TOKEN_USAGE } from '../local/cli/token';
 import { CalendarError } from '../lambdas/core/capacity/calendar';
 
@@ -38,6 +40,9 @@ commands:
              (prints one line; connect with ?token=<it>): "token --help".
   audit      audits of the traffic: "audit unmapped" lists the intents or labels the routing map does not name,
              with volume and cost (CloudWatch, or the local stack's metrics file): "audit --help".
+  routing    versioned routing: "routing show | history | diff A B | set <intent> <tier> | rollback [--to N]";
+             one intent per change (--force and a reason for more), locked intents only with --unlock and a
+             reason; a conflicting change writes nothing (exit 3): "routing --help".
   eval       offline evaluation of a routing change before any experiment: "eval route --intent manga_qa --tier haiku
              --n 100" answers sample questions on the current and the proposed tier and scores both with an LLM
              judge (offline: a deterministic stand-in): quality, gap, cost, savings per day, the gate: "eval --help".
@@ -57,6 +62,7 @@ const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   audit: { usage: AUDIT_USAGE, subcommands: AUDIT_COMMANDS },
   token: { usage: TOKEN_USAGE },
   eval: { usage: EVAL_USAGE, subcommands: EVAL_COMMANDS },
+  routing: { usage: ROUTING_USAGE, subcommands: ROUTING_COMMANDS },
 };
 
 const main = async (argv: readonly string[]): Promise<number> => {
@@ -136,6 +142,25 @@ const main = async (argv: readonly string[]): Promise<number> => {
       }
       process.stderr.write(`mangaassist audit: CloudWatch did not answer (AWS credentials, AWS_REGION): ${error instanceof Error ? error.message : String(error)}\n`);
       return 1;
+    }
+  }
+  if (command === 'routing') {
+    if (rest.length === 0) {
+      process.stderr.write(`${ROUTING_USAGE}\n`);
+      return 2;
+    }
+    const deps = routingCliDeps(process.env, { write: (line) => process.stdout.write(line), err: (line) => process.stderr.write(line) });
+    try {
+      return await runRouting(rest, deps);
+    } catch (error) {
+      if (error instanceof CliUsageError) {
+        process.stderr.write(`mangaassist routing: ${error.message}\n`);
+        return 2;
+      }
+      process.stderr.write(`mangaassist routing: the routing tables did not answer (ROUTING_VERSIONS_TABLE, AWS credentials, or npm start): ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    } finally {
+      deps.close();
     }
   }
   if (command === 'eval') {

@@ -24,6 +24,8 @@ export interface IssuerState {
   /** dynalite's endpoint and the routing table in it: `cli eval route` reads the active routing map there. */
   readonly dynamoEndpoint?: string;
   readonly routingTable?: string;
+  /** The RoutingVersions table in dynalite: `cli routing` reads and commits versions there. */
+  readonly routingVersionsTable?: string;
 }
 
 /** Written by `npm start` once it listens (owner-only: it names an endpoint that hands out tokens). */
