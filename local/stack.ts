@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { BedrockIntentClassifier } from '../lambdas/adapters/bedrock-intent-classifier';
 import { BedrockModelClient, type GuardrailSettings } from '../lambdas/adapters/bedrock-model-client';
+import { CachedConnections } from '../lambdas/adapters/cached-connections';
 import { BedrockCapacityControl } from '../lambdas/adapters/bedrock-capacity-control';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../lambdas/adapters/dynamodb-capacity';
 import { DynamoFaqStore } from '../lambdas/adapters/dynamodb-faq';
@@ -271,7 +272,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     closers.push(async () => bedrockClient.destroy());
     const routingConfig = new DynamoRoutingConfigStore(documents, tables.routing);
-    const sessions = new DynamoSessionStore(documents, tables.sessions);
+    // $connect, $disconnect and invoke share this process, so the connection records invoke reads on every message
+    // are remembered here and forgotten when the connection closes.
+    const sessions = new CachedConnections(new DynamoSessionStore(documents, tables.sessions), clock);
     const capacityState = new DynamoCapacityStateStore(documents, tables.capacity);
     const answerRecords = new DynamoAnswerRecordStore(documents, tables.sessions);
     const llmConfig: LlmClassifierConfig = { ...DEFAULT_LLM_CLASSIFIER_CONFIG, ...(options.llmClassifier || {}) };
