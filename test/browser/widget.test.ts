@@ -39,7 +39,7 @@ describe('the web chat widget in Chromium', () => {
         { when: /break please/, deltas: BROKEN, gapMs: 150, breakAfter: 3 },
         { when: /slowly please/, deltas: STREAMED, gapMs: 250 },
       ],
-      { when: /.*/, deltas: STREAMED, gapMs: 150 },
+      { when: /.*/, deltas: STREAMED, gapMs: 200 },
     );
     demo = await startDemoServer({ port: 0 });
     stack = await startLocalStack({

@@ -282,6 +282,8 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
         log.append(view.root);
       }
       const before = view.turn;
+      // A chunk changes one turn: the others are drawn again only while a countdown of theirs runs.
+      if (before === turn && (turn.retryAt === undefined || turn.retryAt < now - 1000)) return;
       view.update(turn, now);
       if (before !== undefined && before.status !== turn.status && turn.status !== 'streaming') announcer.textContent = announcement(turn, s);
     });
