@@ -1,7 +1,8 @@
+import { ROUTING_VERSION_METRIC } from '../core/metric-contract';
 import { mergeRoutingOverrides } from '../core/routing';
 import { routingMapOf } from '../core/routing-versions';
 import { DEFAULT_ROUTING_MAP, type RoutingMap } from '../core/vocabulary';
-import type { Clock, Log, RoutingConfigStore } from '../ports';
+import type { Clock, Log, MetricsSink, RoutingConfigStore } from '../ports';
 import type { RoutingVersionStore } from '../ports/routing-versions';
 import { RefreshingValue } from './refreshing-value';
 
@@ -21,14 +22,23 @@ export interface ActiveRoutingMap {
 export class RoutingMapSource {
   private readonly active: RefreshingValue<ActiveRoutingMap>;
 
-  constructor(legacy: RoutingConfigStore, clock: Clock, log: Log, ttlMs = 30_000, versions?: RoutingVersionStore) {
+  constructor(legacy: RoutingConfigStore, clock: Clock, log: Log, ttlMs = 30_000, versions?: RoutingVersionStore, metrics?: MetricsSink) {
+    let previous: number | undefined;
+    const read = async (): Promise<ActiveRoutingMap> => {
+      const version = versions ? await versions.active() : null;
+      if (version) return { map: routingMapOf(version), version: version.version };
+      const merged = mergeRoutingOverrides(await legacy.loadOverrides());
+      for (const { row, reason } of merged.rejected) log.warn('routing table row ignored', { row, reason });
+      return { map: merged.map, version: 0 };
+    };
     this.active = new RefreshingValue<ActiveRoutingMap>(
       async () => {
-        const version = versions ? await versions.active() : null;
-        if (version) return { map: routingMapOf(version), version: version.version };
-        const merged = mergeRoutingOverrides(await legacy.loadOverrides());
-        for (const { row, reason } of merged.rejected) log.warn('routing table row ignored', { row, reason });
-        return { map: merged.map, version: 0 };
+        const active = await read();
+        metrics?.record(ROUTING_VERSION_METRIC, active.version, 'None');
+        // One line per container and change: when a version took effect where (the worst case is one ttl).
+        if (active.version !== previous) log.info('routing version in force', { version: active.version, previous: previous ?? null });
+        previous = active.version;
+        return active;
       },
       { map: DEFAULT_ROUTING_MAP, version: 0 },
       clock,

@@ -91,3 +91,10 @@ export const feedbackMetricRecords = (rating: { readonly intent: Intent; readonl
   if (rating.csat !== undefined) records.push({ name: FEEDBACK_METRICS.csat, value: rating.csat, unit: 'None', dimensions: {} });
   return records;
 };
+
+/**
+ * Versioned routing (issue 12): each container's RoutingMapSource records the version it routes by at every refresh
+ * (no dimension). Maximum over a period is the newest version in force; Minimum is the container lagging most, so a
+ * change has taken effect everywhere once Minimum reaches it (at most the refresh interval, 30 s, after the commit).
+ */
+export const ROUTING_VERSION_METRIC = 'RoutingVersionInForce';

@@ -91,7 +91,7 @@ const routerDeps = (wiring: RouterWiring, serving: ServingStateSource, faq: FaqS
     metrics: wiring.metrics,
     log: wiring.log,
   }),
-  routingMap: new RoutingMapSource(wiring.routingConfig, wiring.clock, wiring.log, wiring.routingCacheTtlMs, wiring.routingVersions),
+  routingMap: new RoutingMapSource(wiring.routingConfig, wiring.clock, wiring.log, wiring.routingCacheTtlMs, wiring.routingVersions, wiring.metrics),
   serving,
   faq,
   catalog: wiring.catalog,

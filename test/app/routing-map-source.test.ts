@@ -3,6 +3,7 @@ import { DynamoRoutingVersionStore } from '../../lambdas/adapters/dynamodb-routi
 import { MemoryRoutingVersionStore } from '../../lambdas/adapters/memory-routing-versions';
 import { changeRouting, rollbackRouting } from '../../lambdas/app/routing-changes';
 import { RoutingMapSource } from '../../lambdas/app/routing-map-source';
+import { ROUTING_VERSION_METRIC } from '../../lambdas/core/metric-contract';
 import type { RoutingActor } from '../../lambdas/core/routing-versions';
 import { DEFAULT_ROUTING_MAP } from '../../lambdas/core/vocabulary';
 import type { Log } from '../../lambdas/ports';
@@ -10,6 +11,7 @@ import type { RoutingVersionStore } from '../../lambdas/ports/routing-versions';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
 import { ROUTING_CONFIG_TABLE, ROUTING_VERSIONS_TABLE } from '../../lambdas/schema/tables';
 import { LOCAL_CREDENTIALS, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
+import { RecordingMetrics } from '../../local/console-log';
 import { ManualClock, MemoryRoutingConfig, silentLog } from '../support/fakes';
 
 const alice: RoutingActor = { kind: 'person', name: 'alice' };
@@ -45,6 +47,26 @@ describe('RoutingMapSource following the active routing version (dynalite)', () 
     await rollbackRouting(deps, { actor: alice, reason: 'CSAT fell' });
     clock.advance(TTL_MS);
     expect(await source.current()).toEqual({ map: DEFAULT_ROUTING_MAP, version: 2 });
+  });
+
+  it('records the version in force at every refresh and logs each change once', async () => {
+    const clock = new ManualClock();
+    const versions = new MemoryRoutingVersionStore();
+    const metrics = new RecordingMetrics();
+    const infos: unknown[] = [];
+    const log: Log = { ...silentLog, info: (message, extra) => infos.push({ message, ...extra }) };
+    const source = new RoutingMapSource(new MemoryRoutingConfig(), clock, log, TTL_MS, versions, metrics);
+    await source.get();
+    await changeRouting({ versions, clock }, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }] });
+    clock.advance(TTL_MS);
+    await source.get();
+    clock.advance(TTL_MS);
+    await source.get();
+    expect(metrics.records.filter((record) => record.name === ROUTING_VERSION_METRIC).map((record) => record.value)).toEqual([0, 1, 1]);
+    expect(infos).toEqual([
+      { message: 'routing version in force', version: 0, previous: null },
+      { message: 'routing version in force', version: 1, previous: 0 },
+    ]);
   });
 });
 
