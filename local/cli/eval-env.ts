@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BedrockAnswerJudge } from '../../lambdas/adapters/bedrock-answer-judge';
 import { BedrockModelClient } from '../../lambdas/adapters/bedrock-model-client';
+import { DynamoRoutingVersionStore } from '../../lambdas/adapters/dynamodb-routing-versions';
 import { DynamoRoutingConfigStore } from '../../lambdas/adapters/dynamodb-stores';
 import { RoutingMapSource } from '../../lambdas/app/routing-map-source';
 import { KeywordClassifier } from '../../lambdas/core/classifier';
 import type { LabelledExample } from '../../lambdas/core/judge';
 import { DEFAULT_ROUTING_MAP } from '../../lambdas/core/vocabulary';
-import type { Log } from '../../lambdas/ports';
+import type { Log, RoutingConfigStore } from '../../lambdas/ports';
 import { BudgetConfigError, parseBudgetConfig } from '../../lambdas/runtime/budget-config';
 import { createBedrockRuntimeClient } from '../../lambdas/runtime/clients/bedrock';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
@@ -60,8 +61,8 @@ const runningStack = (env: Readonly<Record<string, string | undefined>>): Issuer
 /**
  * The eval CLI's dependencies from the environment. Bedrock: BEDROCK_ENDPOINT, else the running npm start's local
  * endpoint (local/issuer-state.ts), else AWS (AWS_REGION, the default credential chain); `--aws` skips the local
- * stack. The routing map: ROUTING_TABLE (and DYNAMODB_ENDPOINT), else the running stack's table, else the embedded
- * defaults, read through the gateway's own RoutingMapSource. MODEL_CATALOG / MODEL_CATALOG_PROFILE and
+ * stack. The routing map: ROUTING_VERSIONS_TABLE / ROUTING_TABLE (and DYNAMODB_ENDPOINT), else the running stack's
+ * tables, else the embedded defaults, read through the gateway's own RoutingMapSource (the active version). MODEL_CATALOG / MODEL_CATALOG_PROFILE and
  * BUDGET_CONFIG as the deployed functions have them.
  */
 export const evalCliDeps = (
@@ -83,12 +84,30 @@ export const evalCliDeps = (
     catalog,
     tokenBudgets: budget.tokenBudgets,
     routing: async () => {
-      const table = env['ROUTING_TABLE'] ?? stack?.routingTable;
-      if (table === undefined) return { map: DEFAULT_ROUTING_MAP, source: 'the embedded default routing map (no ROUTING_TABLE, no running npm start)' };
-      const endpoint = env['ROUTING_TABLE'] !== undefined ? env['DYNAMODB_ENDPOINT'] : (stack?.dynamoEndpoint ?? env['DYNAMODB_ENDPOINT']);
+      // The same tables as `cli routing` (local/cli/routing-env.ts): explicit ones first, else the running npm start's.
+      const explicit = env['ROUTING_VERSIONS_TABLE'] !== undefined || env['ROUTING_TABLE'] !== undefined;
+      const versionsTable = explicit ? env['ROUTING_VERSIONS_TABLE'] : stack?.routingVersionsTable;
+      const legacyTable = explicit ? env['ROUTING_TABLE'] : stack?.routingTable;
+      if (versionsTable === undefined && legacyTable === undefined) {
+        return { map: DEFAULT_ROUTING_MAP, source: 'the embedded default routing map (no ROUTING_VERSIONS_TABLE, no running npm start)' };
+      }
+      const endpoint = explicit ? env['DYNAMODB_ENDPOINT'] : (stack?.dynamoEndpoint ?? env['DYNAMODB_ENDPOINT']);
       const documents = createDocumentClient({ region, ...(endpoint !== undefined && { endpoint, ...localCredentials }) });
-      const source = new RoutingMapSource(new DynamoRoutingConfigStore(documents, table), systemClock, log);
-      return { map: await source.get(), source: `routing table ${table}${endpoint ? ` at ${endpoint}` : ''} over the embedded defaults` };
+      try {
+        // The gateway's own source: the newest routing version, else version 0 (the defaults with the legacy rows).
+        const noRows: RoutingConfigStore = { loadOverrides: async () => [] };
+        const source = new RoutingMapSource(
+          legacyTable === undefined ? noRows : new DynamoRoutingConfigStore(documents, legacyTable),
+          systemClock,
+          log,
+          undefined,
+          versionsTable === undefined ? undefined : new DynamoRoutingVersionStore(documents, versionsTable),
+        );
+        const { map, version } = await source.current();
+        return { map, source: `routing version ${version} (${versionsTable ?? legacyTable}${endpoint ? ` at ${endpoint}` : ''})` };
+      } finally {
+        documents.destroy();
+      }
     },
     examples: () => readExamples(),
     traffic: () => {

@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DynamoRoutingVersionStore } from '../../lambdas/adapters/dynamodb-routing-versions';
+import { DynamoRoutingConfigStore } from '../../lambdas/adapters/dynamodb-stores';
+import { changeRouting } from '../../lambdas/app/routing-changes';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
+import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
+import { ROUTING_CONFIG_TABLE, ROUTING_VERSIONS_TABLE } from '../../lambdas/schema/tables';
+import { LOCAL_CREDENTIALS, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
+import { systemClock } from '../../lambdas/runtime/system';
 import { CliUsageError } from '../../local/cli/capacity';
 import { runEval } from '../../local/cli/eval';
 import { evalCliDeps } from '../../local/cli/eval-env';
@@ -189,5 +196,47 @@ describe('cli eval route through a forwarding local endpoint', () => {
       tool_choice: { type: 'function', function: { name: 'score_answer' } },
       tools: [{ type: 'function', function: { name: 'score_answer', parameters: { required: ['score', 'reason'] } } }],
     });
+  });
+});
+
+/** The current tier is the active routing version's, read through the gateway's RoutingMapSource (dynalite). */
+describe('cli eval route after a committed routing version', () => {
+  let bedrock: LocalBedrock;
+  let dynamo: LocalDynamo;
+  const dir = mkdtempSync(path.join(tmpdir(), 'eval-versions-'));
+
+  beforeAll(async () => {
+    bedrock = await startLocalBedrock({ latencyScale: 0, seed: 5 });
+    dynamo = await startLocalDynamo();
+  });
+
+  afterAll(async () => {
+    await bedrock.close();
+    await dynamo.close();
+  });
+
+  it('compares against the active version\'s tier: manga_qa moved to haiku is "already on haiku", and sonnet is the proposal', async () => {
+    const documents = createDocumentClient({ region: 'ap-northeast-1', endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
+    const versionsTable = dynamo.tableNames[ROUTING_VERSIONS_TABLE.logicalName] ?? '';
+    const legacyTable = dynamo.tableNames[ROUTING_CONFIG_TABLE.logicalName] ?? '';
+    try {
+      const deps = { versions: new DynamoRoutingVersionStore(documents, versionsTable), legacy: new DynamoRoutingConfigStore(documents, legacyTable), clock: systemClock };
+      await changeRouting(deps, { actor: { kind: 'person', name: 'alice' }, rules: [{ intent: 'manga_qa', tier: 'haiku' }], reason: 'scenario 4' });
+    } finally {
+      documents.destroy();
+    }
+    const env = { BEDROCK_ENDPOINT: bedrock.url, MANGAASSIST_ISSUER_FILE: path.join(dir, 'none.json'), DYNAMODB_ENDPOINT: dynamo.endpoint, ROUTING_VERSIONS_TABLE: versionsTable, ROUTING_TABLE: legacyTable };
+    let out = '';
+    const io = { write: (text: string) => void (out += text), err: () => undefined, aws: false };
+    await expect(runEval(['route', '--intent', 'manga_qa', '--tier', 'haiku'], evalCliDeps(env, io))).rejects.toThrow(/manga_qa is already on haiku \(routing version 1 /);
+    const code = await runEval(['route', '--intent', 'manga_qa', '--tier', 'sonnet', '--n', '12', '--json'], evalCliDeps(env, io));
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as { current: { tier: string; judged: number }; proposed: { tier: string; judged: number }; routing: string; qualityDrop: number; savingsPerDayUsd: number };
+    expect(result.routing).toMatch(/^routing version 1 /);
+    expect(result.current).toMatchObject({ tier: 'haiku', judged: 12 });
+    expect(result.proposed).toMatchObject({ tier: 'sonnet', judged: 12 });
+    // Back to the strong tier: better by the stand-in's reading, and dearer.
+    expect(result.qualityDrop).toBeLessThan(0);
+    expect(result.savingsPerDayUsd).toBeLessThan(0);
   });
 });
