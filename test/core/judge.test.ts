@@ -165,6 +165,7 @@ describe('the figures', () => {
     expect(result.savingsPerDayUsd).toBeCloseTo(-3, 12);
     expect(result.qualityDrop).toBeCloseTo(-0.125, 12);
     expect(result.verdict).toBe('within_gate');
+    expect(result.verdictReason).toBe('no quality drop (the proposed tier scores 12.5% higher)');
   });
 
   it('gives no verdict on too few judged answers or too many judge failures', () => {

@@ -140,7 +140,7 @@ export const evaluateRoute = (intent: Intent, current: TierSummary, proposed: Ti
     verdictReason = missing ?? 'no quality figure for one of the tiers';
   } else if (qualityDrop < gate.maxQualityDrop - DROP_TOLERANCE) {
     verdict = 'within_gate';
-    verdictReason = `quality drop ${pct(qualityDrop)} < ${pct(gate.maxQualityDrop)}`;
+    verdictReason = qualityDrop <= 0 ? `no quality drop (the proposed tier scores ${pct(-qualityDrop)} higher)` : `quality drop ${pct(qualityDrop)} < ${pct(gate.maxQualityDrop)}`;
   } else {
     verdict = 'fails_gate';
     verdictReason = `quality drop ${pct(qualityDrop)} >= ${pct(gate.maxQualityDrop)}`;
