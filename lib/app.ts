@@ -3,15 +3,19 @@ import type { DeployParameters } from './parameters';
 import { CapacityStack } from './stacks/capacity-stack';
 import { DataStack } from './stacks/data-stack';
 import { GatewayStack } from './stacks/gateway-stack';
+import { WidgetStack } from './stacks/widget-stack';
 
 export const DATA_STACK_NAME = 'MangaAssistData';
 export const GATEWAY_STACK_NAME = 'MangaAssistGateway';
 export const CAPACITY_STACK_NAME = 'MangaAssistCapacity';
+export const WIDGET_STACK_NAME = 'MangaAssistWidget';
 
 export interface MangaAssistStacks {
   readonly data: DataStack;
   readonly gateway: GatewayStack;
   readonly capacity: CapacityStack;
+  /** With the `widgetHosting` parameter only: the web chat widget's script on CloudFront. */
+  readonly widget?: WidgetStack;
 }
 
 /**
@@ -39,5 +43,8 @@ export const buildStacks = (app: App, parameters: DeployParameters, defaultAccou
     tables: data.tables,
     alarmAction: data.alarmTopic.action,
   });
-  return { data, gateway, capacity };
+  const widget = parameters.widgetHosting
+    ? new WidgetStack(app, WIDGET_STACK_NAME, { env, description: 'MangaAssist routing gateway: the web chat widget script on S3 + CloudFront (OAC)', parameters })
+    : undefined;
+  return { data, gateway, capacity, ...(widget && { widget }) };
 };

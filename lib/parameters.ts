@@ -163,6 +163,15 @@ const parametersSchema = z
       .string()
       .regex(/^[a-z0-9-]+\.guardrail\.v[0-9:]+$/, 'must be a guardrail profile id such as apac.guardrail.v1:0')
       .default('apac.guardrail.v1:0'),
+    /**
+     * Host the web chat widget's script (web/widget) in a private S3 bucket behind CloudFront with origin access
+     * control: the MangaAssistWidget stack, CORS for `auth.allowedOrigins`. Absent: no stack; the store hosts the one
+     * file itself (README, Web chat widget).
+     */
+    widgetHosting: z
+      .object({ priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_200') })
+      .strict()
+      .optional(),
   })
   .superRefine((params, ctx) => {
     // The resolved catalog must be one IAM can express: a profile has destination regions including the calling

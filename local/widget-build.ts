@@ -1,4 +1,4 @@
-import { build } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -17,8 +17,8 @@ export interface BuiltScript {
   readonly gzipBytes: number;
 }
 
-const bundle = async (entry: string, globalName?: string): Promise<BuiltScript> => {
-  const result = await build({
+const options = (entry: string, globalName?: string) =>
+  ({
     entryPoints: [entry],
     bundle: true,
     write: false,
@@ -31,12 +31,19 @@ const bundle = async (entry: string, globalName?: string): Promise<BuiltScript> 
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'silent',
-  });
-  const file = result.outputFiles[0];
+  }) satisfies BuildOptions;
+
+const measured = (entry: string, outputFiles: readonly { readonly contents: Uint8Array; readonly text: string }[] | undefined): BuiltScript => {
+  const file = outputFiles?.[0];
   if (file === undefined) throw new Error(`esbuild produced no output for ${entry}`);
   const bytes = Buffer.from(file.contents);
   return { code: file.text, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
 };
+
+const bundle = async (entry: string, globalName?: string): Promise<BuiltScript> => measured(entry, (await build(options(entry, globalName))).outputFiles);
+
+/** The widget script, built synchronously: what `cdk synth` deploys with the widget hosting (it has no async step). */
+export const buildWidgetSync = (): BuiltScript => measured(WIDGET_ENTRY, buildSync(options(WIDGET_ENTRY, WIDGET_GLOBAL)).outputFiles);
 
 /** The widget script, built in memory (npm start builds it at start-up; no built file is committed). */
 export const buildWidget = (): Promise<BuiltScript> => bundle(WIDGET_ENTRY, WIDGET_GLOBAL);
