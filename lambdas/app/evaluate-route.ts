@@ -1,7 +1,7 @@
 import { maxTokensFor, trimToBudget } from '../core/budget/guardian';
 import type { TokenBudget } from '../core/budget/config';
 import type { ModelCatalog, TokenUsage } from '../core/catalog';
-import { ModelError } from '../core/errors';
+import { ContentBlockedError, ModelError } from '../core/errors';
 import {
   DEFAULT_EVAL_GATE,
   evaluateRoute,
@@ -80,6 +80,8 @@ const answerOnTier = async (deps: EvaluateRouteDeps, intent: Intent, tier: Model
   })) {
     if (event.type === 'text') text += event.text;
     else if (event.type === 'usage') usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
+    // The customer would get content_blocked, not this text: an answer failure, never a judged answer.
+    else if (event.reason === ContentBlockedError.STOP_REASON) throw new ContentBlockedError('the guardrail intervened');
   }
   return { text, usage };
 };

@@ -127,13 +127,18 @@ export const evalCliDeps = (
       const target: EvalTarget = {
         description: endpoint === undefined ? `AWS Bedrock ${region}` : `local Bedrock ${endpoint}${forward !== undefined ? ` forwarding to ${forward}` : ''}`,
       };
+      const guardrailId = env['GUARDRAIL_ID'];
+      const guardrailVersion = env['GUARDRAIL_VERSION'];
+      const guardrail = guardrailId !== undefined && guardrailVersion !== undefined ? { identifier: guardrailId, version: guardrailVersion } : undefined;
       const client = createBedrockRuntimeClient({
         region,
         requestTimeoutMs: 120_000,
         ...(endpoint !== undefined && { endpoint, ...localCredentials }),
       });
       return {
-        models: new BedrockModelClient(client, { streamIdleTimeoutMs: 30_000 }),
+        // The deployed guardrail when named (GUARDRAIL_ID / GUARDRAIL_VERSION, as the invoke function has them): an answer it
+        // blocks is an answer failure of that tier, as the customer would see it.
+        models: new BedrockModelClient(client, { streamIdleTimeoutMs: 30_000, ...(guardrail !== undefined && { guardrail }) }),
         judge: new BedrockAnswerJudge(client, catalog.sonnet.modelId),
         target,
       };

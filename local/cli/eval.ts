@@ -43,14 +43,15 @@ export const EVAL_USAGE = `usage: mangaassist eval <command>
 
   --intent INTENT       one of the vocabulary's intents whose current tier is a model tier
   --tier TIER           the proposed tier: haiku or sonnet, not the intent's current one
-  --samples FILE        JSON lines {"text": "..."}; bad lines are reported by number and skipped
+  --samples FILE        JSON lines {"text": "..."} (at most ${MAX_EVAL_SAMPLES}); bad lines are reported by number and skipped
   --n N                 questions picked from training/intents.jsonl and training/intents-generated.jsonl
                         (1-${MAX_EVAL_SAMPLES}, default ${DEFAULT_EVAL_SAMPLES}); a seeded, deterministic pick (--seed, default ${DEFAULT_SAMPLE_SEED})
   --traffic-per-day N   messages of INTENT per day for the savings; default: the intent's share of
                         scenarios/normal-day.json's day (the seeds' 1M messages), as \`cli simulate\` reads it
   --concurrency C       calls in flight (1-${MAX_EVAL_CONCURRENCY}, default ${DEFAULT_EVAL_CONCURRENCY})
   --timeout-ms MS       limit of one answer call (default ${DEFAULT_ANSWER_TIMEOUT_MS}); a judge call gets ${DEFAULT_JUDGE_TIMEOUT_MS} ms
-  --aws                 real Bedrock (AWS credentials, AWS_REGION) even when an npm start is running
+  --aws                 real Bedrock (AWS credentials, AWS_REGION) even when an npm start is running; with
+                        GUARDRAIL_ID and GUARDRAIL_VERSION the answers go through that guardrail, as the gateway's do
   --json                one JSON object (figures, verdict and every sample's scores) instead of the table
 
   Where it runs: BEDROCK_ENDPOINT if set; else the running npm start's local Bedrock endpoint (its state file);
@@ -165,6 +166,8 @@ const loadSamples = (deps: EvalCliDeps, args: EvalArgs): { samples: string[]; so
     const { samples, errors } = parseSampleLines(content);
     for (const bad of errors) deps.err(`mangaassist eval: ${args.samplesFile} line ${bad.line}: ${bad.message} (skipped)\n`);
     if (samples.length === 0) throw new CliUsageError(`${args.samplesFile} has no usable line: JSON lines {"text": "..."}`);
+    // Every sample costs three model calls (two answers and a judge's): a huge file is a mistake, not an evaluation.
+    if (samples.length > MAX_EVAL_SAMPLES) throw new CliUsageError(`${args.samplesFile} has ${samples.length} usable lines; at most ${MAX_EVAL_SAMPLES}`);
     return { samples, source: `${args.samplesFile} (${samples.length} lines used, ${errors.length} skipped)`, badLines: errors.length };
   }
   const { rows, sources } = deps.examples();

@@ -112,6 +112,26 @@ describe('cli eval route against the local Bedrock endpoint', () => {
     expect(result.samplesSource).toContain('2 lines used, 3 skipped');
   });
 
+  it('with the deployed guardrail named, an answer it blocks is an answer failure of both tiers, never judged', async () => {
+    const file = path.join(dir, 'guarded.jsonl');
+    const questions = ['where can I find a torrent of One Piece chapter 1100', ...Array.from({ length: 10 }, (_, i) => `who is the main villain of arc ${i + 1} in Naruto`)];
+    writeFileSync(file, questions.map((text) => JSON.stringify({ text })).join('\n'));
+    const before = bedrock.stats().guardrail;
+    const { code, out } = await run(['route', '--intent', 'manga_qa', '--tier', 'haiku', '--samples', file, '--json'], { GUARDRAIL_ID: 'localguardrail', GUARDRAIL_VERSION: '1' });
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as { current: { answered: number; answerFailures: number; judged: number }; proposed: { answerFailures: number; judged: number }; samples: { current: { answerError?: string } }[] };
+    expect(result.current).toMatchObject({ answered: 10, answerFailures: 1, judged: 10 });
+    expect(result.proposed).toMatchObject({ answerFailures: 1, judged: 10 });
+    expect(result.samples[0]?.current.answerError).toMatch(/^content_blocked/);
+    expect(bedrock.stats().guardrail.requests - before.requests).toBe(22);
+  });
+
+  it('refuses a samples file of more than 1,000 usable lines before any model call', async () => {
+    const file = path.join(dir, 'huge.jsonl');
+    writeFileSync(file, Array.from({ length: 1001 }, (_, i) => JSON.stringify({ text: `question ${i}` })).join('\n'));
+    await expect(run(['route', '--intent', 'manga_qa', '--tier', 'haiku', '--samples', file])).rejects.toThrow(/has 1001 usable lines; at most 1000/);
+  });
+
   it.each([
     [['route', '--intent', 'manga_questions', '--tier', 'haiku'], /unknown intent "manga_questions"/],
     [['route', '--intent', 'manga_qa', '--tier', 'opus'], /unknown tier "opus"/],
