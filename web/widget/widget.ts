@@ -353,7 +353,12 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
       submit();
     }
   });
-  developer.addEventListener('change', () => panel.classList.toggle('developer', developer.checked));
+  developer.addEventListener('change', () => {
+    const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    panel.classList.toggle('developer', developer.checked);
+    // The facts lines change every answer's height: keep the latest answer in view.
+    if (nearBottom) log.scrollTop = log.scrollHeight;
+  });
 
   let started = false;
   const open = (): void => {
