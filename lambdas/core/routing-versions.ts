@@ -98,6 +98,11 @@ export interface ProposedRule {
 export interface RoutingChangeRequest {
   readonly actor: RoutingActor;
   readonly rules: readonly ProposedRule[];
+  /**
+   * A new default tier for the intents the map does not name (`haiku` or `sonnet`; a person only, with a reason): it
+   * counts as one change, like an intent.
+   */
+  readonly defaultTier?: string;
   /** A person's explicit permission to change a locked intent (`--unlock`); needs `reason`. */
   readonly unlock?: boolean;
   /** A person's permission to change more than one intent at once (`--force`); needs `reason`. */
@@ -237,16 +242,31 @@ export const planChange = (current: RoutingVersion, request: RoutingChangeReques
     const was = ruleOf(current, proposed.intent);
     rules[proposed.intent] = { tier: proposed.tier, locked: proposed.locked ?? was.locked };
   }
-  if (request.rules.length === 0) errors.push({ code: 'no_change', message: 'the change names no intent' });
-  const changes = diffVersions(current, { rules, defaultTier: current.defaultTier }).changes;
-  if (errors.length === 0 && changes.length === 0) {
-    errors.push({ code: 'no_change', message: `version ${current.version} already routes ${[...seen].join(', ')} that way` });
+  let defaultTier = current.defaultTier;
+  if (request.defaultTier !== undefined) {
+    if (!isTier(request.defaultTier) || request.defaultTier === 'template') {
+      // An unmapped intent has no template: its default is a model tier.
+      errors.push({ code: 'unknown_tier', message: `default tier must be haiku or sonnet, got ${JSON.stringify(request.defaultTier)}` });
+    } else if (request.actor.kind === 'automation') {
+      errors.push({ code: 'several_intents_need_force', message: 'automation never changes the default tier of unmapped intents' });
+    } else {
+      defaultTier = request.defaultTier;
+      if (defaultTier !== current.defaultTier && !hasText(request.reason)) {
+        errors.push({ code: 'reason_required', message: 'changing the default tier of unmapped intents needs --reason' });
+      }
+    }
   }
-  if (changes.length > 1) {
+  if (request.rules.length === 0 && request.defaultTier === undefined) errors.push({ code: 'no_change', message: 'the change names no intent' });
+  const changes = diffVersions(current, { rules, defaultTier: current.defaultTier }).changes;
+  const touched = changes.length + (defaultTier !== current.defaultTier ? 1 : 0);
+  if (errors.length === 0 && touched === 0) {
+    errors.push({ code: 'no_change', message: `version ${current.version} already routes ${[...seen, ...(request.defaultTier !== undefined ? ['unmapped intents'] : [])].join(', ')} that way` });
+  }
+  if (touched > 1) {
     if (request.force !== true || request.actor.kind === 'automation') {
       errors.push({
         code: 'several_intents_need_force',
-        message: `a change touches one intent; this one changes ${changes.length} (${changes.map((c) => c.intent).join(', ')}): use per-intent changes, or --force with --reason`,
+        message: `a change touches one intent; this one changes ${touched} (${[...changes.map((c) => c.intent), ...(touched > changes.length ? ['the default tier'] : [])].join(', ')}): use per-intent changes, or --force with --reason`,
       });
     } else if (!hasText(request.reason)) {
       errors.push({ code: 'force_needs_reason', message: '--force needs --reason' });
@@ -259,7 +279,7 @@ export const planChange = (current: RoutingVersion, request: RoutingChangeReques
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    next: nextVersion(current, { rules, defaultTier: current.defaultTier, kind: request.actor.kind === 'automation' ? 'automation' : 'set', forced: changes.length > 1 }, request.actor, request.reason, createdAt),
+    next: nextVersion(current, { rules, defaultTier, kind: request.actor.kind === 'automation' ? 'automation' : 'set', forced: touched > 1 }, request.actor, request.reason, createdAt),
   };
 };
 

@@ -31,6 +31,8 @@ export const ROUTING_USAGE = `usage: mangaassist routing <command>
                                        unless --lock is given too); --lock locks it
   set <intent> <tier> <intent> <tier> ... --force --reason R [--by NAME]
                                        several intents in one version: only with --force and a reason
+  set --default-tier haiku|sonnet --reason R [--by NAME]
+                                       where intents the map does not name go (haiku unless changed)
   rollback [--to VERSION] --reason R [--unlock] [--by NAME]
                                        a new version whose map is exactly VERSION's (default: the active version's
                                        parent); --unlock when it moves a locked intent
@@ -141,8 +143,12 @@ const set = async (deps: RoutingCliDeps, args: readonly string[]): Promise<numbe
     reason: { type: 'string' },
     by: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    'default-tier': { type: 'string' },
   });
-  if (positionals.length === 0 || positionals.length % 2 !== 0) throw new CliUsageError('set takes <intent> <tier> pairs: routing set manga_qa haiku');
+  const defaultTier = text(values['default-tier']);
+  if ((positionals.length === 0 && defaultTier === undefined) || positionals.length % 2 !== 0) {
+    throw new CliUsageError('set takes <intent> <tier> pairs (routing set manga_qa haiku) or --default-tier TIER');
+  }
   const rules: ProposedRule[] = [];
   for (let index = 0; index < positionals.length; index += 2) {
     // --unlock removes the lock unless --lock keeps it; neither keeps the intent's lock as it is.
@@ -154,6 +160,7 @@ const set = async (deps: RoutingCliDeps, args: readonly string[]): Promise<numbe
     rules,
     unlock: values['unlock'] === true,
     force: values['force'] === true,
+    ...(defaultTier !== undefined && { defaultTier }),
     ...(text(values['reason']) !== undefined && { reason: text(values['reason']) }),
   };
   const stores = await deps.stores();

@@ -79,6 +79,14 @@ describe('routing set', () => {
     expect(await versions.active()).toBeNull();
   });
 
+  it('changes the default tier of unmapped intents with a reason', async () => {
+    const { deps, errors, last } = setup();
+    expect(await runRouting(['set', '--default-tier', 'sonnet'], deps)).toBe(2);
+    expect(errors[0]).toContain('refused (reason_required)');
+    expect(await runRouting(['set', '--default-tier', 'sonnet', '--reason', 'premium launch'], deps)).toBe(0);
+    expect(last()).toMatchObject({ version: 1, defaultTier: 'sonnet', changes: ['unmapped intents: haiku -> sonnet'] });
+  });
+
   it('throws a usage error for malformed commands', async () => {
     const { deps } = setup();
     await expect(runRouting(['set', 'manga_qa'], deps)).rejects.toBeInstanceOf(CliUsageError);

@@ -117,6 +117,20 @@ describe('the change policy (seed 000)', () => {
   });
 });
 
+describe('the default tier of unmapped intents', () => {
+  it('is changed by a person with a reason, as one change, and never to the template tier or by automation', () => {
+    expect(codes(planChange(v0, { actor: alice, rules: [], defaultTier: 'sonnet' }, AT))).toEqual(['reason_required']);
+    expect(codes(planChange(v0, { actor: alice, rules: [], defaultTier: 'template', reason: 'r' }, AT))).toEqual(['unknown_tier']);
+    expect(codes(planChange(v0, { actor: evaluator, rules: [], defaultTier: 'sonnet', reason: 'r' }, AT))).toEqual(['several_intents_need_force']);
+    expect(codes(planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }], defaultTier: 'sonnet', reason: 'r' }, AT))).toEqual(['several_intents_need_force']);
+    const v1 = next(planChange(v0, { actor: alice, rules: [], defaultTier: 'sonnet', reason: 'new intents are premium features' }, AT));
+    expect(v1.diff).toEqual({ changes: [], defaultTier: { from: 'haiku', to: 'sonnet' } });
+    const { taste_profile: _unnamed, ...rules } = v1.rules;
+    expect(routingMapOf({ rules, defaultTier: v1.defaultTier }).taste_profile).toEqual({ tier: 'sonnet', locked: false });
+    expect(next(planRollback(v1, v0, { actor: alice, reason: 'back' }, AT)).defaultTier).toBe('haiku');
+  });
+});
+
 describe('diff and rollback', () => {
   const v1 = next(planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }] }, AT));
   const v2 = next(planChange(v1, { actor: alice, rules: [{ intent: 'chitchat', tier: 'template' }] }, AT));
