@@ -54,7 +54,7 @@ export interface RoutingVersion {
   readonly actorKind: ActorKind;
   /** ISO 8601, UTC. */
   readonly createdAt: string;
-  /** Why; required for forced, unlocking, rollback and automation changes. Null only where the policy allows. */
+  /** Why; required for every change (null only for a version written before that rule, and never for a new one). */
   readonly reason: string | null;
   /** What changed from `parent` (empty for version 0). */
   readonly diff: RoutingDiff;
@@ -98,10 +98,7 @@ export interface ProposedRule {
 export interface RoutingChangeRequest {
   readonly actor: RoutingActor;
   readonly rules: readonly ProposedRule[];
-  /**
-   * A new default tier for the intents the map does not name (`haiku` or `sonnet`; a person only, with a reason): it
-   * counts as one change, like an intent.
-   */
+  /** A new default tier for the intents the map does not name (`haiku` or `sonnet`; a person only): one change, like an intent. */
   readonly defaultTier?: string;
   /** A person's explicit permission to change a locked intent (`--unlock`); needs `reason`. */
   readonly unlock?: boolean;
@@ -113,6 +110,8 @@ export interface RoutingChangeRequest {
 export type RoutingChangePlan =
   | { readonly ok: true; readonly next: RoutingVersion }
   | { readonly ok: false; readonly errors: readonly RoutingPolicyError[] };
+
+const REASON_CODES: ReadonlySet<RoutingPolicyCode> = new Set(['force_needs_reason', 'unlock_needs_reason', 'reason_required', 'locked_intent_needs_unlock', 'several_intents_need_force']);
 
 const hasText = (value: string | undefined | null): value is string => typeof value === 'string' && value.trim().length > 0;
 
@@ -218,7 +217,7 @@ const nextVersion = (
  * - every intent and tier is known; an intent appears once; the change changes something;
  * - one intent per change; several only with `force` and a reason (scenario 4: a blanket change to everyone at once);
  * - a locked intent is never changed by automation, and by a person only with `unlock` and a reason (scenario 1);
- * - automation always gives a reason (it is what the record and the alarm show).
+ * - every change gives a reason (it is what the history, the record and the alarm show).
  * Every error is reported, not only the first, so an operator fixes the command once.
  */
 export const planChange = (current: RoutingVersion, request: RoutingChangeRequest, createdAt: string): RoutingChangePlan => {
@@ -251,9 +250,6 @@ export const planChange = (current: RoutingVersion, request: RoutingChangeReques
       errors.push({ code: 'several_intents_need_force', message: 'automation never changes the default tier of unmapped intents' });
     } else {
       defaultTier = request.defaultTier;
-      if (defaultTier !== current.defaultTier && !hasText(request.reason)) {
-        errors.push({ code: 'reason_required', message: 'changing the default tier of unmapped intents needs --reason' });
-      }
     }
   }
   if (request.rules.length === 0 && request.defaultTier === undefined) errors.push({ code: 'no_change', message: 'the change names no intent' });
@@ -273,8 +269,9 @@ export const planChange = (current: RoutingVersion, request: RoutingChangeReques
     }
   }
   errors.push(...lockErrors(current, changes, request));
-  if (request.actor.kind === 'automation' && !hasText(request.reason)) {
-    errors.push({ code: 'reason_required', message: 'an automated routing change records why (reason)' });
+  // Every version says why (the issue's "who, when, why"); one error for it, not one per rule that also wants it.
+  if (!hasText(request.reason) && !errors.some((error) => REASON_CODES.has(error.code))) {
+    errors.push({ code: 'reason_required', message: 'a routing change records why: --reason' });
   }
   if (errors.length > 0) return { ok: false, errors };
   return {

@@ -25,7 +25,7 @@ export const ROUTING_USAGE = `usage: mangaassist routing <command>
                                        changed, and every intent's tier and lock
   history [--limit 20]                 the newest versions, newest first, each with its diff
   diff A B                             what changes from version A to version B (per intent: from -> to)
-  set <intent> <tier> [--lock | --unlock --reason R] [--by NAME] [--dry-run]
+  set <intent> <tier> --reason R [--lock | --unlock] [--by NAME] [--dry-run]
                                        a new version moving one intent (tier: template, haiku, sonnet). A locked
                                        intent changes only with --unlock and --reason (--unlock also removes the lock
                                        unless --lock is given too); --lock locks it
@@ -37,7 +37,7 @@ export const ROUTING_USAGE = `usage: mangaassist routing <command>
                                        a new version whose map is exactly VERSION's (default: the active version's
                                        parent); --unlock when it moves a locked intent
 
---by defaults to $USER. Every change is conditional on the version it was planned from: when someone else committed
+--by defaults to $USER; every change needs --reason (the history says who, when and why). Every change is conditional on the version it was planned from: when someone else committed
 first, nothing is written (exit 3) and the command can simply be run again. Handlers follow a new version within
 30 s (the routing refresh). Tables: ROUTING_VERSIONS_TABLE and ROUTING_TABLE (the legacy rows: version 0) with AWS
 credentials and AWS_REGION (DYNAMODB_ENDPOINT for another endpoint); without them, the running npm start's dynalite.`;

@@ -53,10 +53,10 @@ describe('DynamoRoutingVersionStore against dynalite', () => {
   it('lets exactly one of two concurrent sets through; the loser gets a conflict and writes nothing', async () => {
     const { deps, close } = await fresh();
     try {
-      await changeRouting(deps, { actor: alice, rules: [{ intent: 'chitchat', tier: 'template' }] });
+      await changeRouting(deps, { actor: alice, rules: [{ intent: 'chitchat', tier: 'template' }], reason: 'test' });
       const results = await Promise.allSettled([
-        changeRouting(deps, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }] }),
-        changeRouting(deps, { actor: bob, rules: [{ intent: 'comparison', tier: 'haiku' }] }),
+        changeRouting(deps, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }], reason: 'test' }),
+        changeRouting(deps, { actor: bob, rules: [{ intent: 'comparison', tier: 'haiku' }], reason: 'test' }),
       ]);
       const won = results.filter((result) => result.status === 'fulfilled');
       const lost = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -80,7 +80,7 @@ describe('DynamoRoutingVersionStore against dynalite', () => {
   it('refuses a stale commit directly at the store, and a version number with a gap', async () => {
     const { deps, close } = await fresh();
     try {
-      const v1 = await changeRouting(deps, { actor: alice, rules: [{ intent: 'chitchat', tier: 'template' }] });
+      const v1 = await changeRouting(deps, { actor: alice, rules: [{ intent: 'chitchat', tier: 'template' }], reason: 'test' });
       expect(await deps.versions.commit(0, { ...v1, createdBy: 'mallory' })).toEqual({ ok: false, conflict: true, expected: 0, active: 1 });
       expect((await deps.versions.get(1))?.createdBy).toBe('alice');
       await expect(deps.versions.commit(1, { ...v1, version: 5 })).rejects.toThrow('without gaps');
@@ -92,8 +92,8 @@ describe('DynamoRoutingVersionStore against dynalite', () => {
   it('rolls back to exactly the previous map, and reverts one intent for automation', async () => {
     const { deps, close } = await fresh();
     try {
-      await changeRouting(deps, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }] });
-      await changeRouting(deps, { actor: alice, rules: [{ intent: 'chitchat', tier: 'template' }] });
+      await changeRouting(deps, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }], reason: 'test' });
+      await changeRouting(deps, { actor: alice, rules: [{ intent: 'chitchat', tier: 'template' }], reason: 'test' });
       const v3 = await rollbackRouting(deps, { actor: bob, reason: 'chitchat answers were wrong' });
       expect(v3).toMatchObject({ version: 3, kind: 'rollback', restores: 1, createdBy: 'bob' });
       expect(v3.rules).toEqual((await deps.versions.get(1))?.rules);

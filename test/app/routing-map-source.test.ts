@@ -37,7 +37,7 @@ describe('RoutingMapSource following the active routing version (dynalite)', () 
     const deps = { versions, legacy, clock };
 
     expect(await source.current()).toEqual({ map: DEFAULT_ROUTING_MAP, version: 0 });
-    await changeRouting(deps, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }] });
+    await changeRouting(deps, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }], reason: 'test' });
 
     clock.advance(TTL_MS - 1);
     expect((await source.get()).manga_qa.tier).toBe('sonnet');
@@ -57,7 +57,7 @@ describe('RoutingMapSource following the active routing version (dynalite)', () 
     const log: Log = { ...silentLog, info: (message, extra) => infos.push({ message, ...extra }) };
     const source = new RoutingMapSource(new MemoryRoutingConfig(), clock, log, TTL_MS, versions, metrics);
     await source.get();
-    await changeRouting({ versions, clock }, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }] });
+    await changeRouting({ versions, clock }, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }], reason: 'test' });
     clock.advance(TTL_MS);
     await source.get();
     clock.advance(TTL_MS);
@@ -85,7 +85,7 @@ describe('RoutingMapSource when the versions cannot be read', () => {
     const errors: string[] = [];
     const log: Log = { ...silentLog, error: (message) => errors.push(message) };
     const source = new RoutingMapSource(new MemoryRoutingConfig(), clock, log, TTL_MS, versions);
-    await changeRouting({ versions, clock }, { actor: alice, rules: [{ intent: 'comparison', tier: 'haiku' }] });
+    await changeRouting({ versions, clock }, { actor: alice, rules: [{ intent: 'comparison', tier: 'haiku' }], reason: 'test' });
     expect((await source.get()).comparison.tier).toBe('haiku');
 
     versions.failing = true;

@@ -64,7 +64,7 @@ describe('routing set', () => {
     expect(errors.some((line) => line.includes('unlock_needs_reason'))).toBe(true);
     expect(await runRouting(['set', 'recommendation', 'haiku', '--unlock', '--reason', 'INC-7: Sonnet throttled'], deps)).toBe(0);
     expect(last()).toMatchObject({ changes: ['recommendation: sonnet (locked) -> haiku'] });
-    expect(await runRouting(['set', 'recommendation', 'sonnet', '--lock'], deps)).toBe(0);
+    expect(await runRouting(['set', 'recommendation', 'sonnet', '--lock', '--reason', 'test'], deps)).toBe(0);
     expect(last()).toMatchObject({ changes: ['recommendation: haiku -> sonnet (locked)'] });
   });
 
@@ -74,7 +74,7 @@ describe('routing set', () => {
     expect(errors[0]).toContain('refused (unknown_intent): unknown intent "mangaqa"');
     expect(await runRouting(['set', 'manga_qa', 'opus'], deps)).toBe(2);
     expect(errors.some((line) => line.includes('unknown tier "opus" for intent manga_qa'))).toBe(true);
-    expect(await runRouting(['set', 'manga_qa', 'haiku', '--dry-run'], deps)).toBe(0);
+    expect(await runRouting(['set', 'manga_qa', 'haiku', '--dry-run', '--reason', 'test'], deps)).toBe(0);
     expect(last()).toMatchObject({ dryRun: true, version: 1, changes: ['manga_qa: sonnet -> haiku'] });
     expect(await versions.active()).toBeNull();
   });
@@ -109,8 +109,8 @@ describe('routing show, history, diff, rollback', () => {
 
   it('lists history newest first and diffs any two versions', async () => {
     const { deps, last } = setup();
-    await runRouting(['set', 'manga_qa', 'haiku'], deps);
-    await runRouting(['set', 'chitchat', 'template'], deps);
+    await runRouting(['set', 'manga_qa', 'haiku', '--reason', 'test'], deps);
+    await runRouting(['set', 'chitchat', 'template', '--reason', 'test'], deps);
     expect(await runRouting(['history', '--limit', '2'], deps)).toBe(0);
     expect((last()['versions'] as { version: number }[]).map((version) => version.version)).toEqual([2, 1]);
     expect(await runRouting(['diff', '0', '2'], deps)).toBe(0);
@@ -121,8 +121,8 @@ describe('routing show, history, diff, rollback', () => {
 
   it('rolls back to a chosen version, needs a reason, and refuses an unknown version', async () => {
     const { deps, errors, last } = setup();
-    await runRouting(['set', 'manga_qa', 'haiku'], deps);
-    await runRouting(['set', 'chitchat', 'template'], deps);
+    await runRouting(['set', 'manga_qa', 'haiku', '--reason', 'test'], deps);
+    await runRouting(['set', 'chitchat', 'template', '--reason', 'test'], deps);
     expect(await runRouting(['rollback', '--to', '0'], deps)).toBe(2);
     expect(errors.some((line) => line.includes('refused (reason_required)'))).toBe(true);
     expect(await runRouting(['rollback', '--to', '9', '--reason', 'r'], deps)).toBe(2);
@@ -133,14 +133,14 @@ describe('routing show, history, diff, rollback', () => {
 
   it('answers a lost race with exit 3 and writes nothing', async () => {
     const { deps, versions, errors } = setup();
-    await runRouting(['set', 'manga_qa', 'haiku'], deps);
+    await runRouting(['set', 'manga_qa', 'haiku', '--reason', 'test'], deps);
     const stale = await versions.active();
     // Another operator commits between this command's read of the active version and its commit.
     await versions.commit(1, { ...stale!, version: 2, parent: 1, createdBy: 'bob' });
     const racing = Object.assign(Object.create(versions) as MemoryRoutingVersionStore, { active: async () => stale });
     const racingDeps: RoutingCliDeps = { ...deps, stores: async () => ({ ...(await deps.stores()), versions: racing }) };
 
-    expect(await runRouting(['set', 'comparison', 'haiku', '--by', 'alice'], racingDeps)).toBe(3);
+    expect(await runRouting(['set', 'comparison', 'haiku', '--by', 'alice', '--reason', 'test'], racingDeps)).toBe(3);
     expect(errors[0]).toContain('conflict: routing changed meanwhile: the change was planned on version 1 but version 2 is active now; nothing was changed');
     expect((await versions.history(10)).map((version) => version.createdBy)).toEqual(['bob', 'tester', 'embedded-defaults']);
   });
@@ -160,7 +160,7 @@ describe('routing CLI against dynalite through the environment', () => {
     const deps: RoutingCliDeps = { stores, write: (line) => output.push(line), err: () => undefined, operator: 'tester' };
     try {
       await documents.send(new PutCommand({ TableName: env.ROUTING_TABLE, Item: { intent: 'shipping_info', tier: 'sonnet' } }));
-      expect(await runRouting(['set', 'manga_qa', 'haiku', '--by', 'alice'], deps)).toBe(0);
+      expect(await runRouting(['set', 'manga_qa', 'haiku', '--by', 'alice', '--reason', 'test'], deps)).toBe(0);
       expect(await runRouting(['diff', '0', '1'], deps)).toBe(0);
       expect(JSON.parse(output.at(-1) ?? '{}')).toMatchObject({ changes: ['manga_qa: sonnet -> haiku'] });
       expect(await runRouting(['show', '--version', '0'], deps)).toBe(0);

@@ -60,6 +60,12 @@ describe('the change policy (seed 000)', () => {
     expect(v1.forced).toBeUndefined();
   });
 
+  it('refuses a change that does not say why', () => {
+    expect(codes(planChange(v0, { actor: alice, rules: [{ intent: 'comparison', tier: 'haiku' }] }, AT))).toEqual(['reason_required']);
+    expect(codes(planChange(v0, { actor: alice, rules: [{ intent: 'comparison', tier: 'haiku' }], reason: '  ' }, AT))).toEqual(['reason_required']);
+    expect(codes(planChange(v0, { actor: evaluator, rules: [{ intent: 'comparison', tier: 'haiku' }] }, AT))).toEqual(['reason_required']);
+  });
+
   it('refuses the blanket multi-intent change of scenario 4 without --force, and with --force but no reason', () => {
     // 15/50/35 -> 8/52/40: manga_qa and comparison to the cheap tier, chitchat to the template tier, in one go.
     const blanket = [
@@ -80,23 +86,23 @@ describe('the change policy (seed 000)', () => {
   });
 
   it('counts only intents that actually change: restating a rule is not a second intent', () => {
-    const plan = planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }, { intent: 'chitchat', tier: 'haiku' }] }, AT);
+    const plan = planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }, { intent: 'chitchat', tier: 'haiku' }], reason: 'test' }, AT);
     expect(next(plan).diff.changes.map((change) => change.intent)).toEqual(['manga_qa']);
   });
 
   it('refuses unknown intents and tiers with the names it knows, and a change that changes nothing', () => {
-    const unknown = planChange(v0, { actor: alice, rules: [{ intent: 'mangaqa', tier: 'haiku' }, { intent: 'manga_qa', tier: 'opus' }] }, AT);
+    const unknown = planChange(v0, { actor: alice, rules: [{ intent: 'mangaqa', tier: 'haiku' }, { intent: 'manga_qa', tier: 'opus' }], reason: 'test' }, AT);
     expect(codes(unknown)).toEqual(['unknown_intent', 'unknown_tier']);
     expect(unknown.ok ? '' : unknown.errors[0]?.message).toContain('manga_qa');
     expect(unknown.ok ? '' : unknown.errors[1]?.message).toContain('template, haiku, sonnet');
-    expect(codes(planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'sonnet' }] }, AT))).toEqual(['no_change']);
-    expect(codes(planChange(v0, { actor: alice, rules: [] }, AT))).toEqual(['no_change']);
-    expect(codes(planChange(v0, { actor: { kind: 'person', name: ' ' }, rules: [{ intent: 'manga_qa', tier: 'haiku' }] }, AT))).toEqual(['missing_actor']);
+    expect(codes(planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'sonnet' }], reason: 'test' }, AT))).toEqual(['no_change']);
+    expect(codes(planChange(v0, { actor: alice, rules: [], reason: 'test' }, AT))).toEqual(['no_change']);
+    expect(codes(planChange(v0, { actor: { kind: 'person', name: ' ' }, rules: [{ intent: 'manga_qa', tier: 'haiku' }], reason: 'test' }, AT))).toEqual(['missing_actor']);
   });
 
   it('never lets automation change a locked intent, in either direction', () => {
     expect(codes(planChange(v0, { actor: evaluator, rules: [{ intent: 'recommendation', tier: 'haiku' }], reason: 'arm B won' }, AT))).toEqual(['locked_intent_automation']);
-    const lockedLow = next(planChange(v0, { actor: alice, rules: [{ intent: 'chitchat', tier: 'haiku', locked: true }] }, AT));
+    const lockedLow = next(planChange(v0, { actor: alice, rules: [{ intent: 'chitchat', tier: 'haiku', locked: true }], reason: 'test' }, AT));
     expect(codes(planChange(lockedLow, { actor: evaluator, rules: [{ intent: 'chitchat', tier: 'sonnet' }], reason: 'arm B won' }, AT))).toEqual(['locked_intent_automation']);
   });
 
@@ -107,7 +113,7 @@ describe('the change policy (seed 000)', () => {
     const unlocked = next(planChange(v0, { ...lower, unlock: true, reason: 'INC-7: Sonnet throttled' }, AT));
     expect(routingMapOf(unlocked).recommendation).toEqual({ tier: 'haiku', locked: false });
     // Once unlocked, it is an ordinary intent again; and locking one needs no permission.
-    const relocked = next(planChange(unlocked, { actor: alice, rules: [{ intent: 'recommendation', tier: 'sonnet', locked: true }] }, AT));
+    const relocked = next(planChange(unlocked, { actor: alice, rules: [{ intent: 'recommendation', tier: 'sonnet', locked: true }], reason: 'test' }, AT));
     expect(routingMapOf(relocked).recommendation).toEqual({ tier: 'sonnet', locked: true });
   });
 
@@ -132,8 +138,8 @@ describe('the default tier of unmapped intents', () => {
 });
 
 describe('diff and rollback', () => {
-  const v1 = next(planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }] }, AT));
-  const v2 = next(planChange(v1, { actor: alice, rules: [{ intent: 'chitchat', tier: 'template' }] }, AT));
+  const v1 = next(planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }], reason: 'test' }, AT));
+  const v2 = next(planChange(v1, { actor: alice, rules: [{ intent: 'chitchat', tier: 'template' }], reason: 'test' }, AT));
 
   it('diffs any two versions, both ways', () => {
     expect(diffVersions(v0, v2).changes.map((change) => change.intent)).toEqual(['chitchat', 'manga_qa']);
@@ -169,7 +175,7 @@ describe('diff and rollback', () => {
   });
 
   it('refuses an automatic revert of an intent that is locked now', () => {
-    const locked = next(planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku', locked: true }] }, AT));
+    const locked = next(planChange(v0, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku', locked: true }], reason: 'test' }, AT));
     expect(codes(revertIntent(locked, v0, 'manga_qa', evaluator, 'CSAT -18%', AT))).toEqual(['locked_intent_automation']);
   });
 
