@@ -77,6 +77,21 @@ describe('DynamoRoutingVersionStore against dynalite', () => {
     }
   });
 
+  it('has one winner also when the first two changes race (both storing version 0 first)', async () => {
+    const { deps, close } = await fresh();
+    try {
+      const results = await Promise.allSettled([
+        changeRouting(deps, { actor: alice, rules: [{ intent: 'manga_qa', tier: 'haiku' }], reason: 'a' }),
+        changeRouting(deps, { actor: bob, rules: [{ intent: 'comparison', tier: 'haiku' }], reason: 'b' }),
+      ]);
+      expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(results.find((result): result is PromiseRejectedResult => result.status === 'rejected')?.reason).toBeInstanceOf(RoutingConflictError);
+      expect((await deps.versions.history(10)).map((version) => version.version)).toEqual([1, 0]);
+    } finally {
+      await close();
+    }
+  });
+
   it('refuses a stale commit directly at the store, and a version number with a gap', async () => {
     const { deps, close } = await fresh();
     try {
