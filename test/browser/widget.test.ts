@@ -255,6 +255,22 @@ describe('the web chat widget in Chromium', () => {
     }
   });
 
+  it('says a message the guardrail blocked cannot be answered, and offers no retry', async () => {
+    const page = await openPage({});
+    try {
+      await openWidget(page);
+      // A denied word of the local endpoint's simulated guardrail (LOCAL_GUARDRAIL_WORDS' default).
+      await ask(page, 'Can you recommend a manga about guardrail-test-block?');
+      const turn = await settled(page, 0, 'failed');
+      await expect(turn.locator('.notice').textContent()).resolves.toBe('This request cannot be answered.');
+      await expect(turn.locator('.retry').isHidden()).resolves.toBe(true);
+      await expect(turn.locator('.answer-text').textContent()).resolves.toBe('');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('reconnects after the connection drops mid-answer and resumes the same session', async () => {
     const page = await openPage({ customer: DEMO_CUSTOMERS[1] });
     try {

@@ -53,6 +53,13 @@ describe('the widget conversation state', () => {
     expect(retried.turns[0]?.errorCode).toBeUndefined();
   });
 
+  it('offers the retry of gateway_busy after its hint, and drops text the guardrail blocked', () => {
+    const busy = run([frame({ type: 'error', requestId: 'r1', code: 'gateway_busy', message: 'x', retryAfterMs: 500 }, 2000)], asked).turns[0];
+    expect([canRetry(busy as never, 2499), canRetry(busy as never, 2500)]).toEqual([false, true]);
+    const blocked = run([frame({ type: 'chunk', requestId: 'r1', text: 'some text' }), frame({ type: 'error', requestId: 'r1', code: 'content_blocked', message: 'x' })], asked).turns[0];
+    expect(blocked).toMatchObject({ status: 'failed', answer: '', errorCode: 'content_blocked' });
+  });
+
   it('does not offer a retry for errors a retry cannot fix', () => {
     for (const code of ['content_blocked', 'limit_exceeded', 'budget_exhausted', 'message_too_long']) {
       const turn = run([frame({ type: 'error', requestId: 'r1', code, message: 'x' })], asked).turns[0];

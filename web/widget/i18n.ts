@@ -25,6 +25,8 @@ export interface Strings {
   readonly rateLimited: (seconds: number) => string;
   readonly limitExceeded: string;
   readonly retry: string;
+  /** Appended to an error's sentence while its retry hint (`retryAfterMs`) runs. */
+  readonly retryIn: (seconds: number) => string;
   readonly helpful: string;
   readonly notHelpful: string;
   readonly csatGroup: string;
@@ -39,6 +41,7 @@ export interface Strings {
 
 const EN_ERRORS: Readonly<Record<string, string>> = {
   model_throttled: 'The assistant is busy right now. Please try again in a moment.',
+  gateway_busy: 'The assistant is very busy right now.',
   model_unavailable: 'The assistant is unavailable right now. Please try again later.',
   model_timeout: 'The answer took too long. Please try again.',
   content_blocked: 'This request cannot be answered.',
@@ -51,6 +54,7 @@ const EN_ERRORS: Readonly<Record<string, string>> = {
 
 const JA_ERRORS: Readonly<Record<string, string>> = {
   model_throttled: 'ただいま混み合っています。しばらくしてからもう一度お試しください。',
+  gateway_busy: 'ただいま大変混み合っています。',
   model_unavailable: 'ただいまご利用いただけません。時間をおいてお試しください。',
   model_timeout: '回答に時間がかかりすぎました。もう一度お試しください。',
   content_blocked: 'このご質問にはお答えできません。',
@@ -82,6 +86,7 @@ export const STRINGS: Readonly<Record<Locale, Strings>> = {
     rateLimited: (seconds) => `You are sending messages too fast. You can retry in ${seconds} s.`,
     limitExceeded: 'You have reached today’s limit. Please come back tomorrow.',
     retry: 'Retry',
+    retryIn: (seconds) => `You can retry in ${seconds} s.`,
     helpful: 'Helpful',
     notHelpful: 'Not helpful',
     csatGroup: 'How satisfied are you? (1 to 5)',
@@ -112,6 +117,7 @@ export const STRINGS: Readonly<Record<Locale, Strings>> = {
     rateLimited: (seconds) => `送信が速すぎます。${seconds}秒後に再送できます。`,
     limitExceeded: '本日の上限に達しました。明日またご利用ください。',
     retry: '再送',
+    retryIn: (seconds) => `${seconds}秒後に再送できます。`,
     helpful: '役に立った',
     notHelpful: '役に立たなかった',
     csatGroup: '満足度（1〜5）',

@@ -65,7 +65,7 @@ export type ChatEvent =
   | { readonly type: 'rated'; readonly requestId: string; readonly rating: FeedbackRating; readonly csat?: number };
 
 /** Errors whose retry hint makes a Retry button useful once it has passed. */
-const RETRYABLE = new Set(['session_refused', 'rate_limited', 'model_throttled', 'model_unavailable', 'model_timeout', 'model_stream_interrupted', 'connection_lost', 'internal_error']);
+const RETRYABLE = new Set(['session_refused', 'rate_limited', 'gateway_busy', 'model_throttled', 'model_unavailable', 'model_timeout', 'model_stream_interrupted', 'connection_lost', 'internal_error']);
 
 export const canRetry = (turn: Turn, now: number): boolean =>
   (turn.status === 'failed' || turn.status === 'interrupted') && turn.errorCode !== undefined && RETRYABLE.has(turn.errorCode) && (turn.retryAt === undefined || now >= turn.retryAt);
@@ -123,9 +123,11 @@ const applyFrame = (state: ChatState, data: string, now: number): ChatState => {
         // A rating's refusal belongs to the feedback, not to the answer it rates.
         if (turn.feedback.pending) return { ...turn, feedback: { ...turn.feedback, pending: false, errorCode: code } };
         if (!inProgress(turn)) return turn;
-        // Text already shown is kept, and marked as not an answer one can rely on.
-        const status: TurnStatus = turn.answer !== '' && code !== 'content_blocked' ? 'interrupted' : 'failed';
-        return { ...turn, status, errorCode: code, ...(frame['retryAfterMs'] !== undefined && { retryAt: now + retryAfterMs }) };
+        // Text already shown is kept, and marked as not an answer one can rely on; text the guardrail then blocked
+        // is no answer at all and goes.
+        const blocked = code === 'content_blocked';
+        const status: TurnStatus = turn.answer !== '' && !blocked ? 'interrupted' : 'failed';
+        return { ...turn, status, errorCode: code, ...(blocked && { answer: '' }), ...(frame['retryAfterMs'] !== undefined && { retryAt: now + retryAfterMs }) };
       });
     }
     case 'feedback_ack': {

@@ -205,8 +205,10 @@ class TurnView {
         return turn.status === 'interrupted' ? `${s.incomplete} ${s.connectionLost}` : s.connectionLost;
       case 'model_stream_interrupted':
         return s.incomplete;
-      default:
-        return turn.status === 'interrupted' ? `${s.incomplete} ${s.error(turn.errorCode)}` : s.error(turn.errorCode);
+      default: {
+        const sentence = turn.status === 'interrupted' ? `${s.incomplete} ${s.error(turn.errorCode)}` : s.error(turn.errorCode);
+        return wait > 0 ? `${sentence} ${s.retryIn(wait)}` : sentence;
+      }
     }
   }
 }
