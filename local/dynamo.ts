@@ -4,7 +4,9 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { DynamoFaqStore } from '../lambdas/adapters/dynamodb-faq';
 import { DEFAULT_FAQ, type FaqEntry } from '../lambdas/core/faq';
 import { ALL_TABLES, type TableDefinition } from '../lambdas/schema/tables';
+import { useCompactDynaliteStorage } from './dynalite-storage';
 
+useCompactDynaliteStorage();
 // dynalite ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;

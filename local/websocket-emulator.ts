@@ -96,6 +96,9 @@ interface Connection {
  */
 export const DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION = 64;
 
+/** Connections whose post counts `stats()` keeps (the most recent ones), so the counts stay bounded. */
+export const MAX_POST_COUNTS = 10_000;
+
 /** Resolves once `socket` has closed, terminating it after `ms` if its peer has not finished the close handshake. */
 const closedWithin = (socket: WebSocket, ms: number): Promise<void> =>
   new Promise((resolve) => {
@@ -378,7 +381,13 @@ export class WebSocketEmulator {
     }
     if (Buffer.byteLength(data, 'utf8') > MAX_FRAME_BYTES) return 'too_large';
     connection.socket.send(data);
-    this.postCounts.set(connectionId, (this.postCounts.get(connectionId) ?? 0) + 1);
+    const count = this.postCounts.get(connectionId);
+    if (count === undefined && this.postCounts.size >= MAX_POST_COUNTS) {
+      // A long-running `npm start` sees connections without end: the counts of the oldest are dropped first.
+      const oldest = this.postCounts.keys().next();
+      if (oldest.done !== true) this.postCounts.delete(oldest.value);
+    }
+    this.postCounts.set(connectionId, (count ?? 0) + 1);
     return 'posted';
   }
 

@@ -127,6 +127,9 @@ const intentTierRecord = (split: ReadonlyMap<string, number>): Partial<Record<In
   return record;
 };
 
+/** Days the in-process ledger keeps: today, yesterday and the day before. */
+const KEPT_DAYS = 3;
+
 interface DayLedger {
   spent: number;
   /** Live reservations: id -> micro-USD and expiry (epoch ms; it stops counting at that instant). */
@@ -213,6 +216,10 @@ export class MemoryBudgetLedger implements BudgetLedger {
     if (!ledger) {
       ledger = { spent: 0, reservations: new Map(), settled: new Set(), byTier: new Map(), byIntent: new Map(), byIntentTier: new Map() };
       this.days.set(day, ledger);
+      // A long-running process keeps the most recent days only (a request settles on its own day, at most a
+      // deadline after midnight), so each day's settled ids do not pile up forever.
+      const days = [...this.days.keys()].sort();
+      for (const old of days.slice(0, Math.max(0, days.length - KEPT_DAYS))) this.days.delete(old);
     }
     return ledger;
   }

@@ -75,7 +75,8 @@ export const streamTier = async (deps: AnswerDeps, input: ModelStepInput, option
   // One deadline for every target tried here, and the answer's own (input.deadlineAt) when the caller set it.
   const deadline = AbortSignal.timeout(timeLeftMs(deps, input));
   deps.metrics.record('QueueWaitMs', Math.max(0, deps.clock.now() - request.receivedAt), 'Milliseconds');
-  let lastError: ModelError | BudgetExhaustedError = new ModelUnavailableError('no model target available');
+  // Made only when needed: an Error captures a stack trace, and most answers never fail.
+  let lastError: ModelError | BudgetExhaustedError | undefined;
   let lastTier = routedTier;
   /** A tier the budget refused (or that cannot be called unreserved): its other targets are not tried. */
   let skippedTier: ModelTier | undefined;
@@ -137,5 +138,5 @@ export const streamTier = async (deps: AnswerDeps, input: ModelStepInput, option
     deps.metrics.record(next.tier === target.tier ? 'TargetFallbacks' : 'ModelFallbacks', 1, 'Count', { Tier: target.tier });
   }
   if (!onlyRoutedTier) deps.metrics.record('FallbackReplies', 1, 'Count', { Tier: lastTier });
-  return { kind: 'failed', error: lastError, tier: lastTier };
+  return { kind: 'failed', error: lastError ?? new ModelUnavailableError('no model target available'), tier: lastTier };
 };
