@@ -158,9 +158,20 @@ describe('the web chat widget in Chromium', () => {
       await expect(page.locator('.launcher').textContent()).resolves.toContain('チャットで質問');
       await openWidget(page, '接続しました');
       const input = page.getByRole('textbox', { name: 'メッセージ' });
-      await input.fill('注文番号１２３４５はどこ');
-      // What a browser does while an IME composes: compositionstart, keydown Enter marked as composing (Chrome,
-      // Firefox), compositionend, and Safari's keydown with keyCode 229 after it; none of them may send.
+      await input.focus();
+      // Chromium's own IME path through the DevTools protocol: a composition in progress, the Enter that confirms it
+      // (keydown with isComposing and keyCode 229, as an IME gives it), then the committed text (compositionend).
+      const cdp = await browser.context.newCDPSession(page);
+      await cdp.send('Input.imeSetComposition', { text: 'ちゅうもんばんごう', selectionStart: 9, selectionEnd: 9 });
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 229, nativeVirtualKeyCode: 13 });
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13 });
+      await cdp.send('Input.insertText', { text: '注文番号' });
+      await cdp.detach();
+      await expect(page.locator('.turn').count()).resolves.toBe(0);
+      await expect(input.inputValue()).resolves.toBe('注文番号');
+      await input.pressSequentially('１２３４５はどこ');
+      // The same events dispatched by hand, Chrome's and Firefox's order and Safari's (keydown with keyCode 229
+      // after compositionend): none of them may send either.
       const composed = await page.evaluate(`(() => {
         const el = document.querySelector('[data-mangaassist-chat]').shadowRoot.querySelector('textarea');
         const fire = (event) => el.dispatchEvent(event);
@@ -176,7 +187,7 @@ describe('the web chat widget in Chromium', () => {
       await expect(page.locator('.turn').count()).resolves.toBe(0);
       await expect(input.inputValue()).resolves.toBe('注文番号１２３４５はどこ');
 
-      await input.type('？');
+      await input.pressSequentially('？');
       await input.press('Enter');
       const order = await settled(page, 0);
       await expect(order.locator('.question-text').textContent()).resolves.toBe('注文番号１２３４５はどこ？');
