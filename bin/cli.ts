@@ -21,6 +21,7 @@ import { answerHelp, type CommandHelp } from '../local/cli/help';
 import { SIMULATE_USAGE, simulateCommand } from '../local/cli/simulate';
 import { ROUTING_COMMANDS, ROUTING_USAGE, runRouting } from '../local/cli/routing';
 import { routingCliDeps } from '../local/cli/routing-env';
+import { EXPERIMENT_COMMANDS, EXPERIMENT_USAGE, experimentCliDeps, runExperiment } from '../local/cli/experiments';
 import { runToken, TOKEN_USAGE } from '../local/cli/token';
 import { CalendarError } from '../lambdas/core/capacity/calendar';
 
@@ -42,7 +43,9 @@ commands:
              with volume and cost (CloudWatch, or the local stack's metrics file): "audit --help".
   routing    versioned routing: "routing show | history | diff A B | set <intent> <tier> | rollback [--to N]";
              one intent per change (--force and a reason for more), locked intents only with --unlock and a
-             reason; a conflicting change writes nothing (exit 3): "routing --help".
+             reason; a conflicting change writes nothing (exit 3): "routing --help". "routing experiment start
+             <intent> <tier> | stop <id> | show [<id>] | evaluate | rollbacks": a change tried on a growing share
+             of customers behind quality gates, promoted or rolled back by the evaluator: "routing experiment --help".
   eval       offline evaluation of a routing change before any experiment: "eval route --intent manga_qa --tier haiku
              --n 100" answers sample questions on the current and the proposed tier and scores both with an LLM
              judge (offline: a deterministic stand-in): quality, gap, cost, savings per day, the gate: "eval --help".
@@ -67,6 +70,8 @@ const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
 
 const main = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
+  // `routing experiment ...` (local/cli/experiments.ts) answers its own --help, before routing's subcommand check.
+  if (command === 'routing' && rest[0] === 'experiment') return experimentCommand(rest.slice(1));
   const help = answerHelp(argv, COMMAND_HELP, USAGE);
   if (help) {
     process.stderr.write(help.text);
@@ -182,6 +187,27 @@ const main = async (argv: readonly string[]): Promise<number> => {
   }
   process.stderr.write(command === undefined ? USAGE : `mangaassist: unknown command "${argv.join(' ')}"\n\n${USAGE}`);
   return 2;
+};
+
+const experimentCommand = async (args: readonly string[]): Promise<number> => {
+  const help = answerHelp(['experiment', ...args], { experiment: { usage: EXPERIMENT_USAGE, subcommands: EXPERIMENT_COMMANDS } }, EXPERIMENT_USAGE);
+  if (help || args.length === 0) {
+    process.stderr.write(help?.text ?? `${EXPERIMENT_USAGE}\n`);
+    return help?.code ?? 2;
+  }
+  const deps = experimentCliDeps(process.env, { write: (line) => process.stdout.write(line), err: (line) => process.stderr.write(line) });
+  try {
+    return await runExperiment(args, deps);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      process.stderr.write(`mangaassist routing experiment: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`mangaassist routing experiment: the tables did not answer (EXPERIMENTS_TABLE, ROUTING_VERSIONS_TABLE, AWS credentials, or npm start): ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    deps.close();
+  }
 };
 
 main(process.argv.slice(2)).then(

@@ -114,4 +114,5 @@ export const designAlarms = (budget: { readonly dailyBudgetUsd: number; readonly
 /** Alarms beyond DESIGN's table, each with why it exists. */
 export const EXTRA_ALARMS: Readonly<Record<string, string>> = {
   'mitigation-mode': 'informational: throttle mitigation left on for 2 h (seed 003 scenario 1 aftermath)',
+  'routing-rollbacks': 'issue 12: the experiment evaluator reverted a routing change or switched off an arm on a satisfaction drop',
 };

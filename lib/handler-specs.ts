@@ -17,13 +17,15 @@ export const RUNTIME_ENVIRONMENT: Readonly<Record<string, string>> = {
   NODE_OPTIONS: '--enable-source-maps',
 };
 
-export type TableKey = 'sessions' | 'routingConfig' | 'routingVersions' | 'orders' | 'calendar' | 'capacityState' | 'faq';
+export type TableKey = 'sessions' | 'routingConfig' | 'routingVersions' | 'orders' | 'calendar' | 'capacityState' | 'faq' | 'experiments';
 /**
  * `getUpdate`: GetItem and UpdateItem only, for a function that reads single items and changes them in place with a
  * condition (feedback: never a Put, Delete, Query or Scan). `getQuery`: GetItem and Query only, for a reader of one
- * partition (routing versions: the newest item of the partition is the active version; never a Scan).
+ * partition (routing versions: the newest item of the partition is the active version; never a Scan). `getQueryUpdate`:
+ * those and UpdateItem, for a reader of the running experiments that counts answers with atomic ADDs (never a Put,
+ * Delete or Scan).
  */
-export type TableAccess = 'read' | 'write' | 'readWrite' | 'getUpdate' | 'getQuery';
+export type TableAccess = 'read' | 'write' | 'readWrite' | 'getUpdate' | 'getQuery' | 'getQueryUpdate';
 
 export interface HandlerSpec {
   readonly memoryMb: number;
@@ -58,7 +60,8 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
   route: {
     ...light,
     // routingVersions read: the active version routes; routingConfig read: version 0 until one is committed.
-    tables: { routingConfig: 'read', routingVersions: 'getQuery', capacityState: 'read', faq: 'read' },
+    // experiments getQuery: the running experiments (one Query) decide the principal's arm.
+    tables: { routingConfig: 'read', routingVersions: 'getQuery', capacityState: 'read', faq: 'read', experiments: 'getQuery' },
     postsToConnections: true,
     answers: false,
     // The route frame's decision is the one invoke would make, the LLM's second opinion on an unsure message included.
@@ -73,7 +76,8 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
     timeoutSeconds: 60,
     // capacityState read/write: routing targets per tier are read; a throttle-rate breach switches mitigation on, and
     // the budget status is published there for route. calendar read: the budget's event pool. faq read: answers.
-    tables: { sessions: 'readWrite', routingConfig: 'read', routingVersions: 'getQuery', orders: 'read', capacityState: 'readWrite', calendar: 'read', faq: 'read' },
+    // experiments getQueryUpdate: the running experiments, and each answer counted on its arm (UpdateItem ADD).
+    tables: { sessions: 'readWrite', routingConfig: 'read', routingVersions: 'getQuery', orders: 'read', capacityState: 'readWrite', calendar: 'read', faq: 'read', experiments: 'getQueryUpdate' },
     postsToConnections: true,
     answers: true,
     classifiesWithLlm: true,
@@ -82,7 +86,8 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
   },
   // The answer's record (GetItem, one conditional UpdateItem) and the connection's session (GetItem) in Sessions;
   // Feedback and Csat go out as EMF in its logs, no CloudWatch permission.
-  feedback: { ...light, tables: { sessions: 'getUpdate' }, postsToConnections: true, answers: false, classifiesWithLlm: false, readsCatalog: false, readsCapacityConfig: false },
+  // Experiments: a rating counted on its arm and in its intent's satisfaction bucket, UpdateItem ADDs only.
+  feedback: { ...light, tables: { sessions: 'getUpdate', experiments: 'getUpdate' }, postsToConnections: true, answers: false, classifiesWithLlm: false, readsCatalog: false, readsCapacityConfig: false },
 };
 
 /** How a scheduled capacity function may use the Bedrock control plane for provisioned throughput. */
@@ -112,6 +117,7 @@ export const TABLE_ENV = {
   calendar: ENV.calendarTable,
   capacityState: ENV.capacityTable,
   faq: ENV.faqTable,
+  experiments: ENV.experimentsTable,
 } as const satisfies Readonly<Record<TableKey, EnvName>>;
 
 export interface EnvironmentValues {

@@ -85,6 +85,26 @@ export const servingAlarmRows = ({ catalog, budget }: ServingAlarmInputs): Runbo
   },
   ...budgetAlarmRows(budget),
   ...operationsAlarmRows(),
+  ...experimentAlarmRows(),
+];
+
+/**
+ * Issue 12: the experiment evaluator rolled an intent back (a version reverted, or a treatment arm switched off)
+ * because its satisfaction dropped beyond the threshold within the window of a change. One a quarter hour pages:
+ * automation has already acted, a person confirms why and decides what next (docs/runbooks/routing-rollbacks.md).
+ */
+export const experimentAlarmRows = (): RunbookAlarmRow[] => [
+  {
+    id: 'routing-rollbacks',
+    signal: 'RoutingRollbacks (automatic rollbacks of a routing change or an experiment arm by the evaluator, sum per 15 min)',
+    runbook: 'routing-rollbacks',
+    metric: mangaAssistMetric('RoutingRollbacks', { statistic: 'Sum', period: Duration.minutes(15) }),
+    threshold: 0,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { DynamoAnswerRecordStore } from '../adapters/dynamodb-answer-records';
+import { DynamoExperimentStore } from '../adapters/dynamodb-experiments';
 import { DynamoSessionStore } from '../adapters/dynamodb-stores';
 import { makeFeedbackHandler } from '../handlers/feedback';
 import { createDocumentClient } from '../runtime/clients/dynamodb';
@@ -6,7 +7,7 @@ import { loadConfig } from '../runtime/config';
 import { lambdaFrameDeps } from '../runtime/frame-deps';
 import { instrument } from '../runtime/instrument';
 
-const config = loadConfig(process.env, ['SESSIONS_TABLE', 'AWS_REGION', 'CONNECTIONS_ENDPOINT']);
+const config = loadConfig(process.env, ['SESSIONS_TABLE', 'EXPERIMENTS_TABLE', 'EXPERIMENTS_CONFIG', 'AWS_REGION', 'CONNECTIONS_ENDPOINT']);
 const documents = createDocumentClient({ region: config.AWS_REGION });
 
 // Metrics go through the frame deps' Powertools sink (EMF, namespace MangaAssist): the Feedback and Csat series
@@ -17,6 +18,9 @@ export const handler = instrument(
     feedback: {
       answers: new DynamoAnswerRecordStore(documents, config.SESSIONS_TABLE),
       sessions: new DynamoSessionStore(documents, config.SESSIONS_TABLE),
+      // A rating counts on its experiment arm and in its intent's satisfaction bucket (the rollback window).
+      experiments: new DynamoExperimentStore(documents, config.EXPERIMENTS_TABLE),
+      satisfactionBucketMinutes: config.EXPERIMENTS_CONFIG.rollback.bucketMinutes,
     },
   }),
 );

@@ -2,6 +2,7 @@ import { BedrockIntentClassifier } from '../adapters/bedrock-intent-classifier';
 import { BedrockModelClient } from '../adapters/bedrock-model-client';
 import { DEFAULT_LLM_CLASSIFIER_CONFIG } from '../app/classify-message';
 import { DynamoCalendarStore, DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
+import { DynamoExperimentStore } from '../adapters/dynamodb-experiments';
 import { DynamoFaqStore } from '../adapters/dynamodb-faq';
 import { DynamoAnswerRecordStore } from '../adapters/dynamodb-answer-records';
 import { DynamoConversationStore } from '../adapters/dynamodb-conversation';
@@ -27,6 +28,7 @@ const config = loadConfig(process.env, [
   'SESSIONS_TABLE',
   'ROUTING_TABLE',
   'ROUTING_VERSIONS_TABLE',
+  'EXPERIMENTS_TABLE',
   'ORDERS_TABLE',
   'CAPACITY_TABLE',
   'FAQ_TABLE',
@@ -84,6 +86,8 @@ const answerInvoke = makeInvokeHandler({
       catalog: config.MODEL_CATALOG,
       conversation: new DynamoConversationStore(documents, config.SESSIONS_TABLE),
       answerRecords: new DynamoAnswerRecordStore(documents, config.SESSIONS_TABLE),
+      // Running experiments per intent, and each answer counted on its arm.
+      experiments: new DynamoExperimentStore(documents, config.EXPERIMENTS_TABLE),
       // Limits per principal and connection (LIMITS_CONFIG over the defaults), counted in the same Redis.
       limits: { store: new RedisLimitStore(redis), config: config.LIMITS_CONFIG },
       // The intents that try the cheap tier first (CASCADE_CONFIG); none unless configured.

@@ -1,5 +1,6 @@
 import { BedrockIntentClassifier } from '../adapters/bedrock-intent-classifier';
 import { DynamoCapacityStateStore } from '../adapters/dynamodb-capacity';
+import { DynamoExperimentStore } from '../adapters/dynamodb-experiments';
 import { DynamoFaqStore } from '../adapters/dynamodb-faq';
 import { DynamoRoutingVersionStore } from '../adapters/dynamodb-routing-versions';
 import { DynamoRoutingConfigStore } from '../adapters/dynamodb-stores';
@@ -12,7 +13,7 @@ import { lambdaFrameDeps } from '../runtime/frame-deps';
 import { instrument } from '../runtime/instrument';
 import { wireRouter } from '../runtime/wiring';
 
-const config = loadConfig(process.env, ['ROUTING_TABLE', 'ROUTING_VERSIONS_TABLE', 'CAPACITY_TABLE', 'FAQ_TABLE', 'CAPACITY_CONFIG', 'MODEL_CATALOG', 'AWS_REGION', 'CONNECTIONS_ENDPOINT']);
+const config = loadConfig(process.env, ['ROUTING_TABLE', 'ROUTING_VERSIONS_TABLE', 'EXPERIMENTS_TABLE', 'CAPACITY_TABLE', 'FAQ_TABLE', 'CAPACITY_CONFIG', 'MODEL_CATALOG', 'AWS_REGION', 'CONNECTIONS_ENDPOINT']);
 const documents = createDocumentClient({ region: config.AWS_REGION });
 const frame = lambdaFrameDeps(config.AWS_REGION, config.CONNECTIONS_ENDPOINT);
 // Only the LLM classifier fallback calls Bedrock here (InvokeModel on the cheap tier: lib/handler-specs.ts
@@ -26,6 +27,7 @@ export const handler = instrument(
       ...frame,
       routingConfig: new DynamoRoutingConfigStore(documents, config.ROUTING_TABLE),
       routingVersions: new DynamoRoutingVersionStore(documents, config.ROUTING_VERSIONS_TABLE),
+      experiments: new DynamoExperimentStore(documents, config.EXPERIMENTS_TABLE),
       capacityState: new DynamoCapacityStateStore(documents, config.CAPACITY_TABLE),
       faq: new DynamoFaqStore(documents, config.FAQ_TABLE),
       capacityConfig: config.CAPACITY_CONFIG,

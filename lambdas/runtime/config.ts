@@ -4,6 +4,7 @@ import type { ModelCatalog } from '../core/catalog';
 import { parseBudgetConfig } from './budget-config';
 import { parseCapacityConfig } from './capacity-config';
 import { parseCascadeConfig } from './cascade-config';
+import { parseExperimentConfig } from './experiments-config';
 import { ENV } from './env-names';
 import { parseLimitsConfig } from './limits-config';
 
@@ -46,6 +47,18 @@ const environment = z.object({
   [ENV.routingTable]: tableName,
   [ENV.routingVersionsTable]: tableName,
   [ENV.ordersTable]: tableName,
+  [ENV.experimentsTable]: tableName,
+  [ENV.experimentsConfig]: z.pipe(
+    z.optional(z.string()),
+    z.transform((text: string | undefined, ctx) => {
+      try {
+        return parseExperimentConfig(text);
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
   [ENV.modelCatalog]: catalogJson,
   [ENV.redisUrl]: z.string().check(z.regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
   [ENV.dailyBudgetUsd]: z.coerce.number().check(z.positive()),

@@ -8,6 +8,10 @@ export const ENV = {
   /** Versioned routing (lambdas/schema/tables.ts ROUTING_VERSIONS_TABLE): the active version routes. */
   routingVersionsTable: 'ROUTING_VERSIONS_TABLE',
   ordersTable: 'ORDERS_TABLE',
+  /** Routing experiments and their counters (lambdas/schema/tables.ts EXPERIMENTS_TABLE). */
+  experimentsTable: 'EXPERIMENTS_TABLE',
+  /** Optional JSON of the experiments' stages, gates and rollback rule over the defaults (lambdas/runtime/experiments-config.ts). */
+  experimentsConfig: 'EXPERIMENTS_CONFIG',
   /** JSON of a `ModelCatalog` (lambdas/core/catalog.ts), resolved from the deploy parameters by the stack. */
   modelCatalog: 'MODEL_CATALOG',
   /** `rediss://host:port` of the ElastiCache endpoint; absent for functions that do not use the cache. */
@@ -85,6 +89,8 @@ export type AuthorizerName = keyof typeof AUTHORIZER_ENTRIES;
 /** Entry of the weekly unmapped-intent audit (EventBridge Scheduler invokes it; lib/constructs/unmapped-audit.ts). */
 export const OPERATIONS_ENTRIES = {
   unmappedAudit: 'lambdas/entry/audit-unmapped.ts',
+  /** Every 15 minutes: experiments promoted, held or stopped, recent routing changes rolled back (lib/constructs/experiment-evaluator.ts). */
+  experimentEvaluator: 'lambdas/entry/experiment-evaluator.ts',
 } as const;
 
 export type OperationsName = keyof typeof OPERATIONS_ENTRIES;

@@ -105,4 +105,23 @@ export const ROUTING_VERSIONS_TABLE: TableDefinition = {
   sortKey: 'sk',
 };
 
-export const ALL_TABLES: readonly TableDefinition[] = [SESSIONS_TABLE, ROUTING_CONFIG_TABLE, ORDERS_TABLE, EVENT_CALENDAR_TABLE, CAPACITY_STATE_TABLE, FAQ_TABLE, ROUTING_VERSIONS_TABLE];
+/**
+ * Routing experiments (issue 12; lambdas/adapters/dynamodb-experiments.ts), all under `pk`/`sk`:
+ * - `EXPERIMENTS` / `INTENT#<intent>`: the intent's current or latest experiment (`experimentId`, `status`,
+ *   `revision`, `experiment`: the whole state); every move is conditional on `revision`;
+ * - `EXPERIMENT#<id>` / `META`: an ended experiment, once another replaced it on its intent;
+ * - `EXPERIMENT#<id>` / `DECISION#<revision, 6 digits>`: each transition with its reason and figures;
+ * - `EXPERIMENT#<id>` / `ARM#<stage>#<arm>`: counters (atomic ADD): `answers`, `up`, `down`, `csatCount`, `csatSum`,
+ *   `csatSumSquares`, `qualityCount`, `qualitySum`, `qualitySumSquares`;
+ * - `SATISFACTION#<intent>` / `<bucket start, epoch ms, 15 digits>`: `up`, `down` of the intent's answers given in
+ *   the bucket (the rollback rule's window), expiring by `expiresAt` (8 days);
+ * - `ROLLBACKS` / `<intent>#v<version>` or `<intent>#<experimentId>`: each automatic rollback, once.
+ */
+export const EXPERIMENTS_TABLE: TableDefinition = {
+  logicalName: 'Experiments',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+};
+
+export const ALL_TABLES: readonly TableDefinition[] = [SESSIONS_TABLE, ROUTING_CONFIG_TABLE, ORDERS_TABLE, EVENT_CALENDAR_TABLE, CAPACITY_STATE_TABLE, FAQ_TABLE, ROUTING_VERSIONS_TABLE, EXPERIMENTS_TABLE];

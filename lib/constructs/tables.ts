@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import {
   CAPACITY_STATE_TABLE,
   EVENT_CALENDAR_TABLE,
+  EXPERIMENTS_TABLE,
   FAQ_TABLE,
   ORDERS_TABLE,
   ROUTING_CONFIG_TABLE,
@@ -25,6 +26,7 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableKey, TableDefinition>> = {
   calendar: EVENT_CALENDAR_TABLE,
   capacityState: CAPACITY_STATE_TABLE,
   faq: FAQ_TABLE,
+  experiments: EXPERIMENTS_TABLE,
 };
 
 /** The names of some tables, for the functions' environment. */
@@ -46,6 +48,9 @@ export const grantTable = (table: ITable, access: TableAccess, grantee: IGrantab
     case 'getUpdate':
       // AWS-managed encryption: no key grant to add.
       table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+      return;
+    case 'getQueryUpdate':
+      table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem');
       return;
     case 'getQuery':
       table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query');
@@ -95,6 +100,8 @@ export class GatewayTables extends Construct {
       capacityState: build(TABLE_DEFINITIONS.capacityState),
       // Operator-edited answers (issue 7): retained and recoverable like the calendar.
       faq: build(TABLE_DEFINITIONS.faq),
+      // Experiments and their counters (issue 12): what decided each promotion and rollback, retained like the rest.
+      experiments: build(TABLE_DEFINITIONS.experiments),
     };
   }
 }

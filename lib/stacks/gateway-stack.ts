@@ -8,6 +8,7 @@ import { GatewayHandlers } from '../constructs/handlers';
 import { Network } from '../constructs/network';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
 import { UnmappedAudit } from '../constructs/unmapped-audit';
+import { ExperimentEvaluator } from '../constructs/experiment-evaluator';
 import { RunbookAlarms } from '../constructs/runbook-alarms';
 import type { GatewayTableSet } from '../constructs/tables';
 import { ChatWebSocketApi } from '../constructs/websocket-api';
@@ -47,6 +48,8 @@ export class GatewayStack extends Stack {
   readonly dashboard: OperationsDashboard;
   /** The weekly unmapped-intent audit (function and schedule). */
   readonly unmappedAudit: UnmappedAudit;
+  /** The experiment evaluator (function and 15-minute schedule): promotions, stops and automatic rollbacks. */
+  readonly experimentEvaluator: ExperimentEvaluator;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
@@ -105,6 +108,11 @@ export class GatewayStack extends Stack {
     });
 
     this.unmappedAudit = new UnmappedAudit(this, 'UnmappedAudit', { namePrefix: capacity.namePrefix, logRetention: parameters.logRetentionDays });
+    this.experimentEvaluator = new ExperimentEvaluator(this, 'ExperimentEvaluator', {
+      namePrefix: capacity.namePrefix,
+      logRetention: parameters.logRetentionDays,
+      tables: { experiments: props.tables.experiments, routingVersions: props.tables.routingVersions, routingConfig: props.tables.routingConfig },
+    });
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       dashboardName: `${capacity.namePrefix}-operations`,
       catalog,

@@ -111,11 +111,13 @@ describe('cdk-nag AWS Solutions checks', () => {
       // One per function (6 WebSocket, 2 capacity): Node 22 pinned; X-Ray actions have no resource scoping (and, on
       // the capacity functions, bedrock:ListProvisionedModelThroughputs has none either: same finding, one reason).
       // ... and the $connect authorizer; and the cache token rotation function (Secrets Manager's GetRandomPassword has no resource either);
-      // and the weekly unmapped-intent audit (cloudwatch:ListMetrics and GetMetricData have no resource either).
-      'AwsSolutions-L1': 11,
-      'AwsSolutions-IAM5[Resource::*]': 11,
-      // The audit's scheduler role: CDK's grantInvoke adds the "<arn>:*" form.
+      // and the weekly unmapped-intent audit (cloudwatch:ListMetrics and GetMetricData have no resource either);
+      // and the experiment evaluator (X-Ray only: its DynamoDB grants name the three tables).
+      'AwsSolutions-L1': 12,
+      'AwsSolutions-IAM5[Resource::*]': 12,
+      // The audit's and the evaluator's scheduler roles: CDK's grantInvoke adds the "<arn>:*" form.
       'AwsSolutions-IAM5[Resource::<UnmappedAuditFunctionB243210D.Arn>:*]': 1,
+      'AwsSolutions-IAM5[Resource::<ExperimentEvaluatorFunction9AC7EFAF.Arn>:*]': 1,
       // invoke: the guardrail's profile in each destination Region of cross-Region inference.
       'AwsSolutions-IAM5[Resource::arn:aws:bedrock:*:123456789012:guardrail-profile/apac.guardrail.v1:0]': 1,
       // invoke (routing targets), reconcile (get/create/delete), health (get): ids are assigned at creation.

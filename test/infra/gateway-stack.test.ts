@@ -241,8 +241,8 @@ describe('gateway stack', () => {
       expect(appKeys('connect')).toEqual([ENV.sessionsTable]);
       expect(appKeys('disconnect')).toEqual([ENV.sessionsTable]);
       expect(appKeys('default')).toEqual([]);
-      expect(appKeys('feedback')).toEqual([ENV.sessionsTable]);
-      expect(appKeys('route')).toEqual([ENV.capacityConfig, ENV.capacityTable, ENV.faqTable, ENV.modelCatalog, ENV.routingTable, ENV.routingVersionsTable].sort());
+      expect(appKeys('feedback')).toEqual([ENV.experimentsTable, ENV.sessionsTable].sort());
+      expect(appKeys('route')).toEqual([ENV.capacityConfig, ENV.capacityTable, ENV.experimentsTable, ENV.faqTable, ENV.modelCatalog, ENV.routingTable, ENV.routingVersionsTable].sort());
       expect(appKeys('invoke')).toEqual(
         [
           ENV.cacheAuthSecretArn,
@@ -250,6 +250,7 @@ describe('gateway stack', () => {
           ENV.capacityConfig,
           ENV.capacityTable,
           ENV.dailyBudgetUsd,
+          ENV.experimentsTable,
           ENV.faqTable,
           ENV.guardrailId,
           ENV.guardrailVersion,
@@ -528,6 +529,7 @@ describe('gateway stack', () => {
         'mangaassist-prod-provisioned-throttles-haiku',
         'mangaassist-prod-provisioned-throttles-sonnet',
         'mangaassist-prod-queue-wait',
+        'mangaassist-prod-routing-rollbacks',
         'mangaassist-prod-spend-anomaly',
         'mangaassist-prod-strong-tier-cost',
         'mangaassist-prod-strong-tier-share',

@@ -1,0 +1,63 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { ENV } from '../../lambdas/runtime/env-names';
+import { actionsOf, assertHasResourceProperties, logicalIdOf, makeParams, statementsOfRole, synthesizeApp, type SynthesizedApp } from './fixture';
+
+describe('the experiment evaluator (issue 12)', () => {
+  let synth: SynthesizedApp;
+  beforeAll(() => {
+    synth = synthesizeApp(makeParams());
+  });
+
+  it('runs every 15 minutes with the scheduled payload, through its own role, never queueing a stale run', () => {
+    // Assess
+    assertHasResourceProperties(synth.gatewayTemplate, 'AWS::Scheduler::Schedule', {
+      Name: 'mangaassist-prod-experiment-evaluator',
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalIdOf(synth.gateway.experimentEvaluator.fn), 'Arn'] },
+        Input: JSON.stringify({ kind: 'scheduled' }),
+        RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExperimentEvaluatorSchedulerRole'), 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 900, MaximumRetryAttempts: 2 },
+      },
+    });
+  });
+
+  it('may read and write the Experiments table, read and put routing versions (never update or delete one), read RoutingConfig', () => {
+    // Prepare
+    const statements = statementsOfRole(synth.gatewayTemplate, synth.gateway.experimentEvaluator.fn.role!);
+
+    // Act
+    const actions = [...new Set(statements.flatMap(actionsOf))].sort();
+
+    // Assess
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    const onTable = (name: string) => statements.filter((statement) => JSON.stringify(statement.Resource).includes(`Tables${name}`)).flatMap(actionsOf).sort();
+    expect(onTable('Experiments')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actions.some((action) => action.startsWith('bedrock:'))).toBe(false);
+    expect(onTable('RoutingVersions')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
+  it('is outside the VPC with the three table names', () => {
+    // Assess
+    assertHasResourceProperties(synth.gatewayTemplate, 'AWS::Lambda::Function', {
+      Description: 'MangaAssist experiment evaluator: promote, hold, stop, roll back',
+      Environment: { Variables: Match.objectLike({ [ENV.experimentsTable]: Match.anyValue(), [ENV.routingVersionsTable]: Match.anyValue(), [ENV.routingTable]: Match.anyValue() }) },
+      VpcConfig: Match.absent(),
+    });
+  });
+
+  it('pages on any automatic rollback in 15 minutes (runbook routing-rollbacks)', () => {
+    // Assess
+    assertHasResourceProperties(synth.gatewayTemplate, 'AWS::CloudWatch::Alarm', {
+      AlarmName: 'mangaassist-prod-routing-rollbacks',
+      MetricName: 'RoutingRollbacks',
+      Namespace: 'MangaAssist',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Period: 900,
+      AlarmDescription: Match.stringLikeRegexp('Runbook: docs/runbooks/routing-rollbacks\\.md$'),
+    });
+  });
+});
