@@ -2,7 +2,7 @@
 /**
  * Intent benchmark of the keyword classifier, the trained model and their combination against the public labeled
  * data in ../shared/datasets (never copied into this repository). Usage:
- * `npm run bench:intents -- [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep]`.
+ * `npm run bench:intents -- [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep] [--noise RATE]`.
  *   dev (default) is for iterating; test is held out: run it once to report the figure.
  *   --errors N      print N misclassified rows (dev only), optionally only those of gold intent NAME.
  *   --faq-sweep     the FAQ figures at each matcher threshold (dev only: the threshold is chosen there).
@@ -10,6 +10,10 @@
  *                   (dev only).
  *   --combine-sweep the rules + model combinations (modes and thresholds of EnsembleClassifier) on dev, where the
  *                   default is chosen.
+ *   --noise RATE    every row through bench/noise.ts first (lowercase, no punctuation, seeded typos, chat spellings,
+ *                   dropped function words and telegraphic fragments at RATE, e.g. 0.15): how the classifiers hold up
+ *                   on real users' text, estimated from dev (whose hint3 rows are bot builders' text; test's are real
+ *                   users'). The comparison also gives accuracy per source.
  * The last section compares seed 001's keyword router (bench/seed001-router.ts, a baseline) / today's rules / the
  * trained model / the ensemble (the gateway's fast path): accuracy, under/over-routing, cost vs the oracle and vs
  * all-Sonnet, the LLM-fallback share (messages whose confidence is below the threshold classify-message.ts uses, so
@@ -55,6 +59,7 @@ import {
   type IntentClassifier,
   type Tier,
 } from '../lambdas/core/vocabulary';
+import { noisyText } from './noise';
 import { Seed001KeywordRouter } from './seed001-router';
 
 interface Row {
@@ -65,6 +70,7 @@ interface Row {
   readonly accept: readonly string[];
   readonly minTier: Tier;
   readonly sourceLabel: string;
+  readonly source: string;
 }
 
 interface Tally {
@@ -81,9 +87,11 @@ interface Args {
   readonly faqSweep: boolean;
   readonly faqErrors: number;
   readonly combineSweep: boolean;
+  /** Synthetic-noise rate (bench/noise.ts); undefined: the rows as they are. */
+  readonly noise?: number;
 }
 
-const USAGE = 'usage: npm run bench:intents -- [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep]\n';
+const USAGE = 'usage: npm run bench:intents -- [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep] [--noise RATE]\n';
 
 const parseArgs = (argv: readonly string[]): Args => {
   let split: 'dev' | 'test' = 'dev';
@@ -92,6 +100,7 @@ const parseArgs = (argv: readonly string[]): Args => {
   let faqSweep = false;
   let faqErrors = 0;
   let combineSweep = false;
+  let noise: number | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === 'dev' || arg === 'test') split = arg;
@@ -100,12 +109,19 @@ const parseArgs = (argv: readonly string[]): Args => {
     else if (arg === '--faq-sweep') faqSweep = true;
     else if (arg === '--faq-errors') faqErrors = Number(argv[++i] ?? 20);
     else if (arg === '--combine-sweep') combineSweep = true;
+    else if (arg === '--noise') {
+      noise = Number(argv[++i]);
+      if (!(noise >= 0 && noise <= 1)) {
+        process.stderr.write('--noise needs a rate between 0 and 1\n');
+        process.exit(2);
+      }
+    }
     else {
       process.stderr.write(USAGE);
       process.exit(2);
     }
   }
-  return { split, errors, faqSweep, faqErrors, combineSweep, ...(intent !== undefined && { intent }) };
+  return { split, errors, faqSweep, faqErrors, combineSweep, ...(intent !== undefined && { intent }), ...(noise !== undefined && { noise }) };
 };
 
 const loadRows = (file: string): Row[] =>
@@ -114,11 +130,11 @@ const loadRows = (file: string): Row[] =>
     .filter((line) => line.trim() !== '')
     .map((line, index) => {
       const raw = JSON.parse(line) as Record<string, unknown>;
-      const { id, text, lang, intent, accept, min_tier: minTier, source_label: sourceLabel } = raw;
+      const { id, text, lang, intent, accept, min_tier: minTier, source_label: sourceLabel, source } = raw;
       if (typeof text !== 'string' || !isIntent(intent) || !Array.isArray(accept) || !isTier(minTier)) {
         throw new Error(`${file}:${index + 1}: unexpected row shape`);
       }
-      return { id: String(id), text, lang: String(lang), intent, accept: accept.map(String), minTier, sourceLabel: String(sourceLabel) };
+      return { id: String(id), text, lang: String(lang), intent, accept: accept.map(String), minTier, sourceLabel: String(sourceLabel), source: String(source) };
     });
 
 const pct = (part: number, whole: number): string => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
@@ -309,7 +325,8 @@ const main = (): void => {
     process.stderr.write('--errors, --faq-sweep, --faq-errors and --combine-sweep are for dev only: the test split is held out\n');
     process.exit(2);
   }
-  const rows = loadRows(file);
+  const { noise } = args;
+  const rows = loadRows(file).map((row) => (noise === undefined ? row : { ...row, text: noisyText(row.text, noise, row.id) }));
   const classifier = new KeywordClassifier();
   const catalog = MODEL_CATALOGS.current;
 
@@ -352,7 +369,7 @@ const main = (): void => {
   }
 
   const n = rows.length;
-  process.stdout.write(`intent benchmark: ${split} split, ${n} rows (${file})\n`);
+  process.stdout.write(`intent benchmark: ${split} split, ${n} rows (${file})${noise === undefined ? '' : `, synthetic noise at ${noise} (bench/noise.ts)`}\n`);
   process.stdout.write(`accuracy        ${pct(correct, n)}  (${correct}/${n})\n`);
   process.stdout.write(`under-routing   ${pct(under, n)}  (${under}) tier of the intent below min_tier\n`);
   process.stdout.write(`over-routing    ${pct(over, n)}  (${over}) tier of the intent above min_tier\n`);
@@ -420,6 +437,7 @@ interface ClassifierFigures {
   readonly belowByLang: Map<string, Tally>;
   readonly byLang: Map<string, Tally>;
   readonly byIntent: Map<string, Tally>;
+  readonly bySource: Map<string, Tally>;
   readonly bins: { n: number; confidence: number; correct: number }[];
   readonly p50Us: number;
   readonly p99Us: number;
@@ -436,6 +454,7 @@ const evaluateClassifier = (name: string, classifier: IntentClassifier, rows: re
   const belowByLang = new Map<string, Tally>();
   const byLang = new Map<string, Tally>();
   const byIntent = new Map<string, Tally>();
+  const bySource = new Map<string, Tally>();
   const bins = Array.from({ length: RELIABILITY_BINS }, () => ({ n: 0, confidence: 0, correct: 0 }));
   const times: number[] = [];
   for (const row of rows) {
@@ -449,6 +468,7 @@ const evaluateClassifier = (name: string, classifier: IntentClassifier, rows: re
     bump(belowByLang, row.lang, below);
     bump(byLang, row.lang, ok);
     bump(byIntent, row.intent, ok);
+    bump(bySource, row.source, ok);
     const tier = DEFAULT_ROUTING_MAP[result.intent].tier;
     const gap = tierRank(tier) - tierRank(row.minTier);
     if (gap < 0) under += 1;
@@ -470,7 +490,7 @@ const evaluateClassifier = (name: string, classifier: IntentClassifier, rows: re
   }
   times.sort((a, b) => a - b);
   const quantile = (q: number): number => (times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0) * 1000;
-  return { name, correct, under, over, cost, belowLlmThreshold, belowByLang, byLang, byIntent, bins, p50Us: quantile(0.5), p99Us: quantile(0.99) };
+  return { name, correct, under, over, cost, belowLlmThreshold, belowByLang, byLang, byIntent, bySource, bins, p50Us: quantile(0.5), p99Us: quantile(0.99) };
 };
 
 const comparisonClassifiers = (): { name: string; classifier: IntentClassifier }[] => {
@@ -492,7 +512,7 @@ const printClassifierComparison = (rows: readonly Row[], args: Args): void => {
   const oracle = rows.reduce((sum, row) => sum + messageCost(row.minTier, catalog), 0);
   const allSonnet = n * messageCost('sonnet', catalog);
   const meta = DEFAULT_INTENT_MODEL_ARTIFACT.meta;
-  out(`\nseed 001 keyword router vs rules vs trained model vs ensemble (${args.split}; model: ${String(meta['rows'])} training rows, temperature ${DEFAULT_INTENT_MODEL_ARTIFACT.temperature}, ${DEFAULT_INTENT_MODEL_ARTIFACT.buckets} buckets)`);
+  out(`\nseed 001 keyword router vs rules vs trained model vs ensemble (${args.split}${args.noise === undefined ? '' : `, noise ${args.noise}`}; model: ${String(meta['rows'])} training rows, temperature ${DEFAULT_INTENT_MODEL_ARTIFACT.temperature}, ${DEFAULT_INTENT_MODEL_ARTIFACT.buckets} buckets)`);
   out(`  LLM share = confidence below ${DEFAULT_LLM_CLASSIFIER_CONFIG.threshold} (lambdas/app/classify-message.ts): the gateway would ask the cheap model; accuracy is the fast path's own answer`);
   const figures = comparisonClassifiers().map(({ name, classifier }) => evaluateClassifier(name, classifier, rows, catalog));
   out(`  ${'classifier'.padEnd(12)} ${'accuracy'.padStart(8)} ${'under'.padStart(6)} ${'over'.padStart(6)} ${'cost/oracle'.padStart(11)} ${'cost/sonnet'.padStart(11)} ${'LLM share'.padStart(9)} ${'p50 µs'.padStart(7)} ${'p99 µs'.padStart(7)}`);
@@ -503,14 +523,15 @@ const printClassifierComparison = (rows: readonly Row[], args: Args): void => {
   }
   const table = (title: string, pick: (f: ClassifierFigures) => Map<string, Tally>): void => {
     out(`\n  ${title}`);
-    out(`    ${''.padEnd(16)} ${'rows'.padStart(5)} ${figures.map((f) => f.name.padStart(9)).join(' ')}`);
+    out(`    ${''.padEnd(24)} ${'rows'.padStart(5)} ${figures.map((f) => f.name.padStart(9)).join(' ')}`);
     const keys = [...(pick(figures[0] as ClassifierFigures))].sort((a, b) => b[1].total - a[1].total).map(([key]) => key);
     for (const key of keys) {
       const total = pick(figures[0] as ClassifierFigures).get(key)?.total ?? 0;
-      out(`    ${key.padEnd(16)} ${String(total).padStart(5)} ${figures.map((f) => pct(pick(f).get(key)?.correct ?? 0, total).padStart(9)).join(' ')}`);
+      out(`    ${key.padEnd(24)} ${String(total).padStart(5)} ${figures.map((f) => pct(pick(f).get(key)?.correct ?? 0, total).padStart(9)).join(' ')}`);
     }
   };
   table('accuracy per language', (f) => f.byLang);
+  table('accuracy per source', (f) => f.bySource);
   table('LLM share per language (below the threshold)', (f) => f.belowByLang);
   table('accuracy per gold intent', (f) => f.byIntent);
   out('\n  reliability (confidence bin: rows, mean confidence -> accuracy)');
