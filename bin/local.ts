@@ -10,6 +10,7 @@
  *   LOCAL_BEDROCK_FAULTS      JSON fault config, e.g. {"throttleRate":0.1,"midStreamErrorRate":0.05}
  *   LOCAL_BEDROCK_SEED        seed of the simulated models (default 42)
  *   LOCAL_BEDROCK_QUOTAS      JSON tokens-per-minute quotas by model id substring, e.g. {"sonnet":200000}
+ *   LOCAL_EXPERIMENT_EVALUATOR_MS  how often the experiment evaluator runs (default 900000: every 15 minutes, as in AWS)
  *   LOCAL_GUARDRAIL           on (default) | off: send the guardrail with every answer; the endpoint simulates it
  *   LOCAL_GUARDRAIL_WORDS     comma-separated words the simulated guardrail blocks as a denied topic
  *                             (default: guardrail-test-block, torrent, scanlation, 海賊版, 漫画村)
@@ -31,6 +32,7 @@
  *   LOG_MESSAGE_TEXT          1 adds customer message text to the `frame received` debug entries (offline debugging
  *                             only; default 0: message text and tokens are never logged)
  */
+import { EVALUATOR_EVERY_MS } from '../local/experiment-evaluator';
 import { CATALOG_PROFILES, type CatalogProfile } from '../lambdas/core/catalog';
 import { parseInstant } from '../lambdas/core/capacity/jst';
 import { BudgetConfigError, parseBudgetConfig } from '../lambdas/runtime/budget-config';
@@ -181,6 +183,8 @@ const main = async (): Promise<void> => {
     ...(cascade && { answer: { cascade } }),
     ...(limits && { limits }),
     capacityScheduler: { speed, ...(startAt !== undefined && { startAt }) },
+    // The experiment evaluator as the 15-minute schedule runs it in AWS; LOCAL_EXPERIMENT_EVALUATOR_MS shortens it.
+    experimentEvaluator: { intervalMs: Number(env['LOCAL_EXPERIMENT_EVALUATOR_MS'] ?? '') || EVALUATOR_EVERY_MS },
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     return fail(code === 'EADDRINUSE' ? `port ${env['PORT'] ?? 3001} is in use; set PORT to another one (or 0)` : `could not start: ${String(error)}`);

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { DynamoExperimentStore } from '../lambdas/adapters/dynamodb-experiments';
+import { DEFAULT_EXPERIMENT_CONFIG, type ExperimentConfig } from '../lambdas/core/experiments/config';
+import { startLocalEvaluator, type LocalEvaluator } from './experiment-evaluator';
 import type Redis from 'ioredis';
 import { BedrockIntentClassifier } from '../lambdas/adapters/bedrock-intent-classifier';
 import { BedrockModelClient, type GuardrailSettings } from '../lambdas/adapters/bedrock-model-client';
@@ -40,7 +43,7 @@ import { createBedrockControlClient } from '../lambdas/runtime/clients/bedrock-c
 import { createDocumentClient } from '../lambdas/runtime/clients/dynamodb';
 import { systemClock } from '../lambdas/runtime/system';
 import { wireAnswer, wireRouter } from '../lambdas/runtime/wiring';
-import { CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, FAQ_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, ROUTING_VERSIONS_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
+import { EXPERIMENTS_TABLE, CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, FAQ_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, ROUTING_VERSIONS_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
 import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from './bedrock/server';
 import { FastClock, startLocalScheduler, type LocalScheduler } from './capacity-scheduler';
 import { RecordingMetrics } from './console-log';
@@ -111,6 +114,13 @@ export interface LocalStackOptions {
    */
   readonly capacityScheduler?: { readonly speed: number; readonly autoStart?: boolean; readonly startAt?: number };
   /**
+   * The experiment evaluator on an interval (AWS: EventBridge every 15 minutes); absent, it runs only when asked
+   * (`evaluator.runOnce()`, `cli routing experiment evaluate`). `autoStart: false` keeps the timer off.
+   */
+  readonly experimentEvaluator?: { readonly intervalMs?: number; readonly autoStart?: boolean; readonly config?: ExperimentConfig };
+  /** How long a read of the running experiments is reused (ms); 30 s by default. */
+  readonly experimentsCacheTtlMs?: number;
+  /**
    * The limits per principal and connection (LIMITS_CONFIG), counted in `redisUrl`'s Redis or in process. `npm start`
    * passes the embedded defaults; absent (most tests, which send bursts on one connection), nothing is limited.
    */
@@ -172,11 +182,16 @@ export interface LocalStack {
     readonly routing: string;
     /** Versioned routing (`cli routing` writes it; the handlers follow its newest version). */
     readonly routingVersions: string;
+    /** Routing experiments and their counters (`cli routing experiment` and the evaluator). */
+    readonly experiments: string;
     readonly orders: string;
     readonly capacity: string;
     readonly calendar: string;
     readonly faq: string;
   };
+  /** The experiments' store and the evaluator (run it with `runOnce()`; on a timer with `experimentEvaluator`). */
+  readonly experiments: DynamoExperimentStore;
+  readonly evaluator: LocalEvaluator;
   close(): Promise<void>;
 }
 
@@ -232,6 +247,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       sessions: dynamo.tableNames[SESSIONS_TABLE.logicalName] ?? '',
       routing: dynamo.tableNames[ROUTING_CONFIG_TABLE.logicalName] ?? '',
       routingVersions: dynamo.tableNames[ROUTING_VERSIONS_TABLE.logicalName] ?? '',
+      experiments: dynamo.tableNames[EXPERIMENTS_TABLE.logicalName] ?? '',
       orders: dynamo.tableNames[ORDERS_TABLE.logicalName] ?? '',
       capacity: dynamo.tableNames[CAPACITY_STATE_TABLE.logicalName] ?? '',
       calendar: dynamo.tableNames[EVENT_CALENDAR_TABLE.logicalName] ?? '',
@@ -277,6 +293,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const sessions = new CachedConnections(new DynamoSessionStore(documents, tables.sessions), clock);
     const capacityState = new DynamoCapacityStateStore(documents, tables.capacity);
     const answerRecords = new DynamoAnswerRecordStore(documents, tables.sessions);
+    const experiments = new DynamoExperimentStore(documents, tables.experiments);
     const llmConfig: LlmClassifierConfig = { ...DEFAULT_LLM_CLASSIFIER_CONFIG, ...(options.llmClassifier || {}) };
     const llmClassifier =
       options.llmClassifier === false
@@ -295,6 +312,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       metrics,
       ...(options.routingCacheTtlMs !== undefined && { routingCacheTtlMs: options.routingCacheTtlMs }),
       ...(options.servingCacheTtlMs !== undefined && { servingCacheTtlMs: options.servingCacheTtlMs }),
+      experiments,
+      ...(options.experimentsCacheTtlMs !== undefined && { experimentsCacheTtlMs: options.experimentsCacheTtlMs }),
     };
 
     const inProcessMessenger = new EmulatorMessenger({ postToConnection: (connectionId, data) => emulator.postToConnection(connectionId, data) });
@@ -361,7 +380,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               ...(options.answer && { options: options.answer }),
             }),
           }),
-          feedback: makeFeedbackHandler({ ...frameDeps, feedback: { answers: answerRecords, sessions } }),
+          feedback: makeFeedbackHandler({ ...frameDeps, feedback: { answers: answerRecords, sessions, experiments } }),
         },
       },
       onHandlerError: (routeKey, error) => log.error('handler threw', { routeKey, error }),
@@ -390,7 +409,19 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       closers.push(() => runner.stop());
       scheduler = runner;
     }
-    return { url: emulator.url, issuer, authPolicy, bedrock, emulator, dynamo, metrics, store, ledger, ...(limitStore && { limitStore }), budgetConfig, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
+    const evaluator = startLocalEvaluator(
+      {
+        experiments,
+        routing: { versions: routerWiring.routingVersions, legacy: routingConfig, clock },
+        config: options.experimentEvaluator?.config ?? DEFAULT_EXPERIMENT_CONFIG,
+        clock,
+        log,
+        metrics,
+      },
+      { autoStart: options.experimentEvaluator !== undefined && options.experimentEvaluator.autoStart !== false, ...(options.experimentEvaluator?.intervalMs !== undefined && { intervalMs: options.experimentEvaluator.intervalMs }) },
+    );
+    closers.push(() => evaluator.stop());
+    return { url: emulator.url, experiments, evaluator, issuer, authPolicy, bedrock, emulator, dynamo, metrics, store, ledger, ...(limitStore && { limitStore }), budgetConfig, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
