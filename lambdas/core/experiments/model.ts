@@ -130,7 +130,8 @@ export const planExperiment = (
     throw new ExperimentError('experiment_running', `experiment ${current.id} is already ${current.status} on ${intent}`);
   }
   return {
-    id: `${intent}.${now.toString(36)}`,
+    // After the intent's latest experiment's start even within one millisecond: ids never repeat on an intent.
+    id: `${intent}.${Math.max(now, (current?.startedAt ?? -1) + 1).toString(36)}`,
     intent,
     controlTier: rule.tier,
     treatmentTier,
