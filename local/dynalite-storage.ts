@@ -22,7 +22,22 @@ type IteratorMethod = (options?: Record<string, unknown>) => LevelIterator;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const memoryLevel = require('memory-level') as { MemoryLevel: new (options?: Record<string, unknown>) => object; compactStorage?: true };
 
+let openIterators = 0;
+
+/** Iterators opened through the patched databases and not yet closed (a test's check that reads leave none). */
+export const openIteratorCount = (): number => openIterators;
+
 const closing = (iterator: LevelIterator): LevelIterator => {
+  openIterators += 1;
+  const close = iterator.close.bind(iterator);
+  let closed = false;
+  iterator.close = async () => {
+    if (!closed) {
+      closed = true;
+      openIterators -= 1;
+    }
+    await close();
+  };
   const next = iterator.next.bind(iterator);
   iterator.next = async () => {
     const value = await next();

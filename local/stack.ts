@@ -43,13 +43,14 @@ import { createBedrockControlClient } from '../lambdas/runtime/clients/bedrock-c
 import { createDocumentClient } from '../lambdas/runtime/clients/dynamodb';
 import { systemClock } from '../lambdas/runtime/system';
 import { wireAnswer, wireRouter } from '../lambdas/runtime/wiring';
-import { EXPERIMENTS_TABLE, CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, FAQ_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, ROUTING_VERSIONS_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
+import { ALL_TABLES, EXPERIMENTS_TABLE, CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, FAQ_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, ROUTING_VERSIONS_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
 import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from './bedrock/server';
 import { FastClock, startLocalScheduler, type LocalScheduler } from './capacity-scheduler';
 import { RecordingMetrics } from './console-log';
 import { LOCAL_CREDENTIALS, seedFaq, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
 import { startLocalIssuer, type LocalIssuer } from './issuer';
 import { EmulatorMessenger } from './emulator-messenger';
+import { DEFAULT_TTL_SWEEP_MS, startTtlSweeper } from './ttl-sweeper';
 import { newManagementCredentials, WebSocketEmulator } from './websocket-emulator';
 
 /** The offline `$connect` authorizer's deploy choices (the identity provider is always the local issuer). */
@@ -145,6 +146,11 @@ export interface LocalStackOptions {
    * (LOCAL_MESSENGER=sdk).
    */
   readonly messenger?: 'in_process' | 'sdk';
+  /**
+   * How often items past their TTL attribute are deleted from dynalite (ms; default DEFAULT_TTL_SWEEP_MS, 5 minutes;
+   * 0: never), as DynamoDB TTL does in AWS (local/ttl-sweeper.ts).
+   */
+  readonly ttlSweepMs?: number;
   /** Frames of one connection the emulator runs at once (default 64; see DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION). */
   readonly maxFramesInFlightPerConnection?: number;
   readonly clock?: Clock;
@@ -253,6 +259,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       calendar: dynamo.tableNames[EVENT_CALENDAR_TABLE.logicalName] ?? '',
       faq: dynamo.tableNames[FAQ_TABLE.logicalName] ?? '',
     };
+    const ttlSweepMs = options.ttlSweepMs ?? DEFAULT_TTL_SWEEP_MS;
+    if (ttlSweepMs > 0) {
+      const sweeper = startTtlSweeper(
+        documents,
+        ALL_TABLES.map((definition) => ({ name: dynamo.tableNames[definition.logicalName] ?? '', definition })).filter(({ name }) => name !== ''),
+        { intervalMs: ttlSweepMs, clock, log },
+      );
+      closers.push(() => sweeper.stop());
+    }
     await seedOrders(documents, tables.orders);
     // The demo store's FAQ in its table, as an operator would have it: edits there apply within 30 s.
     await seedFaq(documents, tables.faq);
