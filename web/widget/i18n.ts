@@ -20,6 +20,12 @@ export interface Strings {
   readonly connected: string;
   readonly reconnecting: (seconds: number) => string;
   readonly offline: string;
+  /** The connection kept being refused with fresh tokens (an expired or refused sign-in). */
+  readonly signInRequired: string;
+  /** The button that calls the host page's sign-in hook. */
+  readonly signInAgain: string;
+  /** The same button when the page gave no sign-in hook: it only tries again with a fresh token. */
+  readonly tryAgain: string;
   readonly incomplete: string;
   readonly connectionLost: string;
   readonly rateLimited: (seconds: number) => string;
@@ -81,6 +87,9 @@ export const STRINGS: Readonly<Record<Locale, Strings>> = {
     connected: 'Connected',
     reconnecting: (seconds) => `Connection lost. Reconnecting in ${seconds} s…`,
     offline: 'Not connected',
+    signInRequired: 'Your sign-in has expired or was not accepted. Please sign in again to continue the chat.',
+    signInAgain: 'Sign in again',
+    tryAgain: 'Try again',
     incomplete: 'This answer was cut off and is incomplete.',
     connectionLost: 'The connection was lost before the answer finished.',
     rateLimited: (seconds) => `You are sending messages too fast. You can retry in ${seconds} s.`,
@@ -112,6 +121,9 @@ export const STRINGS: Readonly<Record<Locale, Strings>> = {
     connected: '接続しました',
     reconnecting: (seconds) => `接続が切れました。${seconds}秒後に再接続します…`,
     offline: '接続されていません',
+    signInRequired: 'ログインの有効期限が切れたか、ログインが受け付けられませんでした。チャットを続けるには、もう一度ログインしてください。',
+    signInAgain: 'もう一度ログイン',
+    tryAgain: '再試行',
     incomplete: 'この回答は途中で途切れたため、不完全です。',
     connectionLost: '回答の途中で接続が切れました。',
     rateLimited: (seconds) => `送信が速すぎます。${seconds}秒後に再送できます。`,

@@ -42,7 +42,8 @@ export interface Turn {
   readonly feedback: FeedbackState;
 }
 
-export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** `signInRequired`: connections kept failing with fresh tokens; no retry until the customer signs in again. */
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'signInRequired' | 'closed';
 
 export interface ChatState {
   readonly connection: ConnectionStatus;
@@ -61,6 +62,7 @@ export type ChatEvent =
   | { readonly type: 'connecting' }
   | { readonly type: 'opened' }
   | { readonly type: 'lost'; readonly reconnectAt: number }
+  | { readonly type: 'signInRequired' }
   | { readonly type: 'closed' }
   | { readonly type: 'rated'; readonly requestId: string; readonly rating: FeedbackRating; readonly csat?: number };
 
@@ -142,6 +144,12 @@ const applyFrame = (state: ChatState, data: string, now: number): ChatState => {
   }
 };
 
+/** API Gateway posts an answer to the connection that asked; on a new connection it never arrives. */
+const abandonInFlight = (turns: readonly Turn[]): readonly Turn[] =>
+  turns.map((turn) =>
+    inProgress(turn) ? { ...turn, status: turn.answer === '' ? 'failed' : 'interrupted', errorCode: 'connection_lost' } : turn.feedback.pending ? { ...turn, feedback: { ...turn.feedback, pending: false, errorCode: 'connection_lost' } } : turn,
+  );
+
 export const chatReducer = (state: ChatState, event: ChatEvent): ChatState => {
   switch (event.type) {
     case 'sent':
@@ -155,14 +163,9 @@ export const chatReducer = (state: ChatState, event: ChatEvent): ChatState => {
     case 'opened':
       return { connection: 'open', turns: state.turns };
     case 'lost':
-      // API Gateway posts an answer to the connection that asked; on a new connection it never arrives.
-      return {
-        connection: 'reconnecting',
-        reconnectAt: event.reconnectAt,
-        turns: state.turns.map((turn) =>
-          inProgress(turn) ? { ...turn, status: turn.answer === '' ? 'failed' : 'interrupted', errorCode: 'connection_lost' } : turn.feedback.pending ? { ...turn, feedback: { ...turn.feedback, pending: false, errorCode: 'connection_lost' } } : turn,
-        ),
-      };
+      return { connection: 'reconnecting', reconnectAt: event.reconnectAt, turns: abandonInFlight(state.turns) };
+    case 'signInRequired':
+      return { connection: 'signInRequired', turns: abandonInFlight(state.turns) };
     case 'closed':
       return { connection: 'closed', turns: state.turns };
     case 'rated':

@@ -20,7 +20,10 @@ h2 { flex: 1; margin: 0; font-size: 16px; }
 .dev { font-size: 12px; display: flex; align-items: center; gap: 4px; }
 .close { border: 0; background: transparent; color: #fff; font-size: 20px; line-height: 1; padding: 4px 8px; border-radius: 6px; }
 .status { margin: 0; padding: 4px 12px; font-size: 12px; color: #3d3d3d; background: #f2f2f2; border-bottom: 1px solid #d6d6d6; }
-.status[data-state="reconnecting"], .status[data-state="closed"] { color: #8a1c00; background: #fff4e5; }
+.status[data-state="reconnecting"], .status[data-state="closed"], .status[data-state="signInRequired"] { color: #8a1c00; background: #fff4e5; }
+.signin { padding: 8px 12px; background: #fff4e5; border-bottom: 1px solid #d6d6d6; }
+.signin-again { border: 0; border-radius: 8px; padding: 6px 14px; background: #1d4ed8; color: #fff; font-weight: 600; }
+.signin-again[aria-disabled="true"] { background: #6b7280; cursor: default; }
 .log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 12px; }
 .turn { display: flex; flex-direction: column; gap: 6px; }
 .question { align-self: flex-end; max-width: 85%; margin: 0; padding: 8px 12px; border-radius: 12px 12px 2px 12px; background: #1d4ed8; color: #fff; white-space: pre-wrap; overflow-wrap: anywhere; }

@@ -3,6 +3,8 @@
  * shadow root, with model text always as text nodes (never parsed as HTML), and sends the protocol's frames through
  * connection.ts. No framework: the whole widget is this file and a few pure modules.
  */
+import { DEFAULT_BACKOFF } from './backoff';
+import { DEFAULT_MAX_REFUSED } from './connect-policy';
 import { ChatConnection, type TokenSource } from './connection';
 import { pickLocale, STRINGS, type Locale, type Strings } from './i18n';
 import { shouldSend } from './keys';
@@ -13,8 +15,19 @@ import { WIDGET_CSS } from './styles';
 export interface WidgetOptions {
   /** The gateway's WebSocket URL, e.g. `wss://chat.example.com/prod`. */
   readonly endpoint: string;
-  /** The signed-in customer's access token, asked for at every (re)connection; none (null) connects as a guest. */
+  /**
+   * The signed-in customer's access token, asked for at every (re)connection; none (null) connects as a guest.
+   * `{ refresh: true }`: the last attempt failed before it opened (perhaps the token expired): return a new one.
+   */
   readonly getToken?: TokenSource;
+  /**
+   * The host page's sign-in, called from the widget's *Sign in again* button once connections keep being refused
+   * with fresh tokens. The widget reconnects when it returns (a promise: when it resolves; a rejection means the
+   * customer cancelled, and the button stays). Without it the button says *Try again* and only reconnects.
+   */
+  readonly signIn?: () => unknown;
+  /** Attempts in a row failing before they open with fresh tokens before the widget asks to sign in again (3). */
+  readonly maxRefusedConnects?: number;
   /** `ja` or `en`; default: the page's `lang`, then the browser's languages, then Japanese. */
   readonly lang?: string;
   /** Where the widget's host element goes; default `document.body`. */
@@ -33,6 +46,8 @@ export interface WidgetHandle {
   /** The conversation's session id (a signed-in customer's; a guest's session is its connection). */
   readonly sessionId: string;
   open(): void;
+  /** Reconnects now with a fresh token, e.g. after the page signed the customer in again by itself. */
+  reconnect(): void;
   close(): void;
   destroy(): void;
 }
@@ -252,6 +267,9 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
   const closeButton = el('button', { type: 'button', class: 'close', 'aria-label': s.close, title: s.close }, '×');
   header.append(closeButton);
   const status = el('p', { class: 'status', role: 'status' });
+  const signInBar = el('div', { class: 'signin', hidden: '' });
+  const signInButton = el('button', { type: 'button', class: 'signin-again' }, options.signIn === undefined ? s.tryAgain : s.signInAgain);
+  signInBar.append(signInButton);
   const log = el('div', { class: 'log', role: 'log', 'aria-label': s.conversation, 'aria-live': 'off' });
   const announcer = el('div', { class: 'sr-only announcer', 'aria-live': 'polite' });
   const form = el('form', { class: 'composer' });
@@ -260,7 +278,7 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
   const send = el('button', { type: 'submit', class: 'send' }, s.send);
   const counter = el('p', { class: 'counter', id: 'mangaassist-counter', 'aria-live': 'polite' });
   form.append(inputLabel, input, send, counter);
-  panel.append(header, status, log, announcer, form);
+  panel.append(header, status, signInBar, log, announcer, form);
   root.append(launcher, panel);
   shadow.append(root);
   (options.container ?? document.body).append(host);
@@ -274,7 +292,16 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
     const now = Date.now();
     status.dataset['state'] = state.connection;
     status.textContent =
-      state.connection === 'open' ? s.connected : state.connection === 'reconnecting' ? s.reconnecting(Math.max(0, Math.ceil(((state.reconnectAt ?? now) - now) / 1000))) : state.connection === 'closed' ? s.offline : s.connecting;
+      state.connection === 'open'
+        ? s.connected
+        : state.connection === 'reconnecting'
+          ? s.reconnecting(Math.max(0, Math.ceil(((state.reconnectAt ?? now) - now) / 1000)))
+          : state.connection === 'signInRequired'
+            ? s.signInRequired
+            : state.connection === 'closed'
+              ? s.offline
+              : s.connecting;
+    signInBar.hidden = state.connection !== 'signInRequired';
     const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     state.turns.forEach((turn, index) => {
       let view = views[index];
@@ -306,18 +333,47 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
     render();
   };
 
-  const connection = new ChatConnection(options.endpoint, () => sessionId, options.getToken, {
-    onConnecting: () => dispatch({ type: 'connecting' }),
-    onOpen: (withToken) => {
-      signedIn = withToken;
-      dispatch({ type: 'opened' });
+  const connection = new ChatConnection(
+    options.endpoint,
+    () => sessionId,
+    options.getToken,
+    {
+      onConnecting: () => dispatch({ type: 'connecting' }),
+      onOpen: (withToken) => {
+        signedIn = withToken;
+        // The sign-in button that had focus is gone: the message box is where the customer continues.
+        const recovering = shadow.activeElement === signInButton;
+        dispatch({ type: 'opened' });
+        if (recovering) input.focus();
+      },
+      onFrame: (data) => {
+        // The stored session is another principal's (another customer signed in on this tab): start a new one.
+        if (data.includes('"session_refused"')) sessionId = renewSessionId(sessionKey);
+        dispatch({ type: 'frame', data, now: Date.now() });
+      },
+      onLost: (reconnectAt) => dispatch({ type: 'lost', reconnectAt }),
+      onSignInRequired: () => dispatch({ type: 'signInRequired' }),
     },
-    onFrame: (data) => {
-      // The stored session is another principal's (another customer signed in on this tab): start a new one.
-      if (data.includes('"session_refused"')) sessionId = renewSessionId(sessionKey);
-      dispatch({ type: 'frame', data, now: Date.now() });
-    },
-    onLost: (reconnectAt) => dispatch({ type: 'lost', reconnectAt }),
+    { backoff: DEFAULT_BACKOFF, maxRefused: options.maxRefusedConnects ?? DEFAULT_MAX_REFUSED },
+  );
+
+  let signingIn = false;
+  signInButton.addEventListener('click', () => {
+    if (signingIn) return;
+    signingIn = true;
+    setDisabled(signInButton, true);
+    void (async () => {
+      try {
+        await options.signIn?.();
+      } catch {
+        // The customer cancelled the host's sign-in: the state and its button stay.
+        return;
+      } finally {
+        signingIn = false;
+        setDisabled(signInButton, false);
+      }
+      connection.restart();
+    })();
   });
 
   const submit = (): void => {
@@ -390,6 +446,9 @@ export const mount = (options: WidgetOptions): WidgetHandle => {
       return sessionId;
     },
     open,
+    reconnect: () => {
+      if (started) connection.restart();
+    },
     close,
     destroy: () => {
       connection.stop();
