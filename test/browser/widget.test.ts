@@ -353,6 +353,54 @@ describe('the web chat widget in Chromium', () => {
     }
   });
 
+  it('asks a customer whose token the gateway refuses to sign in again, stops retrying, and recovers after signing in', async () => {
+    const page = await openPage({});
+    try {
+      // The store's token endpoint hands out tokens that expired an hour ago (the customer's sign-in lapsed): signed by
+      // the stack's real issuer, so it is the gateway's authorizer that refuses them (401 at the handshake).
+      let expiredTokens = 0;
+      await page.route('**/token', (route) => {
+        expiredTokens += 1;
+        return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ token: stack.issuer.sign({ customerId: DEMO_CUSTOMERS[0], ttlSeconds: -3600 }) }) });
+      });
+      await page.locator('.launcher').click();
+      const status = page.locator('.status[data-state="signInRequired"]');
+      await status.waitFor({ timeout: 15_000 });
+      await expect(status.textContent()).resolves.toBe('Your sign-in has expired or was not accepted. Please sign in again to continue the chat.');
+      // The first token, then a fresh one for each of the 3 refusals that end the retries.
+      expect(expiredTokens).toBe(4);
+      await expect(page.locator('.send').getAttribute('aria-disabled')).resolves.toBe('true');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'widget-signin-en.png') });
+
+      // The customer cancels the store's sign-in: the state and its button stay, nothing reconnects.
+      await page.getByRole('button', { name: 'Sign in again', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Demo sign-in' });
+      await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await expect(dialog.isHidden()).resolves.toBe(true);
+      await expect(page.locator('.signin-again').getAttribute('aria-disabled')).resolves.toBe('false');
+      expect(expiredTokens).toBe(4);
+
+      // Signed in again, the store's token endpoint issues a valid token, and the widget connects with it.
+      await page.unroute('**/token');
+      await page.getByRole('button', { name: 'Sign in again', exact: true }).click();
+      await dialog.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.locator('.status[data-state="open"]').waitFor({ timeout: 10_000 });
+      await expect(page.locator('.signin').isHidden()).resolves.toBe(true);
+      expect(expiredTokens).toBe(4);
+      await ask(page, 'Where is my order 12345?');
+      const turn = await settled(page, 0);
+      await expect(turn.locator('.answer-text').textContent()).resolves.toContain('12345');
+      // The only problems are Chromium's console reports of the refused handshakes, four times: its words for the
+      // authorizer's 401 (the page's script is not told why; the console is).
+      const refusals = problems.filter((problem) => /WebSocket connection to .* failed/.test(problem));
+      expect(refusals).toHaveLength(4);
+      for (const refusal of refusals) expect(refusal).toMatch(/failed: HTTP Authentication failed/);
+      expect(problems.filter((problem) => !refusals.includes(problem))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('sends thumbs and a CSAT score to the gateway, which stores them on the answer', async () => {
     const page = await openPage({});
     try {

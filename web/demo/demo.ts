@@ -23,6 +23,33 @@ const fetchToken = async (customerId: string): Promise<string | null> => {
   return body.token;
 };
 
+/**
+ * The widget's `signIn` hook: the store's sign-in (here a dialog), resolved once the customer signed in, rejected if
+ * they cancel. The demo's `/token` then issues a new token, which the widget asks for when it reconnects.
+ */
+const signInAgain = (customerId: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const dialog = document.getElementById('signin-dialog') as HTMLDialogElement;
+    const confirm = document.getElementById('signin-dialog-confirm') as HTMLButtonElement;
+    const cancel = document.getElementById('signin-dialog-cancel') as HTMLButtonElement;
+    (document.getElementById('signin-dialog-customer') as HTMLElement).textContent = customerId;
+    const done = (signedIn: boolean): void => {
+      confirm.removeEventListener('click', onConfirm);
+      cancel.removeEventListener('click', onCancel);
+      dialog.removeEventListener('cancel', onCancel);
+      if (dialog.open) dialog.close();
+      if (signedIn) resolve();
+      else reject(new Error('sign-in cancelled'));
+    };
+    const onConfirm = (): void => done(true);
+    const onCancel = (): void => done(false);
+    confirm.addEventListener('click', onConfirm);
+    cancel.addEventListener('click', onCancel);
+    // Escape closes a modal dialog with a `cancel` event.
+    dialog.addEventListener('cancel', onCancel);
+    dialog.showModal();
+  });
+
 const start = async (): Promise<void> => {
   const config = (await (await fetch('/config.json')).json()) as DemoConfig;
   const params = new URLSearchParams(location.search);
@@ -52,6 +79,7 @@ const start = async (): Promise<void> => {
   chat.mount({
     endpoint: config.endpoint,
     getToken: () => fetchToken(customerSelect.value),
+    signIn: () => signInAgain(customerSelect.value),
     developer: true,
     open: params.get('open') === '1',
     allowedLinkHosts: [location.hostname],
