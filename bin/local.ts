@@ -11,6 +11,7 @@
  *   LOCAL_BEDROCK_SEED        seed of the simulated models (default 42)
  *   LOCAL_BEDROCK_QUOTAS      JSON tokens-per-minute quotas by model id substring, e.g. {"sonnet":200000}
  *   LOCAL_EXPERIMENT_EVALUATOR_MS  how often the experiment evaluator runs (default 900000: every 15 minutes, as in AWS)
+ *   EXPERIMENTS_CONFIG        JSON experiment stages, gates and rollback rule over the defaults
  *   LOCAL_GUARDRAIL           on (default) | off: send the guardrail with every answer; the endpoint simulates it
  *   LOCAL_GUARDRAIL_WORDS     comma-separated words the simulated guardrail blocks as a denied topic
  *                             (default: guardrail-test-block, torrent, scanlation, 海賊版, 漫画村)
@@ -32,6 +33,7 @@
  *   LOG_MESSAGE_TEXT          1 adds customer message text to the `frame received` debug entries (offline debugging
  *                             only; default 0: message text and tokens are never logged)
  */
+import { parseExperimentConfig } from '../lambdas/runtime/experiments-config';
 import { EVALUATOR_EVERY_MS } from '../local/experiment-evaluator';
 import { CATALOG_PROFILES, type CatalogProfile } from '../lambdas/core/catalog';
 import { parseInstant } from '../lambdas/core/capacity/jst';
@@ -184,7 +186,7 @@ const main = async (): Promise<void> => {
     ...(limits && { limits }),
     capacityScheduler: { speed, ...(startAt !== undefined && { startAt }) },
     // The experiment evaluator as the 15-minute schedule runs it in AWS; LOCAL_EXPERIMENT_EVALUATOR_MS shortens it.
-    experimentEvaluator: { intervalMs: Number(env['LOCAL_EXPERIMENT_EVALUATOR_MS'] ?? '') || EVALUATOR_EVERY_MS },
+    experimentEvaluator: { intervalMs: Number(env['LOCAL_EXPERIMENT_EVALUATOR_MS'] ?? '') || EVALUATOR_EVERY_MS, config: parseExperimentConfig(env['EXPERIMENTS_CONFIG']) },
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     return fail(code === 'EADDRINUSE' ? `port ${env['PORT'] ?? 3001} is in use; set PORT to another one (or 0)` : `could not start: ${String(error)}`);
