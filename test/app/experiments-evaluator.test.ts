@@ -13,7 +13,7 @@ import type { Intent } from '../../lambdas/core/vocabulary';
 import type { MetricsSink } from '../../lambdas/ports';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
 import { EXPERIMENTS_TABLE, ROUTING_CONFIG_TABLE, ROUTING_VERSIONS_TABLE } from '../../lambdas/schema/tables';
-import { LOCAL_CREDENTIALS, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
+import { LOCAL_CREDENTIALS, startLocalDynamo } from '../../local/dynamo';
 import { ManualClock, silentLog } from '../support/fakes';
 
 const HOUR = 3_600_000;
@@ -36,17 +36,7 @@ class CountingMetrics implements MetricsSink {
  * feedback paths add to.
  */
 describe('experiment evaluator on dynalite (seed 000 scenarios 1 and 4)', () => {
-  let dynamo: LocalDynamo;
-  let documents: ReturnType<typeof createDocumentClient>;
   let prefix = 0;
-
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo({ tablePrefix: 'exp0-' });
-  });
-  afterAll(async () => {
-    documents?.destroy();
-    await dynamo.close();
-  });
 
   /** Fresh tables per test. */
   const fresh = async () => {
