@@ -100,7 +100,7 @@ const deployedEnvironment = (name: FunctionName, sourceMaps: boolean): NodeJS.Pr
   const params = parseParameters(undefined);
   const { NODE_OPTIONS, ...runtime } = RUNTIME_ENVIRONMENT;
   const values = {
-    tableNames: { sessions: 'bench-sessions', routingConfig: 'bench-routing-config', routingVersions: 'bench-routing-versions', orders: 'bench-orders', calendar: 'bench-calendar', capacityState: 'bench-capacity', faq: 'bench-faq' },
+    tableNames: { sessions: 'bench-sessions', routingConfig: 'bench-routing-config', routingVersions: 'bench-routing-versions', orders: 'bench-orders', calendar: 'bench-calendar', capacityState: 'bench-capacity', faq: 'bench-faq', experiments: 'bench-experiments' },
     modelCatalogJson: JSON.stringify(resolveModelCatalog(params)),
     // Port 1 on loopback: init must not connect (ioredis is lazy); a connect attempt would show as an error.
     redisUrl: 'rediss://127.0.0.1:1',
