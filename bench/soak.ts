@@ -8,7 +8,7 @@
  * the budget is large, so the gateway never refuses the soak's own traffic.
  *
  * Prints RSS every SOAK_SAMPLE answers (default 1,000) and at the end the RSS after warm-up, the peak and the last,
- * and fails (exit 1) when the peak passes SOAK_RSS_LIMIT_MB (default 450, the bound the README states).
+ * and fails (exit 1) when the peak passes SOAK_RSS_LIMIT_MB (default 512, the bound the README states).
  */
 import { fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,7 +30,7 @@ const CLIENTS = intEnv('SOAK_CLIENTS', 16);
 const RECONNECT = intEnv('SOAK_RECONNECT', 50);
 const SAMPLE = intEnv('SOAK_SAMPLE', 1000);
 const WARMUP = Math.min(1000, Math.floor(ANSWERS / 10));
-const RSS_LIMIT_MB = intEnv('SOAK_RSS_LIMIT_MB', 450);
+const RSS_LIMIT_MB = intEnv('SOAK_RSS_LIMIT_MB', 512);
 
 const rssMb = (pid: number): number => {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
