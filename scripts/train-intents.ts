@@ -21,7 +21,7 @@ const rows = TRAINING_FILES.flatMap((file) => parseTrainingJsonl(readFileSync(fi
 const { artifact, report } = trainIntentModel(rows);
 const json = `${JSON.stringify(artifact)}\n`;
 const sha = createHash('sha256').update(json).digest('hex');
-process.stdout.write(`trained on ${report.rows} rows in ${Date.now() - started} ms\n`);
+process.stdout.write(`trained on ${report.rows} rows (${report.examples} examples with their noisy variants) in ${Date.now() - started} ms\n`);
 process.stdout.write(`calibration split: ${report.trainRows} train / ${report.holdoutRows} held out; held-out accuracy ${(100 * report.holdoutAccuracy).toFixed(1)}%\n`);
 process.stdout.write(`held-out log loss ${report.holdoutLogLossRaw} -> ${report.holdoutLogLossCalibrated} at temperature ${report.temperature}\n`);
 process.stdout.write(`non-zero weights ${report.nonZeroWeights}; artifact ${(Buffer.byteLength(json) / 1024).toFixed(1)} KB sha256 ${sha}\n`);

@@ -17,6 +17,8 @@ export interface IntentModelArtifact {
   /** Softmax temperature fitted on held-out training rows (calibration). */
   readonly temperature: number;
   readonly weights: readonly string[];
+  /** The training rows' Latin words, most frequent first, space-separated (spelling.ts); absent in older artifacts. */
+  readonly vocabulary?: string;
   /** Provenance: rows, epochs, seed, held-out accuracy; not used at inference. */
   readonly meta: Readonly<Record<string, string | number>>;
 }

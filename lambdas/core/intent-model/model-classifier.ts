@@ -3,6 +3,7 @@ import { normalizeText } from '../classifier/normalize';
 import type { Classification, Intent, IntentClassifier } from '../vocabulary';
 import { decodeArtifact, type IntentModelArtifact } from './artifact';
 import { featurize } from './features';
+import { SpellingCorrector } from './spelling';
 
 export interface IntentPrediction {
   readonly intent: Intent;
@@ -24,6 +25,8 @@ export class IntentModel {
   private readonly bias: Float32Array;
   private readonly buckets: number;
   private readonly temperature: number;
+  /** Corrects misspellings towards the training rows' vocabulary (empty for an artifact without one). */
+  readonly speller: SpellingCorrector;
 
   constructor(artifact: IntentModelArtifact) {
     const decoded = decodeArtifact(artifact);
@@ -32,6 +35,7 @@ export class IntentModel {
     this.bias = decoded.bias;
     this.buckets = artifact.buckets;
     this.temperature = artifact.temperature > 0 ? artifact.temperature : 1;
+    this.speller = new SpellingCorrector(artifact.vocabulary === undefined || artifact.vocabulary === '' ? [] : artifact.vocabulary.split(' '));
   }
 
   /** Predicts over an already normalized text (normalizeText). */

@@ -1,8 +1,11 @@
 import { normalizeText } from '../classifier/normalize';
+import { DEFAULT_KEYWORD_RULES } from '../classifier/rules';
 import { INTENTS, isIntent, type Intent } from '../vocabulary';
 import { encodeClassWeights, type IntentModelArtifact } from './artifact';
 import { featurize, type FeatureVector } from './features';
 import { mulberry32 } from '../prng';
+import { noisyVariants } from './augment';
+import { buildVocabulary } from './spelling';
 
 /**
  * The trainer of the intent model (used by scripts/train-intents.ts and the tests; never bundled into a Lambda).
@@ -30,6 +33,10 @@ export interface TrainOptions {
   readonly minQuantized: number;
   /** Largest |q|: the quantization levels. */
   readonly levels: number;
+  /** Noisy variants added per row (augment.ts: real users' lowercase, unpunctuated, misspelt fragments); 0: none. */
+  readonly augmentCopies: number;
+  /** Per-word typo / function-word drop probability of the variants after the first. */
+  readonly augmentRate: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -39,12 +46,16 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   l2: 1e-6,
   seed: 20261201,
   holdoutEvery: 5,
-  minQuantized: 8,
+  minQuantized: 12,
   levels: 127,
+  augmentCopies: 3,
+  augmentRate: 0.15,
 };
 
 export interface TrainReport {
   readonly rows: number;
+  /** Rows plus their noisy variants. */
+  readonly examples: number;
   readonly trainRows: number;
   readonly holdoutRows: number;
   readonly holdoutAccuracy: number;
@@ -148,15 +159,30 @@ const logLoss = (model: Dense, data: readonly { x: FeatureVector; y: number }[],
   return { loss: loss / Math.max(1, data.length), accuracy: correct / Math.max(1, data.length) };
 };
 
+/**
+ * The literal words of the keyword rules' patterns (letter runs of 4+ outside character classes are the words a rule
+ * looks for, "refund" in `\brefund(?:s|ed)?\b`): a misspelling of one of them is what keeps a rule from firing.
+ */
+const ruleWords = (): string[] =>
+  Object.values(DEFAULT_KEYWORD_RULES).flatMap((rules) =>
+    rules.map((rule) => (rule.pattern.source.replace(/\[[^\]]*\]/g, ' ').replace(/\\[a-z]/g, ' ').match(/[a-z]{4,}/g) ?? []).join(' ')),
+  );
+
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
 /** Trains the model on `rows` and returns the artifact (plain JSON data) with a report of the calibration split. */
 export const trainIntentModel = (rows: readonly TrainingRow[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS): { artifact: IntentModelArtifact; report: TrainReport } => {
-  const data = rows.map((row) => ({
-    x: featurize(normalizeText(row.text), options.buckets),
-    y: CLASS_INDEX.get(row.intent) ?? 0,
-    holdout: textHash(row.text) % options.holdoutEvery === 0,
-  }));
+  // A row's noisy variants stay on its side of the calibration split (no near-copy of a held-out row is trained on);
+  // the held-out side keeps them too, so the temperature is fitted on text like real users'.
+  const data = rows.flatMap((row) => {
+    const y = CLASS_INDEX.get(row.intent) ?? 0;
+    const holdout = textHash(row.text) % options.holdoutEvery === 0;
+    return [row.text, ...noisyVariants(row.text, options.augmentCopies, options.augmentRate)].map((text) => ({
+      x: featurize(normalizeText(text), options.buckets),
+      y,
+      holdout,
+    }));
+  });
   const train = data.filter((row) => !row.holdout);
   const holdout = data.filter((row) => row.holdout);
   const calibrationModel = fit(train, options);
@@ -190,6 +216,7 @@ export const trainIntentModel = (rows: readonly TrainingRow[], options: TrainOpt
   }
   const report: TrainReport = {
     rows: rows.length,
+    examples: data.length,
     trainRows: train.length,
     holdoutRows: holdout.length,
     holdoutAccuracy: round(raw.accuracy, 4),
@@ -206,6 +233,7 @@ export const trainIntentModel = (rows: readonly TrainingRow[], options: TrainOpt
     bias: [...model.b].map((b) => round(b, 4)),
     temperature,
     weights,
+    vocabulary: buildVocabulary([...rows.map((row) => normalizeText(row.text)), ...ruleWords()]).join(' '),
     meta: {
       rows: rows.length,
       epochs: options.epochs,
@@ -213,6 +241,8 @@ export const trainIntentModel = (rows: readonly TrainingRow[], options: TrainOpt
       learningRate: options.learningRate,
       l2: options.l2,
       minQuantized: options.minQuantized,
+      augmentCopies: options.augmentCopies,
+      augmentRate: options.augmentRate,
       holdoutAccuracy: report.holdoutAccuracy,
     },
   };
