@@ -214,5 +214,8 @@ describe('applyExperiment', () => {
     expect(applyExperiment({ ...decision, intent: 'comparison' }, experiment(), 'customer:c1', DEFAULT_ROUTING_MAP, modelFor).experiment).toBeUndefined();
     expect(applyExperiment(decision, experiment({ status: 'stopped' }), 'customer:c1', DEFAULT_ROUTING_MAP, modelFor)).toBe(decision);
     expect(applyExperiment({ ...decision, tier: 'haiku' }, experiment(), 'customer:c1', DEFAULT_ROUTING_MAP, modelFor).experiment).toBeUndefined();
+    const everyone = experiment({ stages: [{ share: 99, minHours: 0, minSamples: 0 }, { share: 100, minHours: 0, minSamples: 0 }] });
+    expect(applyExperiment({ ...decision, intents: ['manga_qa', 'comparison'] }, everyone, 'customer:c1', DEFAULT_ROUTING_MAP, modelFor).experiment).toBeUndefined();
+    expect(applyExperiment(decision, everyone, 'customer:c1', DEFAULT_ROUTING_MAP, modelFor).experiment).toBeDefined();
   });
 });
