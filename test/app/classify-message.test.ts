@@ -78,9 +78,9 @@ describe('MessageClassifier (the LLM classifier fallback)', () => {
   it('evicts the least recently used answer past the cache size', async () => {
     const oracle = answering({ intent: 'unknown', confidence: 0.9 });
     const { classifier } = classifierWith(oracle, { cacheSize: 2 });
-    for (const text of ['ところで', 'もやもやする', 'ところで', UNSURE_EN, 'ところで', 'もやもやする']) await classifier.classify(text);
-    // ところで, もやもや, (ところで hit), the thing evicts もやもや, (ところで hit), もやもや again
-    expect(oracle.calls).toEqual(['ところで', 'もやもやする', UNSURE_EN, 'もやもやする']);
+    for (const text of ['ところで', 'なるほどね', 'ところで', UNSURE_EN, 'ところで', 'なるほどね']) await classifier.classify(text);
+    // ところで, なるほど, (ところで hit), the thing evicts なるほど, (ところで hit), なるほど again
+    expect(oracle.calls).toEqual(['ところで', 'なるほどね', UNSURE_EN, 'なるほどね']);
   });
 
   it.each([
