@@ -4,9 +4,12 @@
  * model calls to it (the LOCAL_BEDROCK_FORWARD_URL path), and the same server called directly is the baseline.
  * Gateway and direct rounds alternate within one run, so machine noise hits both. Per phase (clients x answer
  * shape): time to the first chunk and to the end, gateway minus direct (p50 / p95 / p99), throughput of each,
- * chunk frames per answer, and CPU ms per request of this process (gateway handlers, emulated API Gateway, local
- * Bedrock endpoint, dynalite and the bench's own clients share it; the direct rounds' CPU is the clients' own share).
- * The gateway rounds' CPU is split by a sampling profile taken during them (node:inspector, 1 ms interval;
+ * chunk frames per answer, and CPU ms per request of every process of the stack, split by process: this one (the
+ * gateway handlers, the emulated API Gateway and the bench's own clients; the direct rounds' CPU is the clients'
+ * own share), and the local Bedrock endpoint's and dynalite's own processes (`process.cpuUsage()` of each, read
+ * over IPC before and after every round). `--emulators in_process` (or LOCAL_EMULATORS=in_process) runs them in this
+ * process instead, as before they had their own (then the by-process column is empty and the profile splits them).
+ * This process's CPU is split by a sampling profile taken during the gateway rounds (node:inspector, 1 ms interval;
  * bench/cpu-profile.ts): each sample goes to the nearest frame of lambdas/, an emulator (local/websocket-emulator.ts,
  * local/bedrock/, dynalite) or bench/ on its stack; AWS SDK frames with no such caller (work resumed after an
  * await) count for the gateway, the only SDK user in the process; node internals, ws and GC with no such caller are
@@ -29,7 +32,7 @@ import path from 'node:path';
 import { WebSocket, type RawData } from 'ws';
 import type { ServerFrame } from '../lambdas/core/protocol';
 import { consoleLog } from '../local/console-log';
-import { startLocalStack, type LocalStack } from '../local/stack';
+import { startLocalStack, type ChildProcessLocalStack, type LocalStack } from '../local/stack';
 import { AREAS, report, summarise, type Area, type ProfileSummary } from './cpu-profile';
 import { DEFAULT_STUB_SHAPE, type StubShape } from './openai-stub-server';
 
@@ -51,6 +54,8 @@ const CLIENTS = (option('clients') ?? '1,16').split(',').map(Number).filter((n) 
 const SOAK = numberOption('soak', 0);
 const PROFILE = !args.includes('--no-profile');
 const PROFILE_REPORT = args.includes('--profile-report');
+const EMULATORS = option('emulators') ?? process.env['LOCAL_EMULATORS'] ?? 'child_processes';
+if (EMULATORS !== 'child_processes' && EMULATORS !== 'in_process') throw new Error(`--emulators must be child_processes or in_process, got "${EMULATORS}"`);
 const SHORT: StubShape = {
   ttftMs: numberOption('ttft', DEFAULT_STUB_SHAPE.ttftMs),
   deltas: numberOption('deltas', DEFAULT_STUB_SHAPE.deltas),
@@ -126,7 +131,11 @@ interface ModeResult {
   readonly timings: Timing[];
   readonly failures: string[];
   wallMs: number;
+  /** CPU of this process (gateway handlers, API Gateway emulator, bench clients; all emulators when in process). */
   cpuMs: number;
+  /** CPU of the emulators' own processes (child_processes). */
+  bedrockCpuMs: number;
+  dynamoCpuMs: number;
   /** Sampled ms per area (owner attribution) over the rounds profiled. */
   readonly profiled?: Map<Area, number>;
   /** Self time per function over the rounds profiled (for --profile-report). */
@@ -183,9 +192,17 @@ const cpuMsSince = (start: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1000;
 };
 
+const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
+
+/** The emulator processes' CPU so far (ms); zeros when they run in this process. */
+let emulatorCpu = async (): Promise<{ bedrock: number; dynamo: number }> => ({ bedrock: 0, dynamo: 0 });
+
+const newResult = (): ModeResult => ({ timings: [], failures: [], wallMs: 0, cpuMs: 0, bedrockCpuMs: 0, dynamoCpuMs: 0 });
+
 /** One round: every client makes `perClient` calls one after the other, all clients at once. */
 const round = async (clients: number, perClient: number, call: (client: number) => Promise<Outcome>, into: ModeResult): Promise<void> => {
   if (into.profiled) await startProfile();
+  const children = await emulatorCpu();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
@@ -199,6 +216,9 @@ const round = async (clients: number, perClient: number, call: (client: number) 
   );
   into.wallMs += performance.now() - started;
   into.cpuMs += cpuMsSince(cpu);
+  const childrenAfter = await emulatorCpu();
+  into.bedrockCpuMs += childrenAfter.bedrock - children.bedrock;
+  into.dynamoCpuMs += childrenAfter.dynamo - children.dynamo;
   if (into.profiled) await stopProfile(into);
 };
 
@@ -210,12 +230,12 @@ const setShape = (stub: ReturnType<typeof fork>, shape: StubShape): Promise<void
 
 const fmt = (value: number): string => (value >= 0 ? `+${value.toFixed(0)}` : value.toFixed(0));
 
-const runPhase = async (stack: LocalStack, stubUrl: string, clients: number): Promise<{ gateway: ModeResult; direct: ModeResult }> => {
+const runPhase = async (stack: LocalStack | ChildProcessLocalStack, stubUrl: string, clients: number): Promise<{ gateway: ModeResult; direct: ModeResult }> => {
   const sockets = await Promise.all(Array.from({ length: clients }, () => connect(stack.url)));
-  const gateway: ModeResult = { timings: [], failures: [], wallMs: 0, cpuMs: 0, ...(PROFILE && { profiled: new Map(), functions: new Map() }) };
-  const baseline: ModeResult = { timings: [], failures: [], wallMs: 0, cpuMs: 0 };
+  const gateway: ModeResult = { ...newResult(), ...(PROFILE && { profiled: new Map(), functions: new Map() }) };
+  const baseline = newResult();
   // Warm-up (connections, JIT, the routing and capacity caches), not counted.
-  await round(clients, 2, (client) => viaGateway(sockets[client] as WebSocket), { timings: [], failures: [], wallMs: 0, cpuMs: 0 });
+  await round(clients, 2, (client) => viaGateway(sockets[client] as WebSocket), newResult());
   const perRound = 4;
   for (let done = 0; done < REQUESTS; done += perRound) {
     const n = Math.min(perRound, REQUESTS - done);
@@ -241,13 +261,24 @@ const main = async (): Promise<void> => {
     stub.once('error', reject);
   });
   const stubUrl = `http://127.0.0.1:${port}`;
-  const stack = await startLocalStack({
+  const stackOptions = {
     port: 0,
     log: consoleLog('error'),
     bedrock: { forward: { baseUrl: stubUrl, model: 'stub' } },
     llmClassifier: false,
     dailyBudgetUsd: 1_000_000_000,
-  });
+  } as const;
+  let stack: LocalStack | ChildProcessLocalStack;
+  if (EMULATORS === 'child_processes') {
+    const children = await startLocalStack({ ...stackOptions, emulators: 'child_processes' });
+    emulatorCpu = async () => {
+      const [bedrock, dynamo] = await Promise.all([children.bedrock.cpuUsage(), children.dynamo.cpuUsage()]);
+      return { bedrock: cpuMs(bedrock), dynamo: cpuMs(dynamo) };
+    };
+    stack = children;
+  } else {
+    stack = await startLocalStack({ ...stackOptions, emulators: 'in_process' });
+  }
   const rows: string[][] = [];
   const profileReports: string[] = [];
   const failures: string[] = [];
@@ -260,7 +291,7 @@ const main = async (): Promise<void> => {
         failures.push(...gateway.failures, ...baseline.failures);
         const added = (pick: (t: Timing) => number) =>
           [50, 95, 99].map((p) => fmt(percentile(gateway.timings.map(pick), p) - percentile(baseline.timings.map(pick), p))).join(' / ');
-        const perRequest = (result: ModeResult) => result.cpuMs / Math.max(1, result.timings.length);
+        const perRequest = (result: ModeResult, ms = result.cpuMs + result.bedrockCpuMs + result.dynamoCpuMs) => ms / Math.max(1, result.timings.length);
         rows.push([
           `${label} (${shape.deltas * shape.deltaChars} chars)`,
           String(clients),
@@ -270,6 +301,9 @@ const main = async (): Promise<void> => {
           `${((gateway.timings.length / gateway.wallMs) * 1000).toFixed(0)} / ${((baseline.timings.length / baseline.wallMs) * 1000).toFixed(0)}`,
           (gateway.timings.reduce((sum, t) => sum + t.chunks, 0) / Math.max(1, gateway.timings.length)).toFixed(1),
           `${perRequest(gateway).toFixed(1)} / ${perRequest(baseline).toFixed(1)}`,
+          EMULATORS === 'child_processes'
+            ? [gateway.cpuMs, gateway.bedrockCpuMs, gateway.dynamoCpuMs].map((ms) => perRequest(gateway, ms).toFixed(1)).join(' / ')
+            : 'one process',
           cpuSplit(gateway),
         ]);
         if (PROFILE_REPORT && gateway.profiled && gateway.functions) {
@@ -283,7 +317,7 @@ const main = async (): Promise<void> => {
       global.gc?.();
       const before = rss();
       const sockets = await Promise.all(Array.from({ length: 16 }, () => connect(stack.url)));
-      const soak: ModeResult = { timings: [], failures: [], wallMs: 0, cpuMs: 0 };
+      const soak = newResult();
       await round(16, Math.ceil(SOAK / 16), (client) => viaGateway(sockets[client] as WebSocket), soak);
       for (const socket of sockets) socket.close();
       global.gc?.();
@@ -305,11 +339,14 @@ const main = async (): Promise<void> => {
     'req/s gateway / direct',
     'chunk frames/answer',
     'CPU ms/req gateway rounds / direct rounds',
-    `gateway rounds' CPU ms/req: ${SPLIT.map(({ label }) => label).join(' / ')}`,
+    'by process: stack / Bedrock / dynalite',
+    `stack process by profile: ${SPLIT.map(({ label }) => label).join(' / ')}`,
   ];
   const table = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
-  process.stdout.write(`overhead benchmark: stub answers after ${SHORT.ttftMs} ms, deltas ${SHORT.gapMs} ms apart; gateway and direct rounds interleaved\n`);
+  process.stdout.write(
+    `overhead benchmark: stub answers after ${SHORT.ttftMs} ms, deltas ${SHORT.gapMs} ms apart; gateway and direct rounds interleaved; emulators ${EMULATORS === 'child_processes' ? 'in child processes' : 'in this process'}\n`,
+  );
   for (const row of table) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}\n`);
   const distinct = [...new Set(failures)];
   process.stdout.write(
@@ -319,8 +356,8 @@ const main = async (): Promise<void> => {
   );
   process.stdout.write(
     PROFILE
-      ? `CPU is this whole process; the split is by a 1 ms sampling profile of the gateway rounds (bench/cpu-profile.ts): gateway = lambdas/ + the AWS SDK + stack wiring, emulators = ${SPLIT[1]?.areas.join(', ')}, shared = node internals, ws, GC with no caller of ours on the stack\n`
-      : 'CPU is this whole process (handlers + emulators + dynalite + bench clients); --no-profile: not split\n',
+      ? `CPU is every process of the stack (this one${EMULATORS === 'child_processes' ? ', the local Bedrock endpoint\'s and dynalite\'s' : ''}); this process's share is split by a 1 ms sampling profile of the gateway rounds (bench/cpu-profile.ts): gateway = lambdas/ + the AWS SDK + stack wiring, emulators = ${SPLIT[1]?.areas.join(', ')} (those running here), shared = node internals, ws, GC with no caller of ours on the stack\n`
+      : 'CPU is every process of the stack; --no-profile: this process is not split\n',
   );
   if (profileReports.length > 0) process.stdout.write(`\n${profileReports.join('\n')}`);
 };

@@ -1,6 +1,7 @@
 /**
  * `npm run bench:soak`: SOAK_ANSWERS answers (default 20,000) through the process `npm start` runs (bin/local.ts,
- * its own process, started here with the same code and defaults), reporting that process's RSS as it goes. Model
+ * its own process, started here with the same code and defaults), reporting its RSS as it goes: the sum over that
+ * process and its children (the local Bedrock endpoint's and dynalite's processes, LOCAL_EMULATORS). Model
  * calls are forwarded (LOCAL_BEDROCK_FORWARD_URL) to the bench's streaming stub with no delays (20 deltas of 8
  * characters), so the soak measures what the gateway keeps, not model time. SOAK_CLIENTS clients (default 16) send
  * unique messages one after another and reconnect every SOAK_RECONNECT answers (default 50), so per-connection
@@ -32,11 +33,26 @@ const SAMPLE = intEnv('SOAK_SAMPLE', 1000);
 const WARMUP = Math.min(1000, Math.floor(ANSWERS / 10));
 const RSS_LIMIT_MB = intEnv('SOAK_RSS_LIMIT_MB', 512);
 
-const rssMb = (pid: number): number => {
+const ownRssMb = (pid: number | string): number => {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
 };
+
+/** The emulator processes `pid` forked (not tsx's esbuild service). */
+const childPids = (pid: number): string[] =>
+  fs.readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      const parent = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ')[1];
+      return parent === String(pid) && fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('local/processes/');
+    } catch {
+      return false;
+    }
+  });
+
+/** The stack's RSS: its process and its children's (each counts the node binary's pages it maps, so it is an upper bound). */
+const rssMb = (pid: number): number => childPids(pid).reduce((sum, child) => sum + (fs.existsSync(`/proc/${child}/status`) ? ownRssMb(child) : 0), ownRssMb(pid));
 
 const connect = (url: string): Promise<WebSocket> =>
   new Promise((resolve, reject) => {

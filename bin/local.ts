@@ -25,6 +25,8 @@
  *   LOCAL_METRICS_WINDOW      metric datapoints kept in memory, most recent (default 10000; LOCAL_METRICS_FILE gets all)
  *   LOCAL_CACHE_ENTRIES       answers the in-process cache keeps at most (default 10000; without REDIS_URL)
  *   LOCAL_MAX_ANSWERS_IN_FLIGHT  answers the process serves at once; the excess gets gateway_busy at once (default 256)
+ *   LOCAL_EMULATORS           child_processes (default): the local Bedrock endpoint and dynalite each in their own process
+ *                             (a second core for the gateway) | in_process: everything in this one process
  *   LOCAL_MESSENGER           in_process (default): frames go to the emulator directly | sdk: through the signed management API over HTTP, as in AWS
  *   LOG_LEVEL                 debug | info | warn | error | silent (default info)
  *   AUTH_ALLOW_GUESTS         1 (default offline) | 0: a connection without a token is a guest, or is refused (401)
@@ -68,6 +70,11 @@ const parsePositiveInt = (name: string, value: string | undefined): number | und
 const parseMessenger = (value: string | undefined): 'in_process' | 'sdk' => {
   if (value === undefined || value === '' || value === 'in_process') return 'in_process';
   return value === 'sdk' ? 'sdk' : fail(`LOCAL_MESSENGER must be in_process or sdk, got "${value}"`);
+};
+
+const parseEmulators = (value: string | undefined): 'in_process' | 'child_processes' => {
+  if (value === undefined || value === '' || value === 'child_processes') return 'child_processes';
+  return value === 'in_process' ? 'in_process' : fail(`LOCAL_EMULATORS must be child_processes or in_process, got "${value}"`);
 };
 
 const parseJsonObject = (name: string, value: string | undefined): Record<string, unknown> | undefined => {
@@ -170,6 +177,13 @@ const main = async (): Promise<void> => {
     cacheEntries: parsePositiveInt('LOCAL_CACHE_ENTRIES', env['LOCAL_CACHE_ENTRIES']),
     maxAnswersInFlight: parsePositiveInt('LOCAL_MAX_ANSWERS_IN_FLIGHT', env['LOCAL_MAX_ANSWERS_IN_FLIGHT']),
     messenger: parseMessenger(env['LOCAL_MESSENGER']),
+    emulators: parseEmulators(env['LOCAL_EMULATORS']),
+    // Without its model endpoint or its tables the gateway only fails: say which process died and stop.
+    onEmulatorCrash: (error) => {
+      process.stderr.write(`mangaassist: ${error.message}; stopping\n`);
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    },
     bedrock: {
       seed,
       latencyScale: 1,
@@ -231,7 +245,7 @@ const main = async (): Promise<void> => {
     stopping = true;
     process.stdout.write(`\n${signal}: shutting down\n`);
     removeIssuerState(issuerFile, process.pid);
-    void Promise.all([stack.close(), demo.close()]).then(() => process.exit(0));
+    void Promise.all([stack.close(), demo.close()]).then(() => process.exit(process.exitCode ?? 0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -26,6 +26,14 @@ export class FastClock implements Clock {
     return this.start + (this.real.now() - this.realStart) * this.speed;
   }
 
+  /**
+   * Where this clock stands against real time, so another process (the local Bedrock endpoint's) can run the same
+   * clock: `start + (Date.now() - realStart) * speed` when `real` is the system clock. A later `advance` stays here.
+   */
+  origin(): { readonly start: number; readonly realStart: number; readonly speed: number } {
+    return { start: this.start, realStart: this.realStart, speed: this.speed };
+  }
+
   /** Jumps ahead (tests: from the evening to the night without waiting for it). */
   advance(ms: number): void {
     this.start += ms;

@@ -45,6 +45,7 @@ import { systemClock } from '../lambdas/runtime/system';
 import { wireAnswer, wireRouter } from '../lambdas/runtime/wiring';
 import { ALL_TABLES, EXPERIMENTS_TABLE, CAPACITY_STATE_TABLE, EVENT_CALENDAR_TABLE, FAQ_TABLE, ORDERS_TABLE, ROUTING_CONFIG_TABLE, ROUTING_VERSIONS_TABLE, SESSIONS_TABLE } from '../lambdas/schema/tables';
 import { startLocalBedrock, type LocalBedrock, type LocalBedrockOptions } from './bedrock/server';
+import { startBedrockProcess, startDynamoProcess, type ChildLocalBedrock, type ChildLocalDynamo } from './emulator-children';
 import { FastClock, startLocalScheduler, type LocalScheduler } from './capacity-scheduler';
 import { RecordingMetrics } from './console-log';
 import { LOCAL_CREDENTIALS, seedFaq, seedOrders, startLocalDynamo, type LocalDynamo } from './dynamo';
@@ -151,6 +152,17 @@ export interface LocalStackOptions {
    * 0: never), as DynamoDB TTL does in AWS (local/ttl-sweeper.ts).
    */
   readonly ttlSweepMs?: number;
+  /**
+   * Where the local Bedrock endpoint and dynalite run. `child_processes` (what `npm start` and bench:overhead use,
+   * LOCAL_EMULATORS): each in its own Node process (local/emulator-process.ts), so the gateway's event loop and the
+   * emulators' use two cores; the endpoint's stats, faults and quotas are then IPC calls (`ChildProcessLocalStack`).
+   * `in_process` (the default): one process, as tests need it: they read the endpoint's stats and set its faults
+   * synchronously, pass clocks and `bedrock.now` functions, and advance the capacity clock, none of which crosses
+   * a process boundary.
+   */
+  readonly emulators?: 'in_process' | 'child_processes';
+  /** An emulator process exited while the stack used it (child_processes); default: logged as an error. */
+  readonly onEmulatorCrash?: (error: Error) => void;
   /** Frames of one connection the emulator runs at once (default 64; see DEFAULT_MAX_FRAMES_IN_FLIGHT_PER_CONNECTION). */
   readonly maxFramesInFlightPerConnection?: number;
   readonly clock?: Clock;
@@ -201,6 +213,47 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** The stack with its emulators in child processes: the same, except what is read from them is asynchronous. */
+export interface ChildProcessLocalStack extends Omit<LocalStack, 'bedrock' | 'dynamo'> {
+  readonly bedrock: ChildLocalBedrock;
+  readonly dynamo: ChildLocalDynamo;
+}
+
+type Emulators =
+  | { readonly mode: 'in_process'; readonly bedrock: LocalBedrock; readonly dynamo: LocalDynamo }
+  | { readonly mode: 'child_processes'; readonly bedrock: ChildLocalBedrock; readonly dynamo: ChildLocalDynamo };
+
+/** Starts dynalite and the local Bedrock endpoint (at once when they are processes); closes what started if one fails. */
+const startEmulators = async (
+  options: LocalStackOptions,
+  bedrockOptions: LocalBedrockOptions,
+  fastClock: FastClock | undefined,
+  closers: (() => Promise<unknown>)[],
+): Promise<Emulators> => {
+  if (options.emulators !== 'child_processes') {
+    const dynamo = await startLocalDynamo();
+    closers.push(() => dynamo.close());
+    const bedrock = await startLocalBedrock(bedrockOptions);
+    closers.push(() => bedrock.close());
+    return { mode: 'in_process', bedrock, dynamo };
+  }
+  if (options.bedrock?.now !== undefined || (fastClock !== undefined && options.clock !== undefined && options.clock !== systemClock)) {
+    throw new Error('emulators: child_processes runs the local Bedrock endpoint on the system clock: bedrock.now and a capacity clock over a custom clock need in_process');
+  }
+  // The fast clock's `now` crosses as its origin (below); a function cannot.
+  const { now: _now, ...crossing } = bedrockOptions;
+  const onCrash = options.onEmulatorCrash ?? ((error: Error) => options.log.error('emulator process exited', { error: error.message }));
+  const [dynamo, bedrock] = await Promise.allSettled([
+    startDynamoProcess({}, onCrash),
+    startBedrockProcess({ bedrock: crossing, ...(fastClock && { clock: fastClock.origin() }) }, onCrash),
+  ]);
+  if (dynamo.status === 'fulfilled') closers.push(() => dynamo.value.close());
+  if (bedrock.status === 'fulfilled') closers.push(() => bedrock.value.close());
+  if (dynamo.status === 'rejected') throw dynamo.reason;
+  if (bedrock.status === 'rejected') throw bedrock.reason;
+  return { mode: 'child_processes', bedrock: bedrock.value, dynamo: dynamo.value };
+};
+
 const REGION = 'ap-northeast-1';
 
 /** The offline Bedrock client's socket pool: far above what one machine's clients keep in flight. */
@@ -220,7 +273,10 @@ export const LOCAL_GUARDRAIL: GuardrailSettings = { identifier: 'localguardrail'
  * Redis or an in-process store, behind a local API Gateway WebSocket emulator. Only endpoints and credentials
  * differ from AWS.
  */
-export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
+export function startLocalStack(options: LocalStackOptions & { readonly emulators: 'child_processes' }): Promise<ChildProcessLocalStack>;
+export function startLocalStack(options: LocalStackOptions & { readonly emulators?: 'in_process' }): Promise<LocalStack>;
+export function startLocalStack(options: LocalStackOptions): Promise<LocalStack | ChildProcessLocalStack>;
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack | ChildProcessLocalStack> {
   const clock = options.clock ?? systemClock;
   const { log } = options;
   const metrics = new RecordingMetrics(options.metricsFile === undefined ? undefined : { path: options.metricsFile, clock }, options.metricsWindow);
@@ -230,21 +286,24 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     for (const close of closers.reverse()) await close().catch((error: unknown) => log.warn('shutdown step failed', { error }));
   };
   try {
-    const dynamo = await startLocalDynamo();
-    closers.push(() => dynamo.close());
     const capacityConfig = options.capacityConfig ?? DEFAULT_CAPACITY_CONFIG;
     const speed = options.capacityScheduler?.speed ?? 1;
     // The scheduler and the control plane share one clock, so a fast day still sees provisioning take its time.
     const startAt = options.capacityScheduler?.startAt;
     const fastClock = speed > 1 || startAt !== undefined ? new FastClock(startAt ?? clock.now(), speed, clock) : undefined;
     const capacityClock: Clock = fastClock ?? clock;
-    const bedrock = await startLocalBedrock({
-      // A make-before-break change holds the old and the new throughput at once: room for twice the maximum.
-      maxNoCommitmentUnitsPerModel: 2 * Math.max(capacityConfig.tiers.haiku.maxUnits, capacityConfig.tiers.sonnet.maxUnits),
-      ...(fastClock && { now: () => fastClock.now(), creationDelayMs: 10 * 60_000 }),
-      ...options.bedrock,
-    });
-    closers.push(() => bedrock.close());
+    const emulators = await startEmulators(
+      options,
+      {
+        // A make-before-break change holds the old and the new throughput at once: room for twice the maximum.
+        maxNoCommitmentUnitsPerModel: 2 * Math.max(capacityConfig.tiers.haiku.maxUnits, capacityConfig.tiers.sonnet.maxUnits),
+        ...(fastClock && { now: () => fastClock.now(), creationDelayMs: 10 * 60_000 }),
+        ...options.bedrock,
+      },
+      fastClock,
+      closers,
+    );
+    const { bedrock, dynamo } = emulators;
 
     const clientOptions = { region: REGION, credentials: LOCAL_CREDENTIALS };
     const documents = createDocumentClient({ ...clientOptions, endpoint: dynamo.endpoint });
@@ -436,9 +495,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       { autoStart: options.experimentEvaluator !== undefined && options.experimentEvaluator.autoStart !== false, ...(options.experimentEvaluator?.intervalMs !== undefined && { intervalMs: options.experimentEvaluator.intervalMs }) },
     );
     closers.push(() => evaluator.stop());
-    return { url: emulator.url, experiments, evaluator, issuer, authPolicy, bedrock, emulator, dynamo, metrics, store, ledger, ...(limitStore && { limitStore }), budgetConfig, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
+    const common = { url: emulator.url, experiments, evaluator, issuer, authPolicy, emulator, metrics, store, ledger, ...(limitStore && { limitStore }), budgetConfig, catalog, capacityState, ...(scheduler && { scheduler }), ...(capacityDeps && { capacityDeps }), ...(fastClock && { capacityClock: fastClock }), tables, close: closeAll };
+    return emulators.mode === 'child_processes' ? { ...common, bedrock: emulators.bedrock, dynamo: emulators.dynamo } : { ...common, bedrock: emulators.bedrock, dynamo: emulators.dynamo };
   } catch (error) {
     await closeAll();
     throw error;
   }
-};
+}
