@@ -9,7 +9,8 @@
  * the budget is large, so the gateway never refuses the soak's own traffic.
  *
  * Prints RSS every SOAK_SAMPLE answers (default 1,000) and at the end the RSS after warm-up, the peak and the last,
- * and fails (exit 1) when the peak passes SOAK_RSS_LIMIT_MB (default 512, the bound the README states).
+ * and fails (exit 1) when the peak passes SOAK_RSS_LIMIT_MB (default 768, the bound the README states for the three
+ * processes together; each counts its own Node runtime, ~100 MB at start).
  */
 import { fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,7 +32,7 @@ const CLIENTS = intEnv('SOAK_CLIENTS', 16);
 const RECONNECT = intEnv('SOAK_RECONNECT', 50);
 const SAMPLE = intEnv('SOAK_SAMPLE', 1000);
 const WARMUP = Math.min(1000, Math.floor(ANSWERS / 10));
-const RSS_LIMIT_MB = intEnv('SOAK_RSS_LIMIT_MB', 512);
+const RSS_LIMIT_MB = intEnv('SOAK_RSS_LIMIT_MB', 768);
 
 const ownRssMb = (pid: number | string): number => {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -53,6 +54,13 @@ const childPids = (pid: number): string[] =>
 
 /** The stack's RSS: its process and its children's (each counts the node binary's pages it maps, so it is an upper bound). */
 const rssMb = (pid: number): number => childPids(pid).reduce((sum, child) => sum + (fs.existsSync(`/proc/${child}/status`) ? ownRssMb(child) : 0), ownRssMb(pid));
+
+/** Each process's share: "stack 250 + processes/bedrock.ts 120 + processes/dynamo.ts 180". */
+const rssByProcess = (pid: number): string =>
+  [
+    `stack ${ownRssMb(pid).toFixed(0)}`,
+    ...childPids(pid).map((child) => `${/processes\/\w+\.ts/.exec(fs.readFileSync(`/proc/${child}/cmdline`, 'utf8'))?.[0] ?? child} ${ownRssMb(child).toFixed(0)}`),
+  ].join(' + ');
 
 const connect = (url: string): Promise<WebSocket> =>
   new Promise((resolve, reject) => {
@@ -149,7 +157,7 @@ const main = async (): Promise<void> => {
             const sample = { answers: answered, seconds: (performance.now() - started) / 1000, rss: rssMb(pid) };
             samples.push(sample);
             process.stdout.write(
-              `  ${String(sample.answers).padStart(6)} answers  ${sample.seconds.toFixed(0).padStart(5)} s  RSS ${sample.rss.toFixed(0)} MB  heap kept by the last full GC ${liveHeapMb.toFixed(0)} MB\n`,
+              `  ${String(sample.answers).padStart(6)} answers  ${sample.seconds.toFixed(0).padStart(5)} s  RSS ${sample.rss.toFixed(0)} MB (${rssByProcess(pid)})  heap kept by the stack process's last full GC ${liveHeapMb.toFixed(0)} MB\n`,
             );
           }
         }
