@@ -20,10 +20,22 @@ export const fnv1a32 = (text: string): number => {
 };
 
 /**
+ * MurmurHash3's 32-bit finalizer: every input bit flips each output bit with probability about 1/2. FNV-1a alone
+ * mixes its last characters poorly, so keys that differ only at the end (`session:replay-17`, `-18`) land in buckets
+ * that correlate with anything else derived from those characters; the finalizer removes that.
+ */
+export const fmix32 = (value: number): number => {
+  let h = value >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+};
+
+/**
  * The bucket of a principal in one experiment. The experiment id is hashed in so two experiments do not put the
  * same customers on their treatment arms.
  */
-export const assignmentBucket = (experimentId: string, subject: string): number => fnv1a32(`${experimentId}\u0000${subject}`) % ASSIGNMENT_BUCKETS;
+export const assignmentBucket = (experimentId: string, subject: string): number => fmix32(fnv1a32(`${experimentId}\u0000${subject}`)) % ASSIGNMENT_BUCKETS;
 
 /** The arm of `subject` at a treatment share of `sharePercent` (0-100). */
 export const assignArm = (experimentId: string, subject: string, sharePercent: number): Arm =>

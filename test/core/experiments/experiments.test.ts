@@ -8,6 +8,7 @@ import {
   decideRollback,
   DEFAULT_EXPERIMENT_CONFIG,
   EMPTY_COUNTERS,
+  fmix32,
   fnv1a32,
   meanTest,
   normalCdf,
@@ -74,6 +75,8 @@ describe('sticky arms', () => {
   it('the same customer always gets the same arm, and FNV-1a is the published function', () => {
     expect(fnv1a32('')).toBe(0x811c9dc5);
     expect(fnv1a32('a')).toBe(0xe40c292c);
+    // MurmurHash3 fmix32 of 1 (the published finalizer's value).
+    expect(fmix32(1)).toBe(0x514e28b7);
     for (const subject of subjects.slice(0, 200)) expect(assignArm('manga_qa.x', subject, 10)).toBe(assignArm('manga_qa.x', subject, 10));
   });
 
