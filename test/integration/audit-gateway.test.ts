@@ -40,7 +40,8 @@ describe('audit unmapped over the offline stack', () => {
 
   it('lists the messages no intent describes (the catch-all), with their volume and cost', async () => {
     // Prepare
-    const unknown = [await ask('qwerty zxcv blorp', 'u1'), await ask('qwerty zxcv blorp florp', 'u2')];
+    // Off-domain asks (the public sets' `unknown`): no intent of the store describes them.
+    const unknown = [await ask('what is the weather in osaka tomorrow', 'u1'), await ask('set an alarm for 7am', 'u2')];
     const mapped = await ask('Can you recommend manga like Berserk but less dark?', 'r1');
     // The request's metrics follow its done frame.
     while (stack.metrics.sum('Requests') < 3) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -54,12 +54,12 @@ describe('LLM classifier fallback through the offline stack', () => {
 
   it("previews a guest's low-confidence message by the fast path: no model call, the steps only", async () => {
     const before = stack.bedrock.stats().requests.total;
-    const reply = await route('もやもやする', 'llm-guest', client);
+    const reply = await route('ぐるぐるする', 'llm-guest', client);
     expect(reply.reasons.some((reason) => reason === 'classifier:llm' || reason.startsWith('llm:'))).toBe(false);
     expect(reply.reasons.some((reason) => reason.startsWith('kw:') || reason.startsWith('model:'))).toBe(false);
     expect(stack.bedrock.stats().requests.total).toBe(before);
     // The same message from an operator is one the LLM is asked about.
-    const operatorReply = await route('もやもやする', 'llm-operator');
+    const operatorReply = await route('ぐるぐるする', 'llm-operator');
     expect(operatorReply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(true);
     expect(stack.bedrock.stats().requests.total).toBe(before + 1);
   });
