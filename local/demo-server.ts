@@ -42,6 +42,8 @@ export const demoContentSecurityPolicy = (gatewayEndpoint: string): string =>
     "frame-ancestors 'none'",
   ].join('; ');
 
+const KNOWN_PATHS: ReadonlySet<string> = new Set(['/', '/index.html', '/favicon.ico', '/demo.css', '/mangaassist-chat.js', '/demo.js', '/config.json', '/token']);
+
 const readAsset = (name: string): string => readFileSync(path.join(DEMO_DIR, name), 'utf8');
 
 /**
@@ -68,7 +70,9 @@ export const startDemoServer = async (options: { readonly port?: number } = {}):
       res.end(body);
     };
     const json = (status: number, body: unknown) => reply(status, 'application/json; charset=utf-8', JSON.stringify(body));
-    const route = `${req.method ?? ''} ${(req.url ?? '/').split('?')[0]}`;
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    // HEAD is GET without a body (node's response drops the body itself): link checkers and `curl -I` ask with it.
+    const route = `${req.method === 'HEAD' ? 'GET' : (req.method ?? '')} ${pathname}`;
     switch (route) {
       case 'GET /':
       case 'GET /index.html':
@@ -104,7 +108,9 @@ export const startDemoServer = async (options: { readonly port?: number } = {}):
         return json(200, { token: gateway.signToken(customerId) });
       }
       default:
-        return json(404, { error: `no route ${route}` });
+        return KNOWN_PATHS.has(pathname)
+          ? json(405, { error: `method ${req.method ?? ''} not allowed on ${pathname}` })
+          : json(404, { error: `no route ${route}` });
     }
   };
 
