@@ -50,6 +50,21 @@ export const readIssuerState = (file: string): IssuerState | undefined => {
   }
 };
 
+/**
+ * The state of an `npm start` that is still running, or undefined: a file left behind by a stack that crashed names
+ * a pid that is gone, and the CLIs must then fall back to their AWS settings rather than call a dead endpoint.
+ */
+export const runningStackState = (env: Readonly<Record<string, string | undefined>> = process.env): IssuerState | undefined => {
+  const state = readIssuerState(issuerStateFile(env));
+  if (state === undefined) return undefined;
+  try {
+    process.kill(state.pid, 0);
+    return state;
+  } catch {
+    return undefined;
+  }
+};
+
 export class NoLocalIssuerError extends Error {
   override readonly name = 'NoLocalIssuerError';
 }

@@ -14,7 +14,7 @@ import { createBedrockRuntimeClient } from '../../lambdas/runtime/clients/bedroc
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
 import { systemClock } from '../../lambdas/runtime/system';
 import { LOCAL_CREDENTIALS } from '../dynamo';
-import { issuerStateFile, readIssuerState, type IssuerState } from '../issuer-state';
+import { runningStackState } from '../issuer-state';
 import { loadScenario } from '../simulate/scenario';
 import { CliUsageError } from './capacity';
 import { catalogFrom } from './capacity-env';
@@ -46,17 +46,6 @@ const stderrLog = (err: (text: string) => void): Log => {
   return { debug: () => undefined, info: () => undefined, warn: line('warn'), error: line('error') };
 };
 
-/** The running npm start, if its state file names a live process (a stale file after a crash is ignored). */
-const runningStack = (env: Readonly<Record<string, string | undefined>>): IssuerState | undefined => {
-  const state = readIssuerState(issuerStateFile(env));
-  if (state === undefined) return undefined;
-  try {
-    process.kill(state.pid, 0);
-    return state;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * The eval CLI's dependencies from the environment. Bedrock: BEDROCK_ENDPOINT, else the running npm start's local
@@ -77,7 +66,7 @@ export const evalCliDeps = (
     throw new CliUsageError(`BUDGET_CONFIG: ${error instanceof BudgetConfigError ? error.message : String(error)}`);
   }
   const region = env['AWS_REGION'] ?? 'ap-northeast-1';
-  const stack = io.aws ? undefined : runningStack(env);
+  const stack = io.aws ? undefined : runningStackState(env);
   const localCredentials = env['AWS_ACCESS_KEY_ID'] === undefined ? { credentials: LOCAL_CREDENTIALS } : {};
   const log = stderrLog(io.err);
   return {

@@ -14,7 +14,7 @@ import { systemClock } from '../../lambdas/runtime/system';
 import { CliUsageError } from './capacity';
 import { routingStoresFromEnv } from './routing-env';
 import { LOCAL_CREDENTIALS } from '../dynamo';
-import { issuerStateFile, readIssuerState, type IssuerState } from '../issuer-state';
+import { runningStackState } from '../issuer-state';
 import { EXPERIMENTS_TABLE } from '../../lambdas/schema/tables';
 
 /**
@@ -179,17 +179,6 @@ export const runExperiment = async (argv: readonly string[], deps: ExperimentCli
   }
 };
 
-/** The state file of a `npm start` that is still running (a stale file of a stopped one is ignored). */
-const runningStack = (env: Readonly<Record<string, string | undefined>>): IssuerState | undefined => {
-  const state = readIssuerState(issuerStateFile(env));
-  if (state === undefined) return undefined;
-  try {
-    process.kill(state.pid, 0);
-    return state;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * The command's stores: EXPERIMENTS_TABLE next to the routing tables (routingStoresFromEnv, which the same rules
@@ -209,7 +198,7 @@ export const experimentCliDeps = (
   return {
     stores: async () => {
       const routingDeps = await routing.stores();
-      const stack = env['EXPERIMENTS_TABLE'] === undefined ? runningStack(env) : undefined;
+      const stack = env['EXPERIMENTS_TABLE'] === undefined ? runningStackState(env) : undefined;
       const table = env['EXPERIMENTS_TABLE'] ?? stack?.routingVersionsTable?.replace(/RoutingVersions$/, EXPERIMENTS_TABLE.logicalName);
       if (table === undefined) throw new CliUsageError('set EXPERIMENTS_TABLE (with the routing tables), or start the offline gateway with npm start');
       const endpoint = stack ? stack.dynamoEndpoint : env['DYNAMODB_ENDPOINT'];

@@ -4,21 +4,10 @@ import type { RoutingChangeDeps } from '../../lambdas/app/routing-changes';
 import { createDocumentClient } from '../../lambdas/runtime/clients/dynamodb';
 import { systemClock } from '../../lambdas/runtime/system';
 import { LOCAL_CREDENTIALS } from '../dynamo';
-import { issuerStateFile, readIssuerState, type IssuerState } from '../issuer-state';
+import { runningStackState } from '../issuer-state';
 import { CliUsageError } from './capacity';
 import type { RoutingCliDeps } from './routing';
 
-/** The state file of a `npm start` that is still running (a stale file of a stopped one is ignored). */
-const runningStack = (env: Readonly<Record<string, string | undefined>>): IssuerState | undefined => {
-  const state = readIssuerState(issuerStateFile(env));
-  if (state === undefined) return undefined;
-  try {
-    process.kill(state.pid, 0);
-    return state;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Where `cli routing` reads and commits versions. ROUTING_VERSIONS_TABLE (and ROUTING_TABLE, the legacy rows of
@@ -29,7 +18,7 @@ export const routingStoresFromEnv = (env: Readonly<Record<string, string | undef
   let documents: ReturnType<typeof createDocumentClient> | undefined;
   return {
     stores: async () => {
-      const stack = env['ROUTING_VERSIONS_TABLE'] === undefined ? runningStack(env) : undefined;
+      const stack = env['ROUTING_VERSIONS_TABLE'] === undefined ? runningStackState(env) : undefined;
       const versionsTable = env['ROUTING_VERSIONS_TABLE'] ?? stack?.routingVersionsTable;
       if (versionsTable === undefined) {
         throw new CliUsageError('set ROUTING_VERSIONS_TABLE (and ROUTING_TABLE) with AWS credentials and AWS_REGION, or start the offline gateway with npm start');
