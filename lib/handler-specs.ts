@@ -47,6 +47,12 @@ export interface HandlerSpec {
   readonly readsCatalog: boolean;
   /** Reads the capacity configuration (CAPACITY_CONFIG): mitigation, routing targets, token plan. */
   readonly readsCapacityConfig: boolean;
+  /**
+   * Reads the experiments' configuration (EXPERIMENTS_CONFIG): feedback counts ratings in the rollback rule's buckets
+   * (`rollback.bucketMinutes`), which the evaluator must read with the same width. Route and invoke do not: an
+   * experiment carries its stage plan from its start.
+   */
+  readonly readsExperimentsConfig?: true;
 }
 
 const light = { memoryMb: 256, timeoutSeconds: 10 } as const;
@@ -87,7 +93,7 @@ export const HANDLER_SPECS: Readonly<Record<HandlerName, HandlerSpec>> = {
   // The answer's record (GetItem, one conditional UpdateItem) and the connection's session (GetItem) in Sessions;
   // Feedback and Csat go out as EMF in its logs, no CloudWatch permission.
   // Experiments: a rating counted on its arm and in its intent's satisfaction bucket, UpdateItem ADDs only.
-  feedback: { ...light, tables: { sessions: 'getUpdate', experiments: 'getUpdate' }, postsToConnections: true, answers: false, classifiesWithLlm: false, readsCatalog: false, readsCapacityConfig: false },
+  feedback: { ...light, tables: { sessions: 'getUpdate', experiments: 'getUpdate' }, postsToConnections: true, answers: false, classifiesWithLlm: false, readsCatalog: false, readsCapacityConfig: false, readsExperimentsConfig: true },
 };
 
 /** How a scheduled capacity function may use the Bedrock control plane for provisioned throughput. */
@@ -139,6 +145,8 @@ export interface EnvironmentValues {
   readonly cascadeConfigJson?: string;
   /** JSON of the `limits` deploy parameter (parameters.ts limitsConfigJson); absent, the embedded default limits. */
   readonly limitsConfigJson?: string;
+  /** JSON of the `experiments` deploy parameter (parameters.ts experimentsConfigJson); absent, the embedded defaults. */
+  readonly experimentsConfigJson?: string;
   /** The Bedrock guardrail of every answer (id and published version); absent, answers go without one. */
   readonly guardrail?: { readonly id: string; readonly version: string };
   /** The ARN of the secret holding the cache's AUTH token; absent, the cache is reached without AUTH. */
@@ -165,6 +173,7 @@ export const handlerEnvironment = (name: HandlerName, values: EnvironmentValues)
   const environment = tableEnvironment(name, spec.tables, values.tableNames);
   if (spec.readsCatalog) environment[ENV.modelCatalog] = values.modelCatalogJson;
   if (spec.readsCapacityConfig && values.capacityConfigJson !== undefined) environment[ENV.capacityConfig] = values.capacityConfigJson;
+  if (spec.readsExperimentsConfig && values.experimentsConfigJson !== undefined) environment[ENV.experimentsConfig] = values.experimentsConfigJson;
   if (spec.answers) {
     environment[ENV.redisUrl] = values.redisUrl;
     environment[ENV.dailyBudgetUsd] = String(values.dailyBudgetUsd);

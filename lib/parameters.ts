@@ -8,6 +8,8 @@ import { BudgetConfigError, parseBudgetConfig } from '../lambdas/runtime/budget-
 import { CascadeConfigError, parseCascadeConfig } from '../lambdas/runtime/cascade-config';
 import { LimitsConfigError, parseLimitsConfig } from '../lambdas/runtime/limits-config';
 import { CapacityConfigError, parseCapacityConfig } from '../lambdas/runtime/capacity-config';
+import { ExperimentConfigError, parseExperimentConfig } from '../lambdas/runtime/experiments-config';
+import type { ExperimentConfig } from '../lambdas/core/experiments/config';
 
 /** The CDK context key the deploy parameters live under (cdk.json `context`, or `-c mangaassist='{...}'`). */
 export const PARAMETERS_CONTEXT_KEY = 'mangaassist';
@@ -93,6 +95,18 @@ const parametersSchema = z
       .record(z.string(), z.unknown())
       .superRefine((patch, ctx) => {
         for (const message of limitsProblems(patch)) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
+    /**
+     * The experiments' configuration (lambdas/core/experiments/config.ts): `stages`, `stageDefaults`, named `plans`,
+     * `gates` and `rollback`, merged over the seed 000 defaults and checked by the functions' own parser
+     * (parseExperimentConfig: strict, ranges, a stage plan that ends at 100%). Passed as EXPERIMENTS_CONFIG to the
+     * evaluator (all of it) and the feedback function (the rollback buckets it counts ratings in). Absent: the defaults.
+     */
+    experiments: z
+      .record(z.string(), z.unknown())
+      .superRefine((patch, ctx) => {
+        for (const message of experimentsProblems(patch)) ctx.addIssue({ code: 'custom', message });
       })
       .optional(),
     logRetentionDays: z
@@ -308,6 +322,30 @@ function limitsProblems(patch: Readonly<Record<string, unknown>>): string[] {
     return message.split('; ');
   }
 }
+
+const EXPERIMENTS_PROBLEMS_PREFIX = 'invalid experiments configuration: ';
+
+/** What parseExperimentConfig (the evaluator's and the feedback function's parser) finds wrong, one sentence per problem. */
+function experimentsProblems(patch: Readonly<Record<string, unknown>>): string[] {
+  try {
+    parseExperimentConfig(JSON.stringify(patch));
+    return [];
+  } catch (error) {
+    if (!(error instanceof ExperimentConfigError)) throw error;
+    const message = error.message.startsWith(EXPERIMENTS_PROBLEMS_PREFIX) ? error.message.slice(EXPERIMENTS_PROBLEMS_PREFIX.length) : error.message;
+    return message.split('; ');
+  }
+}
+
+/**
+ * EXPERIMENTS_CONFIG of the evaluator and the feedback function: the `experiments` parameter as given (the functions
+ * merge it over the same embedded defaults); undefined without one, so they run on the defaults.
+ */
+export const experimentsConfigJson = (params: Pick<DeployParameters, 'experiments'>): string | undefined =>
+  params.experiments === undefined ? undefined : JSON.stringify(params.experiments);
+
+/** The experiments' configuration the functions will run on (what `cli routing experiment` must start with too). */
+export const resolveExperimentConfig = (params: Pick<DeployParameters, 'experiments'>): ExperimentConfig => parseExperimentConfig(experimentsConfigJson(params));
 
 /** LIMITS_CONFIG of the invoke function: the `limits` parameter as given; undefined without one (the defaults). */
 export const limitsConfigJson = (params: Pick<DeployParameters, 'limits'>): string | undefined =>

@@ -39,6 +39,8 @@ export interface GatewayHandlersProps {
   readonly cascadeConfigJson?: string;
   /** LIMITS_CONFIG of the invoke function (parameters.ts limitsConfigJson); absent: the embedded default limits. */
   readonly limitsConfigJson?: string;
+  /** EXPERIMENTS_CONFIG of the feedback function (parameters.ts experimentsConfigJson); absent: the embedded defaults. */
+  readonly experimentsConfigJson?: string;
   readonly logRetention: RetentionDays;
   /** The invoke function runs in this network's private subnets, next to the cache. */
   readonly network: Network;
@@ -70,6 +72,7 @@ export class GatewayHandlers extends Construct {
       budgetConfigJson: props.budgetConfigJson,
       cascadeConfigJson: props.cascadeConfigJson,
       limitsConfigJson: props.limitsConfigJson,
+      experimentsConfigJson: props.experimentsConfigJson,
       cacheAuthSecretArn: props.cache.authSecret.secretArn,
       ...(props.guardrail && { guardrail: { id: props.guardrail.guardrailId, version: props.guardrail.guardrailVersion } }),
     };

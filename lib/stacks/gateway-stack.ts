@@ -16,6 +16,7 @@ import {
   authConfigJson,
   budgetConfigJson,
   cascadeConfigJson,
+  experimentsConfigJson,
   limitsConfigJson,
   resolveAuthConfig,
   resolveCapacityConfig,
@@ -78,6 +79,7 @@ export class GatewayStack extends Stack {
       budgetConfigJson: budgetConfigJson(parameters),
       cascadeConfigJson: cascadeConfigJson(parameters),
       limitsConfigJson: limitsConfigJson(parameters),
+      experimentsConfigJson: experimentsConfigJson(parameters),
       logRetention: parameters.logRetentionDays,
       network: this.network,
       cache: this.cache,
@@ -112,6 +114,7 @@ export class GatewayStack extends Stack {
       namePrefix: capacity.namePrefix,
       logRetention: parameters.logRetentionDays,
       tables: { experiments: props.tables.experiments, routingVersions: props.tables.routingVersions, routingConfig: props.tables.routingConfig },
+      configJson: experimentsConfigJson(parameters),
     });
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       dashboardName: `${capacity.namePrefix}-operations`,

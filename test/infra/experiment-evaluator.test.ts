@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../lambdas/runtime/env-names';
+import { parseExperimentConfig } from '../../lambdas/runtime/experiments-config';
+import { resolveExperimentConfig } from '../../lib/parameters';
 import { actionsOf, assertHasResourceProperties, logicalIdOf, makeParams, statementsOfRole, synthesizeApp, type SynthesizedApp } from './fixture';
 
 describe('the experiment evaluator (issue 12)', () => {
@@ -59,5 +61,34 @@ describe('the experiment evaluator (issue 12)', () => {
       Period: 900,
       AlarmDescription: Match.stringLikeRegexp('Runbook: docs/runbooks/routing-rollbacks\\.md$'),
     });
+  });
+
+  it('runs on the defaults without the experiments parameter: no EXPERIMENTS_CONFIG on any function', () => {
+    // Act
+    const functions = Object.values(synth.gatewayTemplate.findResources('AWS::Lambda::Function')) as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }[];
+
+    // Assess
+    expect(functions.filter((fn) => fn.Properties.Environment?.Variables?.[ENV.experimentsConfig] !== undefined)).toEqual([]);
+  });
+});
+
+describe('the experiments deploy parameter', () => {
+  it('reaches the evaluator and the feedback function (same rollback buckets) as EXPERIMENTS_CONFIG, and no other function', () => {
+    // Prepare
+    const params = makeParams({ experiments: { stages: [{ share: 1, minHours: 12, minSamples: 100 }, { share: 100 }], rollback: { drop: 0.1, bucketMinutes: 10 } } });
+
+    // Act
+    const synth = synthesizeApp(params);
+    const functions = Object.entries(synth.gatewayTemplate.findResources('AWS::Lambda::Function')) as [string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }][];
+    const withConfig = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.[ENV.experimentsConfig] !== undefined);
+
+    // Assess
+    expect(withConfig.map(([id]) => id).sort()).toEqual([logicalIdOf(synth.gateway.experimentEvaluator.fn), logicalIdOf(synth.gateway.handlers.functions.feedback)].sort());
+    for (const [, fn] of withConfig) {
+      const json = fn.Properties.Environment?.Variables?.[ENV.experimentsConfig];
+      expect(typeof json).toBe('string');
+      expect(parseExperimentConfig(json as string)).toEqual(resolveExperimentConfig(params));
+    }
+    expect(resolveExperimentConfig(params).rollback.bucketMinutes).toBe(10);
   });
 });

@@ -6,16 +6,20 @@ import { parseCapacityConfig } from '../../lambdas/runtime/capacity-config';
 import { bedrockInvokeResources, provisionableModelArns } from '../../lib/bedrock-iam';
 import { parseBudgetConfig } from '../../lambdas/runtime/budget-config';
 import { parseCascadeConfig } from '../../lambdas/runtime/cascade-config';
+import { DEFAULT_EXPERIMENT_CONFIG } from '../../lambdas/core/experiments/config';
+import { ExperimentConfigError, parseExperimentConfig } from '../../lambdas/runtime/experiments-config';
 import { parseLimitsConfig } from '../../lambdas/runtime/limits-config';
 import {
   ParametersError,
   budgetConfigJson,
   cascadeConfigJson,
+  experimentsConfigJson,
   limitsConfigJson,
   parseParameters,
   readParameters,
   resolveBudgetConfig,
   resolveCapacityConfig,
+  resolveExperimentConfig,
   resolveModelCatalog,
   resolveStrongTierDailyProjectionUsd,
 } from '../../lib/parameters';
@@ -523,5 +527,53 @@ describe('limits parameter', () => {
     const message = parseError({ limits: { customer: { messagesPerMinut: 5, invokesInFlight: 1.5 } } });
     expect(message).toMatch(/^ {2}- limits: .*messagesPerMinut/m);
     expect(message).toMatch(/^ {2}- limits: .*customer\.invokesInFlight/m);
+  });
+});
+
+describe('experiments parameter', () => {
+  const parserMessage = (patch: unknown): string => {
+    try {
+      parseExperimentConfig(JSON.stringify(patch));
+    } catch (error) {
+      if (error instanceof ExperimentConfigError) return error.message;
+      throw error;
+    }
+    throw new Error('expected the experiments configuration to be rejected');
+  };
+
+  it('gives the functions EXPERIMENTS_CONFIG that their parser resolves to the deploy-time configuration, and none without it', () => {
+    // Prepare
+    const params = makeParams({ experiments: { stages: [{ share: 5, minHours: 24, minSamples: 1000 }, { share: 100 }], gates: { minFeedbackPerArm: 500 }, rollback: { drop: 0.1 } } });
+
+    // Act
+    const json = experimentsConfigJson(params);
+
+    // Assess
+    expect(parseExperimentConfig(json)).toEqual(resolveExperimentConfig(params));
+    expect(resolveExperimentConfig(params)).toMatchObject({
+      stages: [{ share: 5, minHours: 24, minSamples: 1000 }, { share: 100, minHours: 0, minSamples: 0 }],
+      gates: { ...DEFAULT_EXPERIMENT_CONFIG.gates, minFeedbackPerArm: 500 },
+      rollback: { ...DEFAULT_EXPERIMENT_CONFIG.rollback, drop: 0.1 },
+    });
+    expect(experimentsConfigJson(makeParams({}))).toBeUndefined();
+    expect(resolveExperimentConfig(makeParams({}))).toEqual(DEFAULT_EXPERIMENT_CONFIG);
+  });
+
+  it("fails synth with the parser's own message for each problem: a plan not ending at 100, a gate out of range, a misspelt key", () => {
+    // Prepare
+    const bad = { stages: [{ share: 10 }, { share: 50 }], gates: { satisfactionDrop: 2 }, rolback: {} };
+    const app = new App({ context: { mangaassist: { account: '123456789012', experiments: bad } } });
+
+    // Act
+    const read = () => readParameters(app);
+
+    // Assess
+    expect(read).toThrow(ParametersError);
+    const message = parseError({ experiments: bad });
+    const expected = parserMessage(bad).replace(/^invalid experiments configuration: /, '').split('; ');
+    expect(expected).toEqual(
+      expect.arrayContaining(['stages: the last stage must be 100 (full: the change becomes a routing version)', 'gates.satisfactionDrop: must be a number from 0 to 1', 'rolback: unknown setting']),
+    );
+    for (const problem of expected) expect(message).toContain(`  - experiments: ${problem}`);
   });
 });
