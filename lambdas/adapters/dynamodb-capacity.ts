@@ -380,7 +380,16 @@ const formatInstant = (epochMs: number): string =>
   epochMs % 1000 === 0 ? formatJst(epochMs) : `${new Date(epochMs + JST_OFFSET_MS).toISOString().slice(0, 23)}+09:00`;
 
 const calendarItem = (event: CalendarEvent, updatedAt: string): Item => {
-  const common = { id: event.id, kind: event.kind, name: event.name, multiplier: event.multiplier, leadMinutes: event.leadMs / MINUTE_MS, updatedAt };
+  const common = {
+    id: event.id,
+    kind: event.kind,
+    name: event.name,
+    multiplier: event.multiplier,
+    leadMinutes: event.leadMs / MINUTE_MS,
+    // The budget guardian's event pool reads it back: dropping it here made `--budget-multiplier` a silent no-op.
+    ...(event.budgetMultiplier !== undefined && { budgetMultiplier: event.budgetMultiplier }),
+    updatedAt,
+  };
   return event.kind === 'once'
     ? { ...common, start: formatInstant(event.start), end: formatInstant(event.end) }
     : { ...common, weekday: event.weekday, at: event.at, durationMinutes: event.durationMs / MINUTE_MS };
@@ -410,6 +419,8 @@ export const parseCalendarItem = (item: Item): { event: CalendarEvent } | { prob
   } else {
     fields.problem(`kind must be "once" or "weekly", got ${show(kind)}`);
   }
+  // Optional: absent means the event moves traffic only, no budget pool of its own.
+  if (event !== undefined && item['budgetMultiplier'] !== undefined) event = { ...event, budgetMultiplier: fields.number('budgetMultiplier') };
   if (fields.problems.length > 0 || event === undefined) return { problems: fields.problems };
   const problems = eventProblems(event);
   return problems.length > 0 ? { problems } : { event };

@@ -324,6 +324,19 @@ describe('capacity stores against dynalite', () => {
       });
     });
 
+    it('keeps an event\'s budget multiplier (the guardian\'s event pool) and rejects a row whose multiplier is not a number', async () => {
+      const calendar = new DynamoCalendarStore(documents, calendarTable(), { now: () => T0 });
+      const matsuri: OneOffEvent = { ...XMAS, id: 'manga-matsuri', name: 'Manga Matsuri', budgetMultiplier: 2.4 };
+
+      await calendar.add(matsuri);
+      await put(calendarTable(), { id: 'bad-pool', kind: 'once', name: 'Bad pool', multiplier: 2, leadMinutes: 0, start: '2026-12-30T00:00:00+09:00', end: '2026-12-31T00:00:00+09:00', budgetMultiplier: 'lots' });
+
+      expect(await item(calendarTable(), { id: 'manga-matsuri' })).toMatchObject({ budgetMultiplier: 2.4 });
+      const { events, rejected } = await calendar.listWithProblems();
+      expect(events).toEqual([matsuri]);
+      expect(rejected.map((row) => [row.id, row.problems])).toEqual([['bad-pool', ['budgetMultiplier must be a number, got "lots"']]]);
+    });
+
     it('keeps instants with milliseconds and leads in seconds exact', async () => {
       const calendar = new DynamoCalendarStore(documents, calendarTable());
       const odd: OneOffEvent = { ...XMAS, id: 'odd', start: XMAS.start + 1234, end: XMAS.end + 5, leadMs: 90_000 };
