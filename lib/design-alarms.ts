@@ -111,8 +111,19 @@ export const designAlarms = (budget: { readonly dailyBudgetUsd: number; readonly
   },
 ];
 
-/** Alarms beyond DESIGN's table, each with why it exists. */
-export const EXTRA_ALARMS: Readonly<Record<string, string>> = {
-  'mitigation-mode': 'informational: throttle mitigation left on for 2 h (seed 003 scenario 1 aftermath)',
-  'routing-rollbacks': 'issue 12: the experiment evaluator reverted a routing change or switched off an arm on a satisfaction drop',
+/** An alarm beyond DESIGN's table: why it exists, and its runbook (docs/runbooks/<runbook>.md). */
+export interface ExtraAlarm {
+  readonly why: string;
+  readonly runbook: string;
+}
+
+/** Alarms beyond DESIGN's table, by RunbookAlarmRow id. */
+export const EXTRA_ALARMS: Readonly<Record<string, ExtraAlarm>> = {
+  'mitigation-mode': { why: 'informational: throttle mitigation left on for 2 h (seed 003 scenario 1 aftermath)', runbook: 'mitigation-mode' },
+  'routing-rollbacks': { why: 'issue 12: the experiment evaluator reverted a routing change or switched off an arm on a satisfaction drop', runbook: 'routing-rollbacks' },
+  'routing-rollbacks-blocked': { why: 'issue 12: a locked intent dropped after a change and automation may not revert it: a person decides', runbook: 'routing-rollbacks' },
+  'experiment-evaluator-errors': {
+    why: 'issue 12: the evaluator failed (an experiment skipped, or the whole run): experiments stall and no change is watched for a drop',
+    runbook: 'experiment-evaluator-errors',
+  },
 };

@@ -85,20 +85,71 @@ export const servingAlarmRows = ({ catalog, budget }: ServingAlarmInputs): Runbo
   },
   ...budgetAlarmRows(budget),
   ...operationsAlarmRows(),
-  ...experimentAlarmRows(),
 ];
 
+/** The experiment evaluator (issue 12), on the gateway stack with the function. */
+export interface ExperimentAlarmInputs {
+  /** Its AWS/Lambda Errors: a run that failed as a whole (init, timeout, a throw) counts nothing itself. */
+  readonly evaluator: IFunction;
+}
+
+/** The evaluator runs every 15 minutes: one period is one run. */
+const EVALUATOR_PERIOD = Duration.minutes(15);
+
 /**
- * Issue 12: the experiment evaluator rolled an intent back (a version reverted, or a treatment arm switched off)
- * because its satisfaction dropped beyond the threshold within the window of a change. One a quarter hour pages:
- * automation has already acted, a person confirms why and decides what next (docs/runbooks/routing-rollbacks.md).
+ * Failures of the evaluator per 15 min: `ExperimentEvaluatorErrors` (one experiment or one rollback check failed and
+ * was skipped, the rest of the run went on) plus the function's AWS/Lambda Errors (the run failed as a whole: the
+ * experiments table unreadable, a bad EXPERIMENTS_CONFIG at init, a timeout), which the first never counts.
  */
-export const experimentAlarmRows = (): RunbookAlarmRow[] => [
+export const evaluatorFailures = (evaluator: IFunction): MathExpression =>
+  new MathExpression({
+    expression: 'FILL(skipped, 0) + FILL(crashed, 0)',
+    usingMetrics: {
+      skipped: mangaAssistMetric('ExperimentEvaluatorErrors', { statistic: 'Sum', period: EVALUATOR_PERIOD }),
+      crashed: evaluator.metricErrors({ statistic: 'Sum', period: EVALUATOR_PERIOD }),
+    },
+    period: EVALUATOR_PERIOD,
+    label: 'evaluator failures',
+  });
+
+/**
+ * Issue 12, beyond DESIGN's table (lib/design-alarms.ts EXTRA_ALARMS):
+ * - routing-rollbacks: the evaluator rolled an intent back (a version reverted, or a treatment arm switched off)
+ *   because its satisfaction dropped beyond the threshold within the window of a change. One a quarter hour pages:
+ *   automation has already acted, a person confirms why and decides what next;
+ * - routing-rollbacks-blocked: the same drop on a locked intent, which automation may not move: nothing has been
+ *   done, a person must decide (published every run while the change is in force and in the window);
+ * - experiment-evaluator-errors: a run that failed, whole or in part. While it fails, experiments neither advance
+ *   nor stop and no change is watched for a drop: the safety net of every routing change is off.
+ */
+export const experimentAlarmRows = ({ evaluator }: ExperimentAlarmInputs): RunbookAlarmRow[] => [
   {
     id: 'routing-rollbacks',
     signal: 'RoutingRollbacks (automatic rollbacks of a routing change or an experiment arm by the evaluator, sum per 15 min)',
     runbook: 'routing-rollbacks',
-    metric: mangaAssistMetric('RoutingRollbacks', { statistic: 'Sum', period: Duration.minutes(15) }),
+    metric: mangaAssistMetric('RoutingRollbacks', { statistic: 'Sum', period: EVALUATOR_PERIOD }),
+    threshold: 0,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  {
+    id: 'routing-rollbacks-blocked',
+    signal: 'RoutingRollbacksBlocked (a locked intent dropped beyond the rollback rule after a change; automation may not revert it, sum per 15 min)',
+    runbook: 'routing-rollbacks',
+    metric: mangaAssistMetric('RoutingRollbacksBlocked', { statistic: 'Sum', period: EVALUATOR_PERIOD }),
+    threshold: 0,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  {
+    id: 'experiment-evaluator-errors',
+    signal: 'Experiment evaluator failures (ExperimentEvaluatorErrors + AWS/Lambda Errors of the evaluator function, sum per 15 min)',
+    runbook: 'experiment-evaluator-errors',
+    metric: evaluatorFailures(evaluator),
     threshold: 0,
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,

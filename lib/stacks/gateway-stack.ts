@@ -24,7 +24,7 @@ import {
   resolveStrongTierDailyProjectionUsd,
   type DeployParameters,
 } from '../parameters';
-import { servingAlarmRows } from '../runbook-alarm-rows';
+import { experimentAlarmRows, servingAlarmRows } from '../runbook-alarm-rows';
 
 export interface GatewayStackProps extends StackProps {
   readonly parameters: DeployParameters;
@@ -97,25 +97,29 @@ export class GatewayStack extends Stack {
       logRetention: parameters.logRetentionDays,
     });
     this.handlers.grantConnectionManagement(this.webSocket.stage);
-    this.alarms = new RunbookAlarms(this, 'Alarms', {
-      namePrefix: capacity.namePrefix,
-      ...(props.alarmAction && { notify: props.alarmAction }),
-      rows: servingAlarmRows({
-        catalog,
-        budget: {
-          dailyBudgetUsd: parameters.dailyBudgetUsd,
-          strongTierDailyProjectionUsd: resolveStrongTierDailyProjectionUsd(parameters),
-        },
-      }),
-    });
-
-    this.unmappedAudit = new UnmappedAudit(this, 'UnmappedAudit', { namePrefix: capacity.namePrefix, logRetention: parameters.logRetentionDays });
+    // Before the alarms: its failures are one of them.
     this.experimentEvaluator = new ExperimentEvaluator(this, 'ExperimentEvaluator', {
       namePrefix: capacity.namePrefix,
       logRetention: parameters.logRetentionDays,
       tables: { experiments: props.tables.experiments, routingVersions: props.tables.routingVersions, routingConfig: props.tables.routingConfig },
       configJson: experimentsConfigJson(parameters),
     });
+    this.alarms = new RunbookAlarms(this, 'Alarms', {
+      namePrefix: capacity.namePrefix,
+      ...(props.alarmAction && { notify: props.alarmAction }),
+      rows: [
+        ...servingAlarmRows({
+          catalog,
+          budget: {
+            dailyBudgetUsd: parameters.dailyBudgetUsd,
+            strongTierDailyProjectionUsd: resolveStrongTierDailyProjectionUsd(parameters),
+          },
+        }),
+        ...experimentAlarmRows({ evaluator: this.experimentEvaluator.fn }),
+      ],
+    });
+
+    this.unmappedAudit = new UnmappedAudit(this, 'UnmappedAudit', { namePrefix: capacity.namePrefix, logRetention: parameters.logRetentionDays });
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       dashboardName: `${capacity.namePrefix}-operations`,
       catalog,

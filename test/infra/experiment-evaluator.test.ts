@@ -63,6 +63,48 @@ describe('the experiment evaluator (issue 12)', () => {
     });
   });
 
+  it('pages when a locked intent dropped and automation may not revert it (runbook routing-rollbacks)', () => {
+    // Assess
+    assertHasResourceProperties(synth.gatewayTemplate, 'AWS::CloudWatch::Alarm', {
+      AlarmName: 'mangaassist-prod-routing-rollbacks-blocked',
+      MetricName: 'RoutingRollbacksBlocked',
+      Namespace: 'MangaAssist',
+      Dimensions: [{ Name: 'service', Value: 'mangaassist-gateway' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Period: 900,
+      AlarmDescription: Match.stringLikeRegexp('Runbook: docs/runbooks/routing-rollbacks\\.md$'),
+    });
+  });
+
+  it('pages on any evaluator failure in a run: a skipped experiment or rollback check, and a run that failed as a whole (runbook experiment-evaluator-errors)', () => {
+    // Assess
+    assertHasResourceProperties(synth.gatewayTemplate, 'AWS::CloudWatch::Alarm', {
+      AlarmName: 'mangaassist-prod-experiment-evaluator-errors',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: Match.stringLikeRegexp('Runbook: docs/runbooks/experiment-evaluator-errors\\.md$'),
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'FILL(skipped, 0) + FILL(crashed, 0)' }),
+        Match.objectLike({
+          Id: 'skipped',
+          MetricStat: { Metric: { Namespace: 'MangaAssist', MetricName: 'ExperimentEvaluatorErrors', Dimensions: [{ Name: 'service', Value: 'mangaassist-gateway' }] }, Period: 900, Stat: 'Sum' },
+        }),
+        Match.objectLike({
+          Id: 'crashed',
+          MetricStat: {
+            Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(synth.gateway.experimentEvaluator.fn) } }] },
+            Period: 900,
+            Stat: 'Sum',
+          },
+        }),
+      ]),
+    });
+  });
+
   it('runs on the defaults without the experiments parameter: no EXPERIMENTS_CONFIG on any function', () => {
     // Act
     const functions = Object.values(synth.gatewayTemplate.findResources('AWS::Lambda::Function')) as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }[];

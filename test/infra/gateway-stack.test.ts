@@ -512,7 +512,7 @@ describe('gateway stack', () => {
       return found.Properties;
     };
 
-    it('has exactly the serving rows: throttles, queue wait, token plan, budget and cost, and the operations rows', () => {
+    it('has exactly the serving rows: throttles, queue wait, token plan, budget and cost, the experiment evaluator, and the operations rows', () => {
       // Act
       const names = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as AlarmResource[])
         .map((alarm) => String(alarm.Properties.AlarmName))
@@ -526,10 +526,12 @@ describe('gateway stack', () => {
         'mangaassist-prod-budget-mode',
         'mangaassist-prod-budget-utilisation-high',
         'mangaassist-prod-budget-utilisation-morning',
+        'mangaassist-prod-experiment-evaluator-errors',
         'mangaassist-prod-provisioned-throttles-haiku',
         'mangaassist-prod-provisioned-throttles-sonnet',
         'mangaassist-prod-queue-wait',
         'mangaassist-prod-routing-rollbacks',
+        'mangaassist-prod-routing-rollbacks-blocked',
         'mangaassist-prod-spend-anomaly',
         'mangaassist-prod-strong-tier-cost',
         'mangaassist-prod-strong-tier-share',

@@ -284,6 +284,16 @@ describe('the alarm table and DESIGN section 6', () => {
     expect(built.filter((name) => !named.has(name))).toEqual([]);
     expect(built.length).toBe(named.size);
   });
+
+  it.each(Object.entries(EXTRA_ALARMS))('builds the extra alarm %s with its runbook', (id, extra) => {
+    // Act
+    const inGateway = alarmsOf(synth.gatewayTemplate).some((candidate) => candidate.Properties.AlarmName === `mangaassist-prod-${id}`);
+    const alarm = alarmNamed(inGateway ? synth.gatewayTemplate : synth.capacityTemplate, `mangaassist-prod-${id}`);
+
+    // Assess
+    expect(alarm.AlarmDescription).toMatch(new RegExp(`Runbook: docs/runbooks/${extra.runbook}\\.md$`));
+    expect(existsSync(path.join(__dirname, '..', '..', 'docs', 'runbooks', `${extra.runbook}.md`))).toBe(true);
+  });
 });
 
 describe('the operations dashboard', () => {

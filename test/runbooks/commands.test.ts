@@ -115,7 +115,7 @@ describe('the runbooks', () => {
   });
 
   it.each(
-    [...new Set([...designAlarms({ dailyBudgetUsd: 2500, strongTierDailyProjectionUsd: 1500 }).map((row) => row.runbook), ...Object.keys(EXTRA_ALARMS)])].map(
+    [...new Set([...designAlarms({ dailyBudgetUsd: 2500, strongTierDailyProjectionUsd: 1500 }).map((row) => row.runbook), ...Object.values(EXTRA_ALARMS).map((extra) => extra.runbook)])].map(
       (runbook) => [runbook],
     ),
   )('have a complete %s.md: the signal, a Logs Insights query, what to do with the CLI, how to prevent', (runbook) => {
