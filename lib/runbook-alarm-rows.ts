@@ -4,7 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { BUDGET_MODES } from '../lambdas/core/budget/guardian';
 import type { ModelCatalog } from '../lambdas/core/catalog';
-import { FALLBACK_REPLY_CODES, FEEDBACK_METRICS, OPERATIONS_METRICS } from '../lambdas/core/metric-contract';
+import { EXPERIMENT_METRICS, FALLBACK_REPLY_CODES, FEEDBACK_METRICS, OPERATIONS_METRICS } from '../lambdas/core/metric-contract';
 import { INTENTS, TIERS, type Intent, type ModelTier, type Tier } from '../lambdas/core/vocabulary';
 import { mangaAssistMetric, type RunbookAlarmRow } from './constructs/runbook-alarms';
 import { MODEL_TIERS } from './parameters';
@@ -105,7 +105,7 @@ export const evaluatorFailures = (evaluator: IFunction): MathExpression =>
   new MathExpression({
     expression: 'FILL(skipped, 0) + FILL(crashed, 0)',
     usingMetrics: {
-      skipped: mangaAssistMetric('ExperimentEvaluatorErrors', { statistic: 'Sum', period: EVALUATOR_PERIOD }),
+      skipped: mangaAssistMetric(EXPERIMENT_METRICS.evaluatorErrors, { statistic: 'Sum', period: EVALUATOR_PERIOD }),
       crashed: evaluator.metricErrors({ statistic: 'Sum', period: EVALUATOR_PERIOD }),
     },
     period: EVALUATOR_PERIOD,
@@ -127,7 +127,7 @@ export const experimentAlarmRows = ({ evaluator }: ExperimentAlarmInputs): Runbo
     id: 'routing-rollbacks',
     signal: 'RoutingRollbacks (automatic rollbacks of a routing change or an experiment arm by the evaluator, sum per 15 min)',
     runbook: 'routing-rollbacks',
-    metric: mangaAssistMetric('RoutingRollbacks', { statistic: 'Sum', period: EVALUATOR_PERIOD }),
+    metric: mangaAssistMetric(EXPERIMENT_METRICS.rollbacks, { statistic: 'Sum', period: EVALUATOR_PERIOD }),
     threshold: 0,
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,
@@ -138,7 +138,7 @@ export const experimentAlarmRows = ({ evaluator }: ExperimentAlarmInputs): Runbo
     id: 'routing-rollbacks-blocked',
     signal: 'RoutingRollbacksBlocked (a locked intent dropped beyond the rollback rule after a change; automation may not revert it, sum per 15 min)',
     runbook: 'routing-rollbacks',
-    metric: mangaAssistMetric('RoutingRollbacksBlocked', { statistic: 'Sum', period: EVALUATOR_PERIOD }),
+    metric: mangaAssistMetric(EXPERIMENT_METRICS.rollbacksBlocked, { statistic: 'Sum', period: EVALUATOR_PERIOD }),
     threshold: 0,
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,

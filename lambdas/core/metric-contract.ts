@@ -98,3 +98,25 @@ export const feedbackMetricRecords = (rating: { readonly intent: Intent; readonl
  * change has taken effect everywhere once Minimum reaches it (at most the refresh interval, 30 s, after the commit).
  */
 export const ROUTING_VERSION_METRIC = 'RoutingVersionInForce';
+
+/**
+ * Experiments (issue 12): what the evaluator (lambdas/app/experiments/evaluate.ts) and the request and feedback paths
+ * publish, and the experiment alarms and the dashboard's experiments row read. The publishers write the literals;
+ * test/infra/operations.test.ts checks each name here is published.
+ */
+export const EXPERIMENT_METRICS = {
+  /** Running and promoting experiments after each evaluator run, no other dimension. */
+  running: 'ExperimentsRunning',
+  /** One per decision that moved an experiment (or held it), per `Decision` (hold, advance, promote, stop, rollback). */
+  decisions: 'ExperimentDecisions',
+  /** One per automatic rollback (a reverted intent or a switched-off arm), no other dimension. */
+  rollbacks: 'RoutingRollbacks',
+  /** One per run per locked intent whose drop automation may not revert, no other dimension. */
+  rollbacksBlocked: 'RoutingRollbacksBlocked',
+  /** One per experiment or rollback check that failed in a run (the run went on), no other dimension. */
+  evaluatorErrors: 'ExperimentEvaluatorErrors',
+  /** One per answered request routed on an arm, per `Experiment` and `Arm`. */
+  requests: 'ExperimentRequests',
+  /** One per rating of an answer routed on an arm, per `Experiment`, `Arm` and `Rating` (up, down, csat). */
+  feedback: 'ExperimentFeedback',
+} as const;

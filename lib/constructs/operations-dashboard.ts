@@ -10,15 +10,17 @@ import {
   type IMetric,
   type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { ModelCatalog } from '../../lambdas/core/catalog';
-import { FEEDBACK_METRICS, OPERATIONS_METRICS } from '../../lambdas/core/metric-contract';
+import { EXPERIMENT_METRICS, FEEDBACK_METRICS, OPERATIONS_METRICS, ROUTING_VERSION_METRIC } from '../../lambdas/core/metric-contract';
 import { INTENTS, TIERS } from '../../lambdas/core/vocabulary';
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from '../handler-specs';
 import { MODEL_TIERS } from '../parameters';
 import {
   BUDGET_METRICS,
   csat24h,
+  evaluatorFailures,
   fallbackShare,
   intentSatisfaction,
   REQUEST_LATENCY_P99_MS,
@@ -29,6 +31,8 @@ import {
 import { mangaAssistMetric } from './runbook-alarms';
 
 const FIVE_MINUTES = Duration.minutes(5);
+/** The experiment evaluator's period: one run per point. */
+const QUARTER_HOUR = Duration.minutes(15);
 const HOUR = Duration.hours(1);
 const WIDTH = 24;
 const THIRD = 8;
@@ -67,13 +71,15 @@ export interface OperationsDashboardProps {
   readonly catalog: ModelCatalog;
   /** The stack's runbook alarms, shown as one status grid at the top. */
   readonly alarms: readonly IAlarm[];
+  /** The experiment evaluator: its failures (the alarm's expression) on the experiments row. */
+  readonly experimentEvaluator: IFunction;
 }
 
 /**
  * The one dashboard an operator reads (issue 10): alarm states, then one row per concern of DESIGN section 6 in the
  * order an incident is triaged: traffic and tier share, cost and budget mode, latency percentiles, cascade,
- * fallback and cache, capacity, waste and throttles, satisfaction per intent. The derived series are the alarms'
- * own expressions (lib/runbook-alarm-rows.ts), so the graph shows what the alarm compares.
+ * fallback and cache, capacity, waste and throttles, satisfaction per intent, experiments and routing versions. The
+ * derived series are the alarms' own expressions (lib/runbook-alarm-rows.ts), so the graph shows what the alarm compares.
  */
 export class OperationsDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -205,6 +211,32 @@ export class OperationsDashboard extends Construct {
             { width: HALF, right: [metric('AuditUnmappedLabels', 'Maximum', Duration.days(1), undefined, 'audit: unmapped labels')] },
           ),
           graph('Ratings per intent and tier', [search(FEEDBACK_METRICS.feedback, ['Intent', 'Rating', 'Tier'], 'Sum', Duration.minutes(15))], { width: WIDTH }),
+        ],
+      ],
+      [
+        // After satisfaction: a drop there is first checked against the routing changes and experiments here.
+        'Experiments and routing versions',
+        [
+          graph('Experiments running (each evaluator run)', [metric(EXPERIMENT_METRICS.running, 'Maximum', QUARTER_HOUR, undefined, 'running or promoting')]),
+          graph('Gate decisions per 15 min, by decision', [search(EXPERIMENT_METRICS.decisions, ['Decision'], 'Sum', QUARTER_HOUR)], { stacked: true }),
+          graph(
+            'Rollbacks (alarm > 0), blocked rollbacks and evaluator failures',
+            [
+              metric(EXPERIMENT_METRICS.rollbacks, 'Sum', QUARTER_HOUR, undefined, 'automatic rollbacks'),
+              metric(EXPERIMENT_METRICS.rollbacksBlocked, 'Sum', QUARTER_HOUR, undefined, 'blocked (locked intent)'),
+            ],
+            { right: [evaluatorFailures(props.experimentEvaluator)] },
+          ),
+          // Experiment ids exist only at runtime: SEARCH draws every {Experiment, Arm} series that occurred.
+          graph('Arm traffic: answers per experiment and arm', [search(EXPERIMENT_METRICS.requests, ['Experiment', 'Arm'], 'Sum', FIVE_MINUTES)]),
+          graph('Arm ratings per experiment, arm and rating', [search(EXPERIMENT_METRICS.feedback, ['Experiment', 'Arm', 'Rating'], 'Sum', QUARTER_HOUR)]),
+          graph(
+            'Routing version in force (Minimum: the most lagging container; Maximum: the newest)',
+            [
+              metric(ROUTING_VERSION_METRIC, 'Minimum', Duration.minutes(1), undefined, 'version in force, minimum over the fleet'),
+              metric(ROUTING_VERSION_METRIC, 'Maximum', Duration.minutes(1), undefined, 'version in force, maximum over the fleet'),
+            ],
+          ),
         ],
       ],
     ];

@@ -124,6 +124,7 @@ export class GatewayStack extends Stack {
       dashboardName: `${capacity.namePrefix}-operations`,
       catalog,
       alarms: Object.values(this.alarms.alarms),
+      experimentEvaluator: this.experimentEvaluator.fn,
     });
 
     new CfnOutput(this, 'WebSocketUrl', { value: this.webSocket.url, description: 'wss:// URL for chat clients' });

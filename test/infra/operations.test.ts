@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { FALLBACK_REPLY_CODES, FEEDBACK_METRICS, feedbackMetricRecords, OPERATIONS_METRICS } from '../../lambdas/core/metric-contract';
+import { EXPERIMENT_METRICS, FALLBACK_REPLY_CODES, FEEDBACK_METRICS, feedbackMetricRecords, OPERATIONS_METRICS, ROUTING_VERSION_METRIC } from '../../lambdas/core/metric-contract';
 import { INTENTS, TIERS } from '../../lambdas/core/vocabulary';
 import { designAlarms, EXTRA_ALARMS } from '../../lib/design-alarms';
 import { resolveStrongTierDailyProjectionUsd } from '../../lib/parameters';
@@ -324,6 +324,7 @@ describe('the operations dashboard', () => {
       'Capacity',
       'Waste and throttles',
       'Satisfaction per intent',
+      'Experiments and routing versions',
     ]);
     for (const title of Object.keys(synth.gateway.dashboard.rows)) expect(body).toContain(`## ${title}`);
   });
@@ -343,10 +344,33 @@ describe('the operations dashboard', () => {
     ['Thumbs-up share per intent', 'FILL(up_recommendation, 0) / (FILL(up_recommendation, 0) + FILL(down_recommendation, 0))'],
     ['CSAT 24 h', '\\"Csat\\"'],
     ['Unmapped intents', '\\"UnmappedIntents\\"'],
+    ['Experiments running', `\\"${EXPERIMENT_METRICS.running}\\"`],
+    ['Gate decisions per 15 min', `MetricName=\\\\\\"${EXPERIMENT_METRICS.decisions}\\\\\\"`],
+    ['Rollbacks (alarm > 0)', `\\"${EXPERIMENT_METRICS.rollbacksBlocked}\\"`],
+    ['blocked rollbacks and evaluator failures', 'FILL(skipped, 0) + FILL(crashed, 0)'],
+    ['Arm ratings per experiment, arm and rating', `MetricName=\\\\\\"${EXPERIMENT_METRICS.feedback}\\\\\\"`],
   ])('shows "%s" from its metrics', (title, metricText) => {
     // Assess
     expect(body).toContain(title);
     expect(body).toContain(metricText);
+  });
+
+  it('draws arm traffic with SEARCH over every {Experiment, Arm} series, since experiment ids exist only at runtime', () => {
+    // Prepare
+    const text = body.replace(/\\/g, '');
+
+    // Assess
+    expect(text).toContain(`SEARCH('{MangaAssist,Experiment,Arm,service} MetricName="${EXPERIMENT_METRICS.requests}" service="mangaassist-gateway"', 'Sum', 300)`);
+    expect(text).toContain(`SEARCH('{MangaAssist,Experiment,Arm,Rating,service} MetricName="${EXPERIMENT_METRICS.feedback}" service="mangaassist-gateway"', 'Sum', 900)`);
+  });
+
+  it('shows the routing version in force as Minimum (the most lagging container) and Maximum (the newest) over the fleet', () => {
+    // Prepare
+    const text = body.replace(/\\/g, '');
+
+    // Assess
+    expect(text).toContain(`["MangaAssist","${ROUTING_VERSION_METRIC}","service","mangaassist-gateway",{"label":"version in force, minimum over the fleet","period":60,"stat":"Minimum"}]`);
+    expect(text).toContain(`["MangaAssist","${ROUTING_VERSION_METRIC}","service","mangaassist-gateway",{"label":"version in force, maximum over the fleet","period":60,"stat":"Maximum"}]`);
   });
 
   it('shows every intent satisfaction series and the state of every gateway alarm', () => {
@@ -434,6 +458,7 @@ describe('the metric contract (lambdas/core/metric-contract.ts)', () => {
 
     // Assess
     expect(Object.values(OPERATIONS_METRICS).filter((name) => !published.has(name))).toEqual([]);
+    expect(Object.values(EXPERIMENT_METRICS).filter((name) => !published.has(name))).toEqual([]);
   });
 
   it('leaves no MangaAssist alarm watching a series nobody publishes (the feedback ones included)', () => {
