@@ -126,4 +126,5 @@ export const EXTRA_ALARMS: Readonly<Record<string, ExtraAlarm>> = {
     why: 'issue 12: the evaluator failed (an experiment skipped, or the whole run): experiments stall and no change is watched for a drop',
     runbook: 'experiment-evaluator-errors',
   },
+  'experiment-evaluator-idle': { why: 'issue 12: the evaluator did not run for 30 min (schedule disabled or gone): the same gap, with no error to count', runbook: 'experiment-evaluator-errors' },
 };

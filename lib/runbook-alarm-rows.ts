@@ -120,7 +120,8 @@ export const evaluatorFailures = (evaluator: IFunction): MathExpression =>
  * - routing-rollbacks-blocked: the same drop on a locked intent, which automation may not move: nothing has been
  *   done, a person must decide (published every run while the change is in force and in the window);
  * - experiment-evaluator-errors: a run that failed, whole or in part. While it fails, experiments neither advance
- *   nor stop and no change is watched for a drop: the safety net of every routing change is off.
+ *   nor stop and no change is watched for a drop: the safety net of every routing change is off;
+ * - experiment-evaluator-idle: the same with nothing failing, because nothing runs (the schedule disabled or gone).
  */
 export const experimentAlarmRows = ({ evaluator }: ExperimentAlarmInputs): RunbookAlarmRow[] => [
   {
@@ -144,6 +145,19 @@ export const experimentAlarmRows = ({ evaluator }: ExperimentAlarmInputs): Runbo
     evaluationPeriods: 1,
     datapointsToAlarm: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
+  },
+  {
+    // Silent is worse than failing: a disabled or deleted schedule counts no error anywhere. Missing data breaches;
+    // 2 of 2 quarter hours, so one run that slips across a period boundary (two runs in the next) does not page.
+    id: 'experiment-evaluator-idle',
+    signal: 'AWS/Lambda Invocations of the experiment evaluator (the 15-minute schedule ran it; missing data counts as none, sum per 15 min)',
+    runbook: 'experiment-evaluator-errors',
+    metric: evaluator.metricInvocations({ statistic: 'Sum', period: EVALUATOR_PERIOD }),
+    threshold: 1,
+    comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+    treatMissingData: TreatMissingData.BREACHING,
   },
   {
     id: 'experiment-evaluator-errors',

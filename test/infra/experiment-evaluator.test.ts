@@ -105,6 +105,24 @@ describe('the experiment evaluator (issue 12)', () => {
     });
   });
 
+  it('pages when the evaluator has not run for 2 of 2 quarter hours, missing data counting as not run (runbook experiment-evaluator-errors)', () => {
+    // Assess
+    assertHasResourceProperties(synth.gatewayTemplate, 'AWS::CloudWatch::Alarm', {
+      AlarmName: 'mangaassist-prod-experiment-evaluator-idle',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(synth.gateway.experimentEvaluator.fn) } }],
+      Statistic: 'Sum',
+      Period: 900,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'breaching',
+      AlarmDescription: Match.stringLikeRegexp('Runbook: docs/runbooks/experiment-evaluator-errors\\.md$'),
+    });
+  });
+
   it('runs on the defaults without the experiments parameter: no EXPERIMENTS_CONFIG on any function', () => {
     // Act
     const functions = Object.values(synth.gatewayTemplate.findResources('AWS::Lambda::Function')) as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }[];

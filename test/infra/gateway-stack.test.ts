@@ -527,6 +527,7 @@ describe('gateway stack', () => {
         'mangaassist-prod-budget-utilisation-high',
         'mangaassist-prod-budget-utilisation-morning',
         'mangaassist-prod-experiment-evaluator-errors',
+        'mangaassist-prod-experiment-evaluator-idle',
         'mangaassist-prod-provisioned-throttles-haiku',
         'mangaassist-prod-provisioned-throttles-sonnet',
         'mangaassist-prod-queue-wait',
