@@ -1,5 +1,5 @@
 /**
- * Seed 000 scenario 4 replayed through the real offline gateway (`npx tsx bench/replay-experiments.ts`): the blanket
+ * Seed 000 scenario 4 replayed through the real offline gateway (`npm run bench:experiments`): the blanket
  * change (manga_qa and comparison from sonnet to haiku) as two per-intent experiments, on the seed's stages and gates
  * (10% for 48 h and 2,000 answers, 25% for 24 h, up-rate drop under 5%), then a regression after the promotion
  * rolled back within the hour. Real WebSocket clients (guests, each in its own session: the arm is sticky per
