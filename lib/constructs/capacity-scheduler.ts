@@ -1,11 +1,12 @@
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { schedulerInvokeRole } from '../scheduler-role';
 import type { CapacityConfig } from '../../lambdas/core/capacity/config';
 import type { ModelCatalog } from '../../lambdas/core/catalog';
 import { SCHEDULED_ENTRIES, type ScheduledName } from '../../lambdas/runtime/env-names';
@@ -25,7 +26,7 @@ import {
   reconcilePayload,
   reconcilePeriodicScheduleName,
 } from '../capacity-names';
-import { acknowledgeGrantWildcards, acknowledgeStatementWildcards } from '../compliance';
+import { acknowledgeStatementWildcards } from '../compliance';
 import { SCHEDULED_SPECS, scheduledEnvironment, type TableAccess, type TableKey } from '../handler-specs';
 import { GatewayFunction } from './gateway-function';
 import { grantTable, tableNamesOf, type GatewayTableSet } from './tables';
@@ -161,22 +162,11 @@ export class CapacityScheduler extends Construct {
 
     // One role for both targets instead of the target's default one: confused-deputy conditions (only this
     // account's schedules of this deployment may use it) and the invoke grant acknowledged in one place.
-    this.schedulerRole = new Role(this, 'SchedulerRole', {
+    this.schedulerRole = schedulerInvokeRole(this, {
       description: `EventBridge Scheduler: invokes the ${capacity.namePrefix} capacity functions`,
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:scheduler:${stack.region}:${stack.account}:schedule/default/${capacity.namePrefix}-*` },
-        },
-      }),
+      schedulePattern: `${capacity.namePrefix}-*`,
+      functions: [reconcile, health],
     });
-    for (const fn of [reconcile, health]) {
-      acknowledgeGrantWildcards(
-        this.schedulerRole,
-        fn.grantInvoke(this.schedulerRole),
-        'lambda:InvokeFunction on this one function; the ":*" form that CDK adds covers its versions and aliases, which this stack does not create.',
-      );
-    }
 
     interface ScheduleSpec {
       readonly id: string;

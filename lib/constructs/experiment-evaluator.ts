@@ -1,13 +1,12 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { schedulerInvokeRole } from '../scheduler-role';
 import { EVALUATOR_PERIOD_MINUTES } from '../../lambdas/app/experiments/evaluate';
 import { ENV } from '../../lambdas/runtime/env-names';
-import { acknowledgeGrantWildcards } from '../compliance';
 import { GatewayFunction } from './gateway-function';
 import { grantTable } from './tables';
 
@@ -36,7 +35,6 @@ export class ExperimentEvaluator extends Construct {
 
   constructor(scope: Construct, id: string, props: ExperimentEvaluatorProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.fn = new GatewayFunction(this, 'Function', {
       handlerName: 'experimentEvaluator',
       description: 'MangaAssist experiment evaluator: promote, hold, stop, roll back',
@@ -60,21 +58,11 @@ export class ExperimentEvaluator extends Construct {
     grantTable(props.tables.routingConfig, 'read', this.fn);
 
     const scheduleName = `${props.namePrefix}-experiment-evaluator`;
-    // Our own role with confused-deputy conditions, as for the other schedules.
-    const role = new Role(this, 'SchedulerRole', {
+    const role = schedulerInvokeRole(this, {
       description: `EventBridge Scheduler: invokes the ${props.namePrefix} experiment evaluator`,
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:scheduler:${stack.region}:${stack.account}:schedule/default/${scheduleName}` },
-        },
-      }),
+      schedulePattern: scheduleName,
+      functions: [this.fn],
     });
-    acknowledgeGrantWildcards(
-      role,
-      this.fn.grantInvoke(role),
-      'lambda:InvokeFunction on this one function; the ":*" form that CDK adds covers its versions and aliases, which this stack does not create.',
-    );
     this.schedule = new Schedule(this, 'Every15Minutes', {
       scheduleName,
       description: `Experiment evaluator every ${EVALUATOR_PERIOD_MINUTES} minutes`,

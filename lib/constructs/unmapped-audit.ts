@@ -1,10 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { acknowledgeGrantWildcards } from '../compliance';
+import { schedulerInvokeRole } from '../scheduler-role';
 import { SCHEDULE_TIME_ZONE } from './capacity-scheduler';
 import { GatewayFunction } from './gateway-function';
 
@@ -33,7 +33,6 @@ export class UnmappedAudit extends Construct {
 
   constructor(scope: Construct, id: string, props: UnmappedAuditProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.fn = new GatewayFunction(this, 'Function', {
       handlerName: 'unmappedAudit',
       description: 'MangaAssist weekly unmapped-intent audit',
@@ -51,21 +50,11 @@ export class UnmappedAudit extends Construct {
     );
 
     const scheduleName = `${props.namePrefix}-unmapped-audit`;
-    // Our own role with confused-deputy conditions, as for the capacity schedules.
-    const role = new Role(this, 'SchedulerRole', {
+    const role = schedulerInvokeRole(this, {
       description: `EventBridge Scheduler: invokes the ${props.namePrefix} unmapped-intent audit`,
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:scheduler:${stack.region}:${stack.account}:schedule/default/${scheduleName}` },
-        },
-      }),
+      schedulePattern: scheduleName,
+      functions: [this.fn],
     });
-    acknowledgeGrantWildcards(
-      role,
-      this.fn.grantInvoke(role),
-      'lambda:InvokeFunction on this one function; the ":*" form that CDK adds covers its versions and aliases, which this stack does not create.',
-    );
     this.schedule = new Schedule(this, 'Weekly', {
       scheduleName,
       description: 'Unmapped-intent audit of the last 7 days, Monday 09:00 JST',
