@@ -1,17 +1,14 @@
-import { MemoryStore } from '../../lambdas/adapters/memory-store';
-import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps } from '../../lambdas/app/answer-message';
+import { answerMessage, type AnswerDeps } from '../../lambdas/app/answer-message';
 import { AnswersInFlight } from '../../lambdas/core/answers-in-flight';
-import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { GatewayBusyError, ModelTimeoutError } from '../../lambdas/core/errors';
 import type { ServerFrame } from '../../lambdas/core/protocol';
 import { errorReply } from '../../lambdas/handlers/reply';
 import type { Messenger, ModelClient, ModelRequest, ModelStreamEvent } from '../../lambdas/ports';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingLog, RecordingMessenger, ScriptedModel, textScript } from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { ManualClock, RecordingMessenger, ScriptedModel, textScript } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.seed;
 const HAIKU = catalog.haiku.modelId;
@@ -34,24 +31,12 @@ class HeldModel implements ModelClient {
 const setup = (model: ModelClient, answersInFlight?: AnswersInFlight, messenger: Messenger = new RecordingMessenger()) => {
   const clock = new ManualClock();
   const metrics = new RecordingMetrics();
-  const wired = wireAnswer({
+  const wired = wireAnswer(inMemoryAnswerWiring({
     classifier: { classify: () => ({ intent: 'recommendation', confidence: 0.9, complexity: 4, signals: [] }) },
-    routingConfig: new MemoryRoutingConfig(),
-    capacityState: new MemoryCapacityState(),
-    capacityConfig: DEFAULT_CAPACITY_CONFIG,
-    catalog,
     clock,
-    log: new RecordingLog(),
     metrics,
-    orders: new MemoryOrders([]),
     model,
-    store: new MemoryStore(clock),
-    ledger: new FlakyLedger(),
-    calendar: new MemoryCalendar(),
-    budgetConfig: DEFAULT_BUDGET_CONFIG,
-    random: () => 0.5,
-    options: DEFAULT_ANSWER_OPTIONS,
-  });
+  }));
   const deps: AnswerDeps = { ...wired, messenger, ...(answersInFlight && { answersInFlight }) };
   let sequence = 0;
   const request = () => {

@@ -1,8 +1,6 @@
 import { MemoryStore } from '../../lambdas/adapters/memory-store';
 import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps, type AnswerSession } from '../../lambdas/app/answer-message';
-import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import type { ConversationTurn } from '../../lambdas/core/conversation';
 import { ModelStreamInterruptedError, ModelUnavailableError } from '../../lambdas/core/errors';
 import type { Intent, IntentClassifier } from '../../lambdas/core/vocabulary';
@@ -13,8 +11,8 @@ import type { Principal } from '../../lambdas/core/principal';
 import { MemorySessions } from '../support/session-fakes';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingLog, RecordingMessenger, ScriptedModel, textScript, type ScriptStep } from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { ManualClock, RecordingLog, RecordingMessenger, ScriptedModel, textScript, type ScriptStep } from '../support/fakes';
 import { delimitUntrusted } from '../../lambdas/core/prompts';
 
 const catalog = MODEL_CATALOGS.seed;
@@ -52,25 +50,15 @@ const setup = (scripts: Record<string, readonly ScriptStep[]>, messenger = new R
   const metrics = new RecordingMetrics();
   const store = new MemoryStore(clock);
   const deps: AnswerDeps = {
-    ...wireAnswer({
+    ...wireAnswer(inMemoryAnswerWiring({
       classifier,
-      routingConfig: new MemoryRoutingConfig(),
-      capacityState: new MemoryCapacityState(),
-      capacityConfig: DEFAULT_CAPACITY_CONFIG,
-      catalog,
       clock,
-      log: new RecordingLog(),
       metrics,
-      orders: new MemoryOrders([]),
       model,
       store,
-      ledger: new FlakyLedger(),
-      calendar: new MemoryCalendar(),
-      budgetConfig: DEFAULT_BUDGET_CONFIG,
-      random: () => 0.5,
       conversation,
       options: { ...DEFAULT_ANSWER_OPTIONS, coalescer: { maxChars: 20, maxDelayMs: 10_000 } },
-    }),
+    })),
     messenger,
   };
   const session: AnswerSession = { id: 'sess-1', expiresAt: 1_900_000_000 };

@@ -1,17 +1,14 @@
 import { MemoryAnswerRecordStore } from '../../lambdas/adapters/memory-answer-records';
-import { MemoryStore } from '../../lambdas/adapters/memory-store';
-import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps } from '../../lambdas/app/answer-message';
-import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
+import { answerMessage, type AnswerDeps } from '../../lambdas/app/answer-message';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { ModelUnavailableError } from '../../lambdas/core/errors';
 import type { ServerFrame } from '../../lambdas/core/protocol';
 import type { Intent, IntentClassifier } from '../../lambdas/core/vocabulary';
 import type { AnswerRecord, Messenger } from '../../lambdas/ports';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingLog, ScriptedModel, textScript, type ScriptStep } from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { ManualClock, ScriptedModel, textScript, type ScriptStep } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.seed;
 const SONNET = catalog.sonnet.modelId;
@@ -35,25 +32,13 @@ const setup = (scripts: Record<string, readonly ScriptStep[]>) => {
     },
   };
   const deps: AnswerDeps = {
-    ...wireAnswer({
+    ...wireAnswer(inMemoryAnswerWiring({
       classifier,
-      routingConfig: new MemoryRoutingConfig(),
-      capacityState: new MemoryCapacityState(),
-      capacityConfig: DEFAULT_CAPACITY_CONFIG,
-      catalog,
       clock,
-      log: new RecordingLog(),
       metrics: new RecordingMetrics(),
-      orders: new MemoryOrders([]),
       model: new ScriptedModel(scripts),
-      store: new MemoryStore(clock),
-      ledger: new FlakyLedger(),
-      calendar: new MemoryCalendar(),
-      budgetConfig: DEFAULT_BUDGET_CONFIG,
-      random: () => 0.5,
       answerRecords,
-      options: DEFAULT_ANSWER_OPTIONS,
-    }),
+    })),
     messenger,
   };
   const ask = (requestId: string, message: string) =>

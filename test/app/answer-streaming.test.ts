@@ -1,17 +1,14 @@
-import { MemoryStore } from '../../lambdas/adapters/memory-store';
 import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps, type AnswerOptions } from '../../lambdas/app/answer-message';
 import { SendQueue } from '../../lambdas/app/answer/send-queue';
-import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { ConnectionGoneError, ModelThrottledError, ModelUnavailableError } from '../../lambdas/core/errors';
 import type { ServerFrame } from '../../lambdas/core/protocol';
 import type { Intent } from '../../lambdas/core/vocabulary';
 import type { Messenger, ModelClient, ModelRequest, ModelStreamEvent, Timers } from '../../lambdas/ports';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingLog, RecordingMessenger } from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { FlakyLedger, ManualClock, RecordingMessenger } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.seed;
 const HAIKU = catalog.haiku.modelId;
@@ -100,24 +97,14 @@ const setup = (scripts: Record<string, readonly LiveStep[]>, messenger: Messenge
   const model = new LiveModel(scripts);
   const metrics = new RecordingMetrics();
   const timers = new ManualTimers();
-  const wired = wireAnswer({
+  const wired = wireAnswer(inMemoryAnswerWiring({
     classifier: { classify: () => ({ intent, confidence: 0.9, complexity: 4, signals: [] }) },
-    routingConfig: new MemoryRoutingConfig(),
-    capacityState: new MemoryCapacityState(),
-    capacityConfig: DEFAULT_CAPACITY_CONFIG,
-    catalog,
     clock,
-    log: new RecordingLog(),
     metrics,
-    orders: new MemoryOrders([]),
     model,
-    store: new MemoryStore(clock),
     ledger,
-    calendar: new MemoryCalendar(),
-    budgetConfig: DEFAULT_BUDGET_CONFIG,
-    random: () => 0.5,
     options: { ...DEFAULT_ANSWER_OPTIONS, coalescer: { maxChars: 1000, maxDelayMs: 120 }, ...options },
-  });
+  }));
   const deps: AnswerDeps = { ...wired, messenger, timers };
   const request = { connectionId: 'c-1', requestId: 'r-1', message: 'which manga is like Berserk', receivedAt: clock.now() };
   const chunks = (frames: readonly ServerFrame[]) => frames.flatMap((frame) => (frame.type === 'chunk' ? [frame.text] : []));

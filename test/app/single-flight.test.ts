@@ -1,26 +1,14 @@
-import { MemoryStore } from '../../lambdas/adapters/memory-store';
-import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps } from '../../lambdas/app/answer-message';
+import { answerMessage, type AnswerDeps } from '../../lambdas/app/answer-message';
 import { SingleFlight } from '../../lambdas/app/answer/single-flight';
-import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { ModelThrottledError } from '../../lambdas/core/errors';
 import { budgetDay } from '../../lambdas/core/spend';
 import type { Classification, Intent, IntentClassifier } from '../../lambdas/core/vocabulary';
 import type { ModelClient, ModelRequest, ModelStreamEvent } from '../../lambdas/ports';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import {
-  FlakyLedger,
-  ManualClock,
-  MemoryOrders,
-  MemoryRoutingConfig,
-  RecordingLog,
-  RecordingMessenger,
-  textScript,
-  type ScriptStep,
-} from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { FlakyLedger, ManualClock, RecordingMessenger, textScript, type ScriptStep } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.seed;
 const ANSWER = 'We ship to Canada by EMS in 5 to 8 days.';
@@ -64,24 +52,13 @@ const setup = (intent: Intent, calls: readonly (readonly ScriptStep[])[], overri
   const metrics = new RecordingMetrics();
   const messenger = new RecordingMessenger();
   const deps: AnswerDeps = {
-    ...wireAnswer({
+    ...wireAnswer(inMemoryAnswerWiring({
       classifier: classifierOf(intent, overrides),
-      routingConfig: new MemoryRoutingConfig([]),
-      capacityState: new MemoryCapacityState(),
-      capacityConfig: DEFAULT_CAPACITY_CONFIG,
-      catalog,
       clock,
-      log: new RecordingLog(),
       metrics,
-      orders: new MemoryOrders([]),
       model,
-      store: new MemoryStore(clock),
       ledger,
-      calendar: new MemoryCalendar(),
-      budgetConfig: DEFAULT_BUDGET_CONFIG,
-      random: () => 0.5,
-      options: DEFAULT_ANSWER_OPTIONS,
-    }),
+    })),
     messenger,
   };
   const request = (n: number, message = 'Do you ship to Canada?') => ({ connectionId: `c-${n}`, requestId: `r-${n}`, message, receivedAt: clock.now() });
