@@ -1,9 +1,7 @@
-import { MemoryStore } from '../../lambdas/adapters/memory-store';
 import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps, type AnswerOptions } from '../../lambdas/app/answer-message';
 import { DEFAULT_BUDGET_CONFIG, type BudgetConfig } from '../../lambdas/core/budget/config';
 import { jstDay, maxTokensFor, worstCaseUsd } from '../../lambdas/core/budget/guardian';
 import { cascadeFor } from '../../lambdas/core/cascade';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { parseInstant } from '../../lambdas/core/capacity/jst';
 import { costUsd, MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { ModelStreamInterruptedError, ModelThrottledError } from '../../lambdas/core/errors';
@@ -14,8 +12,8 @@ import type { Intent, IntentClassifier, ModelTier } from '../../lambdas/core/voc
 import type { ModelClient, ModelRequest, ModelStreamEvent } from '../../lambdas/ports';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingLog, RecordingMessenger, ScriptedModel, textScript, type ScriptStep } from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { FlakyLedger, ManualClock, MemoryRoutingConfig, RecordingLog, RecordingMessenger, ScriptedModel, textScript, type ScriptStep } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.seed;
 const HAIKU = catalog.haiku.modelId;
@@ -74,25 +72,18 @@ const setup = ({ intent = 'comparison', scripts, cascade = cascadeFor(), dailyUs
   const config: BudgetConfig = { ...DEFAULT_BUDGET_CONFIG, dailyUsd };
   let ids = 0;
   const deps: AnswerDeps = {
-    ...wireAnswer({
+    ...wireAnswer(inMemoryAnswerWiring({
       classifier: fixedClassifier(intent),
       routingConfig: new MemoryRoutingConfig(routingRows),
-      capacityState: new MemoryCapacityState(),
-      capacityConfig: DEFAULT_CAPACITY_CONFIG,
-      catalog,
       clock,
       log,
       metrics,
-      random: () => 0.5,
-      orders: new MemoryOrders([]),
       model: new SlowModel(scripted, clock, slowMs),
-      store: new MemoryStore(clock),
       ledger,
-      calendar: new MemoryCalendar(),
       budgetConfig: config,
       newId: () => `n${++ids}`,
       options: { ...DEFAULT_ANSWER_OPTIONS, coalescer: { maxChars: 20, maxDelayMs: 10_000 }, ...(cascade !== null && { cascade }) },
-    }),
+    })),
     messenger,
   };
   const request = { connectionId: 'c-1', requestId: 'r-1', message: MESSAGE, receivedAt: clock.now() };

@@ -1,9 +1,6 @@
-import { MemoryStore } from '../../lambdas/adapters/memory-store';
 import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps } from '../../lambdas/app/answer-message';
-import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { jstDay } from '../../lambdas/core/budget/guardian';
 import { cascadeFor } from '../../lambdas/core/cascade';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { parseInstant } from '../../lambdas/core/capacity/jst';
 import { costUsd, MODEL_CATALOGS } from '../../lambdas/core/catalog';
 import { ContentBlockedError } from '../../lambdas/core/errors';
@@ -11,8 +8,8 @@ import type { Intent, IntentClassifier } from '../../lambdas/core/vocabulary';
 import { errorReply } from '../../lambdas/handlers/reply';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingMessenger, ScriptedModel, silentLog, textScript, type ScriptStep } from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { FlakyLedger, ManualClock, RecordingMessenger, ScriptedModel, silentLog, textScript, type ScriptStep } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.seed;
 const HAIKU = catalog.haiku.modelId;
@@ -39,25 +36,16 @@ const setup = (intent: Intent, scripts: Record<string, readonly ScriptStep[]>, c
   const model = new ScriptedModel(scripts);
   let ids = 0;
   const deps: AnswerDeps = {
-    ...wireAnswer({
+    ...wireAnswer(inMemoryAnswerWiring({
       classifier: fixedClassifier(intent),
-      routingConfig: new MemoryRoutingConfig([]),
-      capacityState: new MemoryCapacityState(),
-      capacityConfig: DEFAULT_CAPACITY_CONFIG,
-      catalog,
       clock,
       log: silentLog,
       metrics,
-      random: () => 0.5,
-      orders: new MemoryOrders([]),
       model,
-      store: new MemoryStore(clock),
       ledger,
-      calendar: new MemoryCalendar(),
-      budgetConfig: DEFAULT_BUDGET_CONFIG,
       newId: () => `n${++ids}`,
       options: { ...DEFAULT_ANSWER_OPTIONS, ...(cascade && { cascade: cascadeFor() }) },
-    }),
+    })),
     messenger,
   };
   let requests = 0;

@@ -1,9 +1,6 @@
 import { MemoryLimitStore } from '../../lambdas/adapters/memory-limits';
-import { MemoryStore } from '../../lambdas/adapters/memory-store';
-import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps, type AnswerOutcome } from '../../lambdas/app/answer-message';
-import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
+import { answerMessage, type AnswerDeps, type AnswerOutcome } from '../../lambdas/app/answer-message';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { ModelUnavailableError } from '../../lambdas/core/errors';
 import { defaultIntentClassifier } from '../../lambdas/core/intent-model';
 import { DEFAULT_LIMITS_CONFIG, HOUR_MS, msUntilNextJstDay, type LimitsConfig, type PrincipalLimits } from '../../lambdas/core/limits';
@@ -14,8 +11,8 @@ import type { LimitStore, ModelClient, ModelRequest, ModelStreamEvent } from '..
 import { errorReply } from '../../lambdas/handlers/reply';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingLog, RecordingMessenger, ScriptedModel, textScript, type ScriptStep } from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { FlakyLedger, ManualClock, RecordingLog, RecordingMessenger, ScriptedModel, textScript, type ScriptStep } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.current;
 const HAIKU = catalog.haiku.modelId;
@@ -65,25 +62,16 @@ const setup = ({ limits, intent = 'shipping_info', classifier, model, scripts, s
   const ledger = new FlakyLedger();
   const models = model ?? new ScriptedModel(scripts ?? { [HAIKU]: textScript('Cheap answer.'), [SONNET]: textScript('Strong answer.', { inputTokens: 200, outputTokens: 400 }) });
   const deps: AnswerDeps = {
-    ...wireAnswer({
+    ...wireAnswer(inMemoryAnswerWiring({
       ...(classifier ? { classifier } : { classifier: fixedClassifier(intent) }),
-      routingConfig: new MemoryRoutingConfig([]),
-      capacityState: new MemoryCapacityState(),
-      capacityConfig: DEFAULT_CAPACITY_CONFIG,
       catalog,
       clock,
       log,
       metrics,
-      orders: new MemoryOrders([]),
       model: models,
-      store: new MemoryStore(clock),
       ledger,
-      calendar: new MemoryCalendar(),
-      budgetConfig: DEFAULT_BUDGET_CONFIG,
-      random: () => 0.5,
-      options: DEFAULT_ANSWER_OPTIONS,
       limits: { store, config: limits },
-    }),
+    })),
     messenger,
   };
   let n = 0;

@@ -1,13 +1,10 @@
-import { MemoryStore } from '../../lambdas/adapters/memory-store';
-import { answerMessage, DEFAULT_ANSWER_OPTIONS, type AnswerDeps } from '../../lambdas/app/answer-message';
-import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
+import { answerMessage, type AnswerDeps } from '../../lambdas/app/answer-message';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { KeywordClassifier } from '../../lambdas/core/classifier';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { FlakyLedger, ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingLog, RecordingMessenger, ScriptedModel, textScript } from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { ManualClock, MemoryOrders, RecordingMessenger, ScriptedModel, textScript } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.seed;
 
@@ -19,24 +16,13 @@ const setup = () => {
   });
   const messenger = new RecordingMessenger();
   const deps: AnswerDeps = {
-    ...wireAnswer({
+    ...wireAnswer(inMemoryAnswerWiring({
       classifier: new KeywordClassifier(),
-      routingConfig: new MemoryRoutingConfig([]),
-      capacityState: new MemoryCapacityState(),
-      capacityConfig: DEFAULT_CAPACITY_CONFIG,
-      catalog,
       clock,
-      log: new RecordingLog(),
       metrics: new RecordingMetrics(),
       orders: new MemoryOrders([{ orderId: '12345', customerId: 'cust-1', status: 'shipped', items: ['Berserk 1'] }]),
       model,
-      store: new MemoryStore(clock),
-      ledger: new FlakyLedger(),
-      calendar: new MemoryCalendar(),
-      budgetConfig: DEFAULT_BUDGET_CONFIG,
-      random: () => 0.5,
-      options: DEFAULT_ANSWER_OPTIONS,
-    }),
+    })),
     messenger,
   };
   const request = (message: string) => ({ connectionId: 'c-1', requestId: 'r-1', message, receivedAt: clock.now(), principal: { kind: 'customer' as const, customerId: 'cust-1', scopes: [] } });

@@ -11,8 +11,9 @@ import { makeInvokeHandler } from '../../lambdas/handlers/invoke';
 import { makeRouteHandler } from '../../lambdas/handlers/route';
 import { wireAnswer, wireRouter } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingMessenger, ScriptedModel, silentLog, textScript } from '../support/fakes';
+import { MemoryCapacityState } from '../support/capacity-fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { ManualClock, MemoryRoutingConfig, RecordingMessenger, ScriptedModel, silentLog, textScript } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.current;
 const NOON_JST = parseInstant('2026-11-22T12:00:00+09:00') ?? Number.NaN;
@@ -36,15 +37,13 @@ const frameDeps = () => {
 const invokeHandler = (setup: ReturnType<typeof frameDeps>, dailyUsd: number, model: ScriptedModel) =>
   makeInvokeHandler({
     ...setup.deps,
-    answer: wireAnswer({
+    answer: wireAnswer(inMemoryAnswerWiring({
       ...setup.wiring,
-      orders: new MemoryOrders([]),
       model,
       store: new MemoryStore(setup.clock),
       ledger: new MemoryBudgetLedger(),
-      calendar: new MemoryCalendar(),
       budgetConfig: { ...DEFAULT_BUDGET_CONFIG, dailyUsd },
-    }),
+    })),
   });
 
 describe('budget in the frames', () => {

@@ -1,15 +1,12 @@
 import { MemoryBudgetLedger } from '../../lambdas/adapters/memory-budget';
-import { MemoryStore } from '../../lambdas/adapters/memory-store';
-import { DEFAULT_BUDGET_CONFIG } from '../../lambdas/core/budget/config';
 import { cascadeFor } from '../../lambdas/core/cascade';
 import { MODEL_CATALOGS } from '../../lambdas/core/catalog';
-import { DEFAULT_CAPACITY_CONFIG } from '../../lambdas/core/capacity/config';
 import { makeInvokeHandler } from '../../lambdas/handlers/invoke';
 import { DEFAULT_ANSWER_OPTIONS } from '../../lambdas/app/answer-message';
 import { wireAnswer } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
-import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
-import { ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingMessenger, ScriptedModel, silentLog, textScript } from '../support/fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
+import { ManualClock, RecordingMessenger, ScriptedModel, silentLog, textScript } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.current;
 const HAIKU = catalog.haiku.modelId;
@@ -32,22 +29,15 @@ const invoke = (scripts: Record<string, ReturnType<typeof textScript>>) => {
     clock,
     log: silentLog,
     metrics,
-    answer: wireAnswer({
-      capacityState: new MemoryCapacityState(),
-      capacityConfig: DEFAULT_CAPACITY_CONFIG,
-      routingConfig: new MemoryRoutingConfig(),
+    answer: wireAnswer(inMemoryAnswerWiring({
       catalog,
       clock,
       log: silentLog,
       metrics,
-      orders: new MemoryOrders([]),
       model,
-      store: new MemoryStore(clock),
       ledger: new MemoryBudgetLedger(),
-      calendar: new MemoryCalendar(),
-      budgetConfig: DEFAULT_BUDGET_CONFIG,
       options: { ...DEFAULT_ANSWER_OPTIONS, cascade: cascadeFor() },
-    }),
+    })),
   });
   return { handler, messenger, model, metrics };
 };

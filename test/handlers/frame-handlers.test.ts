@@ -10,6 +10,7 @@ import { MemoryStore } from '../../lambdas/adapters/memory-store';
 import { wireAnswer, wireRouter } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
 import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
+import { inMemoryAnswerWiring } from '../support/answer-wiring';
 import { ManualClock, MemoryOrders, MemoryRoutingConfig, RecordingMessenger, ScriptedModel, silentLog, textScript } from '../support/fakes';
 
 const catalog = MODEL_CATALOGS.current;
@@ -161,18 +162,15 @@ describe('invoke handler', () => {
     const throttled = [{ type: 'fail' as const, error: new ModelThrottledError('slow down') }];
     const handler = makeInvokeHandler({
       ...deps,
-      answer: wireAnswer({
+      answer: wireAnswer(inMemoryAnswerWiring({
         ...capacity(),
-        routingConfig: new MemoryRoutingConfig(),
         catalog,
         clock,
         log: silentLog,
         metrics,
-        orders: new MemoryOrders([]),
         model: new ScriptedModel({ [catalog.sonnet.modelId]: throttled, [catalog.haiku.modelId]: throttled }),
-        store: new MemoryStore(clock),
         ...budget(),
-      }),
+      })),
     });
 
     const result = await handler(wsEvent('invoke', '{"action":"invoke","message":"recommend me manga like Berserk but less dark","requestId":"r-1"}'));
