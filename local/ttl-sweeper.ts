@@ -1,4 +1,4 @@
-import { BatchWriteCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, Log } from '../lambdas/ports';
 import type { TableDefinition } from '../lambdas/schema/tables';
 
@@ -26,26 +26,24 @@ export const startTtlSweeper = (
     const now = Math.floor(options.clock.now() / 1000);
     const keyNames = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
     let deleted = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new ScanCommand({
-          TableName: name,
-          FilterExpression: '#ttl < :now',
-          ProjectionExpression: keyNames.map((_, index) => `#k${index}`).join(', '),
-          ExpressionAttributeNames: { '#ttl': definition.ttlAttribute, ...Object.fromEntries(keyNames.map((key, index) => [`#k${index}`, key])) },
-          ExpressionAttributeValues: { ':now': now },
-          ...(startKey && { ExclusiveStartKey: startKey }),
-        }),
-      );
+    const expired = paginateScan(
+      { client: documents },
+      {
+        TableName: name,
+        FilterExpression: '#ttl < :now',
+        ProjectionExpression: keyNames.map((_, index) => `#k${index}`).join(', '),
+        ExpressionAttributeNames: { '#ttl': definition.ttlAttribute, ...Object.fromEntries(keyNames.map((key, index) => [`#k${index}`, key])) },
+        ExpressionAttributeValues: { ':now': now },
+      },
+    );
+    for await (const page of expired) {
       const keys = page.Items ?? [];
       for (let start = 0; start < keys.length; start += 25) {
         const batch = keys.slice(start, start + 25).map((key) => ({ DeleteRequest: { Key: key } }));
         await documents.send(new BatchWriteCommand({ RequestItems: { [name]: batch } }));
         deleted += batch.length;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    }
     return deleted;
   };
 

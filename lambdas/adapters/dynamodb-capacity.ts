@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateScan, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BUDGET_MODES, isDay, type BudgetMode, type PartialDemotion } from '../core/budget/guardian';
 import { CalendarError, eventProblems, type CalendarEvent } from '../core/capacity/calendar';
 import { formatJst, JST_OFFSET_MS, MINUTE_MS, parseInstant, type Weekday } from '../core/capacity/jst';
@@ -78,12 +78,7 @@ class FieldReader {
 /** Every item of a table (or the ones a filter keeps), all pages. */
 const scanAll = async (documents: DynamoDBDocumentClient, input: ScanCommandInput): Promise<Item[]> => {
   const items: Item[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new ScanCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of paginateScan({ client: documents }, input)) items.push(...(page.Items ?? []));
   return items;
 };
 

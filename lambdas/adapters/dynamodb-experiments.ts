@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ARMS, type Arm } from '../core/experiments/assignment';
 import { EMPTY_COUNTERS, EXPERIMENT_STATUSES, experimentIntent, isActive, type ArmCounters, type DecisionRecord, type Experiment, type StageCounters } from '../core/experiments/model';
 import { bucketStart, type SatisfactionCounts, type TimeRange } from '../core/experiments/rollback';
@@ -51,23 +51,16 @@ export class DynamoExperimentStore implements ExperimentStore {
 
   async list(): Promise<readonly Experiment[]> {
     const experiments: Experiment[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': INDEX_PK, ':prefix': 'INTENT#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents },
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': INDEX_PK, ':prefix': 'INTENT#' }, ConsistentRead: true },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const experiment = parseExperiment(item);
         if (experiment) experiments.push(experiment);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return experiments;
   }
 
@@ -201,24 +194,22 @@ export class DynamoExperimentStore implements ExperimentStore {
     let up = 0;
     let down = 0;
     if (range.to <= range.from) return { up, down };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          // [from, to): BETWEEN is inclusive, so the upper bound is the last millisecond before `to`.
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `SATISFACTION#${intent}`, ':from': pad(Math.max(0, range.from), 15), ':to': pad(range.to - 1, 15) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        // [from, to): BETWEEN is inclusive, so the upper bound is the last millisecond before `to`.
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `SATISFACTION#${intent}`, ':from': pad(Math.max(0, range.from), 15), ':to': pad(range.to - 1, 15) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         up += num(item['up']);
         down += num(item['down']);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return { up, down };
   }
 
@@ -238,14 +229,10 @@ export class DynamoExperimentStore implements ExperimentStore {
 
   async rollbacks(limit: number): Promise<readonly RollbackRecord[]> {
     const records: RollbackRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROLLBACKS_PK }, ExclusiveStartKey: startKey }),
-      );
+    const pages = paginateQuery({ client: this.documents }, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROLLBACKS_PK } });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) records.push(item['record'] as RollbackRecord);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return records.sort((a, b) => b.at - a.at).slice(0, limit);
   }
 

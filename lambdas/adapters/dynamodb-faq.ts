@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { faqEntryProblems, FaqError, FAQ_ID, FAQ_INTENTS, isFaqIntent, type FaqEntry, type FaqStore, type FaqTableListing, type RejectedFaqRow } from '../core/faq';
 import type { Clock } from '../ports';
 
@@ -77,17 +77,14 @@ export class DynamoFaqStore implements FaqStore {
     const entries: FaqEntry[] = [];
     const disabled: string[] = [];
     const rejected: RejectedFaqItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }));
+    for await (const page of paginateScan({ client: this.documents }, { TableName: this.tableName })) {
       for (const item of page.Items ?? []) {
         const parsed = parseFaqItem(item);
         if ('entry' in parsed) entries.push(parsed.entry);
         else if ('disabled' in parsed) disabled.push(parsed.disabled);
         else rejected.push({ id: String(item['id']), problems: parsed.problems, item });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     entries.sort((a, b) => a.id.localeCompare(b.id));
     disabled.sort();
     rejected.sort((a, b) => a.id.localeCompare(b.id));

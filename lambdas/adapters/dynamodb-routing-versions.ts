@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseRoutingVersion, type RoutingVersion } from '../core/routing-versions';
 import type { RoutingCommitResult, RoutingVersionStore } from '../ports/routing-versions';
 
@@ -47,22 +47,20 @@ export class DynamoRoutingVersionStore implements RoutingVersionStore {
 
   async history(limit: number): Promise<readonly RoutingVersion[]> {
     const versions: RoutingVersion[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': PARTITION, ':prefix': VERSION_PREFIX },
-          ScanIndexForward: false,
-          Limit: limit - versions.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const newestFirst = paginateQuery(
+      { client: this.documents, pageSize: limit },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': PARTITION, ':prefix': VERSION_PREFIX },
+        ScanIndexForward: false,
+      },
+    );
+    for await (const page of newestFirst) {
       for (const item of page.Items ?? []) versions.push(this.parse(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && versions.length < limit);
-    return versions;
+      if (versions.length >= limit) break;
+    }
+    return versions.slice(0, limit);
   }
 
   async commit(expected: number | null, next: RoutingVersion): Promise<RoutingCommitResult> {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, paginateScan, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RoutingOverride } from '../core/routing';
 import type { ConnectionRecord, OrderRecord, OrderStore, RoutingConfigStore, SessionClaim, SessionStore } from '../ports';
 
@@ -86,14 +86,11 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
 
   async loadOverrides(): Promise<readonly RoutingOverride[]> {
     const rows: RoutingOverride[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }));
+    for await (const page of paginateScan({ client: this.documents }, { TableName: this.tableName })) {
       for (const item of page.Items ?? []) {
         rows.push({ intent: item['intent'], tier: item['tier'], locked: item['locked'], unlock: item['unlock'], reason: item['reason'] });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return rows;
   }
 }
