@@ -2,9 +2,19 @@
 /**
  * Intent benchmark of the keyword classifier, the trained model and their combination against the public labeled
  * data in ../shared/datasets (never copied into this repository). Usage:
- * `npm run bench:intents -- [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep] [--noise RATE]`.
+ * `npm run bench:intents -- [dev|test|probe|probe-holdout|probe-all] [--errors N] [--ensemble-errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep] [--noise RATE]`.
  *   dev (default) is for iterating; test is held out: run it once to report the figure.
- *   --errors N      print N misclassified rows (dev only), optionally only those of gold intent NAME.
+ *   probe / probe-holdout / probe-all: bench/data/manga-store-probe.jsonl, manga-store messages in English and
+ *                   Japanese written without looking at the classifier, its rules or its training data, to estimate the
+ *                   held-out manga-store set of issue 8 (the public sets have almost no manga-intent rows). The rows are
+ *                   split in two halves by a hash of their id (probeHalf): `probe` is the half to iterate on (errors and
+ *                   sweeps allowed, like dev); `probe-holdout` is the other half and is for reporting only: never read
+ *                   its errors or tune to it, or it stops estimating the unseen set. `probe-all` reports both (source
+ *                   column = the half), also without error listings.
+ *   --errors N      print N misclassified rows of the rules (dev and probe only), optionally only those of gold intent
+ *                   NAME.
+ *   --ensemble-errors N  print N misclassified rows of the ensemble (dev and probe only; --intent filters), under-routed
+ *                   ones first, then the most confident.
  *   --faq-sweep     the FAQ figures at each matcher threshold (dev only: the threshold is chosen there).
  *   --faq-errors N  print N FAQ matches on rows whose label is not the entry's, and N FAQ-like rows the FAQ missed
  *                   (dev only).
@@ -29,6 +39,7 @@
  * A false match is a FAQ match on a row whose gold intent is not FAQ-like (not in FAQ_INTENTS); a wrong-entry match
  * is one whose entry's intent is not in the row's `accept`.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -79,10 +90,25 @@ interface Tally {
 }
 
 const DATASET_DIR = process.env['MANGAASSIST_DATASETS'] ?? resolve(__dirname, '..', '..', 'shared', 'datasets');
+const PROBE_FILE = resolve(__dirname, 'data', 'manga-store-probe.jsonl');
+
+const SPLITS = ['dev', 'test', 'probe', 'probe-holdout', 'probe-all'] as const;
+type Split = (typeof SPLITS)[number];
+const isSplit = (value: string | undefined): value is Split => SPLITS.some((split) => split === value);
+/** Splits whose rows may be read (error listings, sweeps); the others only report a figure. */
+const isIterationSplit = (split: Split): boolean => split === 'dev' || split === 'probe';
+
+type ProbeHalf = 'probe-dev' | 'probe-holdout';
+/**
+ * The probe half of a row: the first byte of sha256(id), so the split is stable across runs, machines and row order,
+ * about 50/50, and a row added later does not move the others. `probe-holdout` is for reporting only.
+ */
+const probeHalf = (id: string): ProbeHalf => ((createHash('sha256').update(id).digest()[0] ?? 0) < 128 ? 'probe-dev' : 'probe-holdout');
 
 interface Args {
-  readonly split: 'dev' | 'test';
+  readonly split: Split;
   readonly errors: number;
+  readonly ensembleErrors: number;
   readonly intent?: string;
   readonly faqSweep: boolean;
   readonly faqErrors: number;
@@ -91,11 +117,13 @@ interface Args {
   readonly noise?: number;
 }
 
-const USAGE = 'usage: npm run bench:intents -- [dev|test] [--errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep] [--noise RATE]\n';
+const USAGE =
+  'usage: npm run bench:intents -- [dev|test|probe|probe-holdout|probe-all] [--errors N] [--ensemble-errors N] [--intent NAME] [--faq-sweep] [--faq-errors N] [--combine-sweep] [--noise RATE]\n';
 
 const parseArgs = (argv: readonly string[]): Args => {
-  let split: 'dev' | 'test' = 'dev';
+  let split: Split = 'dev';
   let errors = 0;
+  let ensembleErrors = 0;
   let intent: string | undefined;
   let faqSweep = false;
   let faqErrors = 0;
@@ -103,8 +131,9 @@ const parseArgs = (argv: readonly string[]): Args => {
   let noise: number | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
-    if (arg === 'dev' || arg === 'test') split = arg;
+    if (isSplit(arg)) split = arg;
     else if (arg === '--errors') errors = Number(argv[++i] ?? 20);
+    else if (arg === '--ensemble-errors') ensembleErrors = Number(argv[++i] ?? 20);
     else if (arg === '--intent') intent = argv[++i];
     else if (arg === '--faq-sweep') faqSweep = true;
     else if (arg === '--faq-errors') faqErrors = Number(argv[++i] ?? 20);
@@ -121,10 +150,11 @@ const parseArgs = (argv: readonly string[]): Args => {
       process.exit(2);
     }
   }
-  return { split, errors, faqSweep, faqErrors, combineSweep, ...(intent !== undefined && { intent }), ...(noise !== undefined && { noise }) };
+  return { split, errors, ensembleErrors, faqSweep, faqErrors, combineSweep, ...(intent !== undefined && { intent }), ...(noise !== undefined && { noise }) };
 };
 
-const loadRows = (file: string): Row[] =>
+/** `defaultSource` names rows without a `source` field (the probe's rows carry none). */
+const loadRows = (file: string, defaultSource = 'unknown'): Row[] =>
   readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -134,7 +164,16 @@ const loadRows = (file: string): Row[] =>
       if (typeof text !== 'string' || !isIntent(intent) || !Array.isArray(accept) || !isTier(minTier)) {
         throw new Error(`${file}:${index + 1}: unexpected row shape`);
       }
-      return { id: String(id), text, lang: String(lang), intent, accept: accept.map(String), minTier, sourceLabel: String(sourceLabel), source: String(source) };
+      return {
+        id: String(id),
+        text,
+        lang: String(lang),
+        intent,
+        accept: accept.map(String),
+        minTier,
+        sourceLabel: typeof sourceLabel === 'string' ? sourceLabel : intent,
+        source: typeof source === 'string' ? source : defaultSource,
+      };
     });
 
 const pct = (part: number, whole: number): string => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
@@ -272,7 +311,7 @@ const printFaqReport = (routed: readonly Routed[], args: Args): void => {
   );
   out(`  refused before scoring: ${blocks.map(([why, count]) => `${why} ${count}`).join(', ')}`);
 
-  if (args.split !== 'dev') return;
+  if (!isIterationSplit(args.split)) return;
   if (args.faqSweep) {
     // `band` = the matches a threshold adds over the next higher one, and how many of those have an entry of an
     // accepted intent. Read the added rows themselves (--faq-errors prints the band below the threshold): the
@@ -316,17 +355,21 @@ const printFaqReport = (routed: readonly Routed[], args: Args): void => {
 const main = (): void => {
   const args = parseArgs(process.argv.slice(2));
   const { split, errors, intent: errorIntent } = args;
-  const file = resolve(DATASET_DIR, `intents-${split}.jsonl`);
+  const probe = split === 'probe' || split === 'probe-holdout' || split === 'probe-all';
+  const file = probe ? PROBE_FILE : resolve(DATASET_DIR, `intents-${split}.jsonl`);
   if (!existsSync(file)) {
     process.stdout.write(`intent benchmark skipped: ${file} not found (the labeled data lives in ../shared/datasets)\n`);
     return;
   }
-  if (split === 'test' && (errors > 0 || args.faqSweep || args.faqErrors > 0 || args.combineSweep)) {
-    process.stderr.write('--errors, --faq-sweep, --faq-errors and --combine-sweep are for dev only: the test split is held out\n');
+  if (!isIterationSplit(split) && (errors > 0 || args.ensembleErrors > 0 || args.faqSweep || args.faqErrors > 0 || args.combineSweep)) {
+    process.stderr.write(`--errors, --ensemble-errors, --faq-sweep, --faq-errors and --combine-sweep are for dev and probe only: ${split} is held out\n`);
     process.exit(2);
   }
   const { noise } = args;
-  const rows = loadRows(file).map((row) => (noise === undefined ? row : { ...row, text: noisyText(row.text, noise, row.id) }));
+  // The probe's half is its `source`, so probe-all's per-source table compares the halves.
+  const wanted = probe ? loadRows(file).map((row) => ({ ...row, source: probeHalf(row.id) })) : loadRows(file);
+  const selected = split === 'probe' ? wanted.filter((row) => row.source === 'probe-dev') : split === 'probe-holdout' ? wanted.filter((row) => row.source === 'probe-holdout') : wanted;
+  const rows = selected.map((row) => (noise === undefined ? row : { ...row, text: noisyText(row.text, noise, row.id) }));
   const classifier = new KeywordClassifier();
   const catalog = MODEL_CATALOGS.current;
 
@@ -417,6 +460,43 @@ const main = (): void => {
   }
 
   printClassifierComparison(rows, args);
+  printEnsembleErrors(rows, args);
+};
+
+/**
+ * The ensemble's (the gateway's fast path) misses, for reading on an iteration split. A flat list is dominated by the
+ * intent with the most misses, so it takes turns over the gold intents (most misses first); within an intent the
+ * under-routed rows come first (the expensive error), then the most confident (what a threshold cannot catch).
+ */
+const printEnsembleErrors = (rows: readonly Row[], args: Args): void => {
+  if (args.ensembleErrors <= 0) return;
+  const ensemble = new EnsembleClassifier(defaultIntentModel());
+  const byIntent = new Map<string, { row: Row; result: Classification; gap: number }[]>();
+  for (const row of rows) {
+    if (args.intent !== undefined && args.intent !== row.intent) continue;
+    const result = ensemble.classify(row.text);
+    if (row.accept.includes(result.intent)) continue;
+    const gap = tierRank(DEFAULT_ROUTING_MAP[result.intent].tier) - tierRank(row.minTier);
+    const misses = byIntent.get(row.intent) ?? [];
+    misses.push({ row, result, gap });
+    byIntent.set(row.intent, misses);
+  }
+  const queues = [...byIntent.values()]
+    .map((misses) => misses.sort((a, b) => Number(b.gap < 0) - Number(a.gap < 0) || b.result.confidence - a.result.confidence))
+    .sort((a, b) => b.length - a.length);
+  const total = queues.reduce((sum, misses) => sum + misses.length, 0);
+  const picked: { row: Row; result: Classification; gap: number }[] = [];
+  for (let turn = 0; picked.length < Math.min(args.ensembleErrors, total); turn += 1) {
+    for (const misses of queues) {
+      const miss = misses[turn];
+      if (miss !== undefined && picked.length < args.ensembleErrors) picked.push(miss);
+    }
+  }
+  process.stdout.write(`\nensemble errors (${picked.length} of ${total}; gold -> predicted (confidence), min_tier -> routed tier)\n`);
+  for (const { row, result, gap } of picked) {
+    const routing = `${row.minTier} -> ${DEFAULT_ROUTING_MAP[result.intent].tier}${gap < 0 ? ' UNDER' : gap > 0 ? ' over' : ''}`;
+    process.stdout.write(`  ${row.id} ${row.lang} ${row.intent} -> ${result.intent} (${result.confidence.toFixed(2)}) ${routing} ${JSON.stringify(row.text)}\n`);
+  }
 };
 
 /**
@@ -547,8 +627,8 @@ const printClassifierComparison = (rows: readonly Row[], args: Args): void => {
   const ece = (f: ClassifierFigures): number => f.bins.reduce((sum, bin) => sum + (bin.n === 0 ? 0 : Math.abs(bin.confidence - bin.correct)), 0) / n;
   out(`    expected calibration error: ${figures.map((f) => `${f.name} ${ece(f).toFixed(3)}`).join(', ')}`);
 
-  if (args.split === 'dev' && args.combineSweep) {
-    out('\n  combination sweep (dev): mode, model threshold, upgrade threshold -> accuracy, under, over, cost/oracle, LLM share');
+  if (isIterationSplit(args.split) && args.combineSweep) {
+    out(`\n  combination sweep (${args.split}): mode, model threshold, upgrade threshold -> accuracy, under, over, cost/oracle, LLM share`);
     const model = defaultIntentModel();
     const candidates: { mode: CombineMode; modelThreshold: number; upgradeThreshold: number; weights?: Record<string, number> }[] = [];
     for (const modelThreshold of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]) {
