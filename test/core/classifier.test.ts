@@ -90,6 +90,68 @@ describe('KeywordClassifier intents', () => {
   });
 });
 
+describe('KeywordClassifier off-domain guards: a store word borrowed by an everyday request', () => {
+  // Each pair: the borrowed word in an everyday request (unknown), then the same word about this store's goods.
+  const pairs: readonly (readonly [string, Intent])[] = [
+    // Reviews of a restaurant, a hotel or a phone are not manga reviews; reviews of a volume are.
+    ['are the reviews of the noodle bar on 3rd street any good', 'unknown'],
+    ['what rating does burger king have', 'unknown'],
+    ['how are the reviews for this hotel in osaka', 'unknown'],
+    ['reviews of the new pixel phone', 'unknown'],
+    ['i have my annual performance review tomorrow', 'unknown'],
+    ['are the reviews for this manga any good', 'manga_review'],
+    ['help me write a review of Blue Lock volume 2', 'manga_review'],
+    // Comparing or pricing phones, cars and instruments is not a question about the store's goods.
+    ['is a macbook better than a windows laptop', 'unknown'],
+    ['which is cheaper to run, a tesla or a hybrid car', 'unknown'],
+    ['how much does a decent acoustic guitar cost', 'unknown'],
+    ['is the hardcover better than the paperback edition', 'comparison'],
+    ['how much is the Naruto box set', 'price_inquiry'],
+    // Bank matters: a frozen account, a card declined at another merchant, a card's expiry, taxes and pay.
+    ['the bank froze my checking account', 'unknown'],
+    ['my visa was declined at the pharmacy this morning', 'unknown'],
+    ['when does my debit card expire', 'unknown'],
+    ['how much will i be taxed on my bonus', 'unknown'],
+    ['how much money do i earn in a year', 'unknown'],
+    ['list my recent transactions', 'unknown'],
+    ['my visa payment was declined at checkout', 'payment'],
+    ['does the price of the volume include tax', 'price_inquiry'],
+    ['I forgot my password', 'account'],
+    // Repairs are not replacements of a damaged volume.
+    ['how do i replace the brake pads on my bike', 'unknown'],
+    ['can you help me change a flat tire', 'unknown'],
+    ['please replace the volume that arrived with torn pages', 'returns_refunds'],
+    // Devices, calls, music, groceries, school and health are an assistant's requests, not the store's.
+    ['connect my earbuds over bluetooth', 'unknown'],
+    ['what adapter do i need for outlets in korea', 'unknown'],
+    ['text sam that dinner is at eight', 'unknown'],
+    ['queue up some lo-fi music', 'unknown'],
+    ['we ran out of milk, order another carton', 'unknown'],
+    ['which colleges offer the best nursing degrees', 'unknown'],
+    ['what are the symptoms of strep throat', 'unknown'],
+    ['call customer service for me', 'escalation'],
+    ['can I place an order for the next Kingdom volume', 'product_search'],
+    // Japanese: banking, travel, car care and home devices borrow payment, booking and exchange words.
+    ['クレジットカードの限度額を知りたい', 'unknown'],
+    ['ホテルを予約したい', 'unknown'],
+    ['車のオイル交換の時期は', 'unknown'],
+    ['リビングのエアコンをつけて', 'unknown'],
+    ['クレジットカードで支払いたい', 'payment'],
+    ['表紙が破れていたので交換してほしい', 'returns_refunds'],
+  ];
+
+  it.each(pairs)('classifies %j as %s', (text, intent) => {
+    expect(classifier.classify(text).intent).toBe(intent);
+  });
+
+  it('leaves a borrowed word to the store when the message names its goods', () => {
+    const result = classifier.classify('are the One Piece volumes better than the anime');
+
+    expect(result.intent).toBe('comparison');
+    expect(result.signals).not.toContain('kw:comparison:not_foreign_goods');
+  });
+});
+
 describe('KeywordClassifier signals and confidence', () => {
   it('names the matched rules as signals', () => {
     const result = classifier.classify('where is my order 12345');
