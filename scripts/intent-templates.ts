@@ -154,6 +154,37 @@ const SLOTS: Readonly<Record<string, readonly string[]>> = {
   science: ['photosynthesis', 'gravity', 'inflation', 'blockchain', 'the internet', 'electricity', 'radar', 'vaccination'],
   food: ['pecan pie', 'avocado', 'brown rice', 'dark chocolate', 'ramen', 'oatmeal', 'sushi', 'french fries', 'kale', 'bagels'],
   jcity: ['東京', '大阪', '札幌', '福岡', '名古屋', '横浜', '神戸', '仙台', 'パリ', 'ロンドン'],
+  // Manga-store paraphrases no keyword names (issue 8): complaints without complaint words, moods, gift
+  // constraints, "X vibe but Y" requests, relationship and history questions, reading histories.
+  sarcasm: ['thanks a lot', 'great job', 'wow, wonderful', 'love that for me', 'nice one', 'brilliant', 'just perfect', 'cool, thanks'],
+  jfrust: ['いい加減にしてください', 'ありえない', 'もううんざりです', 'どういうことですか', 'さすがにひどい', '何やってるんですか', '勘弁してください'],
+  day: ['Monday', 'Tuesday', 'last week', 'the weekend', 'the 3rd', 'Friday', 'two weeks ago', 'yesterday morning'],
+  jday: ['月曜', '火曜日', '先週', '週末', '3日', '金曜日', '２週間前', '昨日の朝'],
+  mood: [
+    'laugh', 'cry', 'feel cozy', 'be scared a little', 'feel hyped', 'switch my brain off', 'feel hopeful',
+    'get lost in another world', 'feel less lonely', 'relax after work', 'feel nostalgic', 'be surprised',
+  ],
+  jmood: ['笑いたい', '泣きたい', 'ほっこりしたい', 'ちょっと怖がりたい', 'テンションを上げたい', '何も考えずに読みたい', '前向きになりたい', '癒されたい', '懐かしさに浸りたい', 'びっくりしたい'],
+  constraint: [
+    'hates anything scary', 'is only 9', 'has read every classic already', 'reads mostly novels', 'is learning Japanese',
+    'likes short series', 'does not like romance', 'only reads on a tablet', 'loves cats', 'is into history',
+    'gets bored with long series', 'cannot stand gore', 'is new to manga', 'already has all the big hits',
+  ],
+  jconstraint: ['怖いのが苦手', 'まだ小学生', '名作はほとんど読んでる', '普段は小説派', '日本語を勉強中', '長い作品は苦手', '恋愛ものが好きじゃない', '猫好き', '歴史好き', 'グロいのが無理', '漫画初心者', '有名作はもう持ってる'],
+  twist: [
+    'with a female lead', 'but less violent', 'but finished', 'but with more romance', 'but funnier', 'but shorter',
+    'set in modern Japan', 'but without the fanservice', 'with an older hero', 'but for kids',
+  ],
+  jtwist: ['女性主人公の', 'もっと暴力控えめな', '完結済みの', '恋愛多めの', 'もっと笑える', '短めの', '現代日本が舞台の', 'サービスシーンなしの', '主人公が大人の', '子供向けの'],
+  exclude: ['isekai', 'harem', 'gore', 'love triangles', 'fanservice', 'time skips', 'tragic endings', 'long fights', 'school settings'],
+  jexclude: ['異世界', 'ハーレム', 'グロ', '三角関係', 'お色気', 'バッドエンド', '学園もの', '長いバトル'],
+  credit: ['gift card', 'voucher', 'store credit', 'points', 'birthday coupon'],
+  jcredit: ['ギフトカード', 'クーポン', 'ポイント', '商品券', '図書カード'],
+  qkind: ['historically accurate', 'based on real events', 'finished', 'still running', 'worth the hype', 'getting a sequel'],
+  author: ['Oda', 'Miura', 'Urasawa', 'Togashi', 'Fujimoto', 'Isayama', 'Arakawa', 'Takahashi', 'Tezuka', 'Inoue', 'Kui', 'Shirahama'],
+  jauthor: ['尾田栄一郎', '三浦建太郎', '浦沢直樹', '冨樫義博', '藤本タツキ', '諫山創', '荒川弘', '高橋留美子', '手塚治虫', '井上雄彦', '九井諒子', '白浜鴎'],
+  addr: ['room number', 'apartment number', 'building name', 'postcode', 'street number', 'recipient name', 'phone number'],
+  jaddr: ['部屋番号', '号室', '建物名', '郵便番号', '番地', '宛名', '電話番号'],
 };
 
 type Templates = Readonly<Partial<Record<Intent, { readonly en: readonly string[]; readonly ja: readonly string[] }>>>;
@@ -542,6 +573,132 @@ const TEMPLATES: Templates = {
   },
 };
 
+/**
+ * Manga-store paraphrases that no keyword names (issue 8: messages needing the strong tier landed on cheap-tier
+ * intents): complaints without complaint words (sarcasm, silence since a day, the wrong volume after a long wait,
+ * 「いい加減にしてください」), moods, gifts under a constraint, "X vibe but Y", exclusions, relationship / age /
+ * history / author questions, reading histories; and the store-fact and order-fix phrasings they must not absorb.
+ * Expanded after TEMPLATES from the same generator, so the rows generated from TEMPLATES stay as they were.
+ */
+const PARAPHRASE_TEMPLATES: Templates = {
+  complaint: {
+    en: [
+      '{sarcasm}, the {title} vol {vol} i waited {duration} for is the wrong volume',
+      'nobody has answered my emails since {day}',
+      'i wrote to you on {day} and still nothing back',
+      'waited {duration} and got vol {vol} of {title} instead of the one i ordered',
+      '{sarcasm}, my {item1} showed up {damage}',
+      'so this is how you treat loyal customers',
+      "i honestly don't know why i keep ordering here",
+      '{sarcasm} for ruining the present for {person}',
+      'is this a joke? {duration} for the wrong {title} volume',
+      "every order from {store} has some problem, i'm done",
+    ],
+    ja: [
+      '{jduration}待って届いたのが違う巻って、{jfrust}',
+      '{jday}から何度連絡しても返事がない。{jfrust}',
+      '{jtitle}{jvol}巻を頼んだのに別の巻が届いた。{jfrust}',
+      '{jitem}が{jdamage}届きました。{jfrust}',
+      '{jday}に問い合わせたのにまだ何の連絡もありません',
+      '{jfrust}。これで何度目ですか',
+      'なんでこの店で買ってるんだろう。{jfrust}',
+      '{jperson}へのプレゼントだったのに台無しです。{jfrust}',
+    ],
+  },
+  recommendation: {
+    en: [
+      'i just want to {mood} today, any manga for that',
+      'need something that makes me {mood}',
+      'something for {person} who {constraint}',
+      'gift for {person}, they {constraint}, what would work',
+      '{title} vibe, {twist}',
+      'something like {title} {twist}',
+      "what's worth spending my {credit} on? i like {genre}",
+      '{genre} but no {exclude} please',
+      'any {genre} without {exclude}',
+      'i want to {mood}, preferably {genre}',
+    ],
+    ja: [
+      '今日は{jmood}。何かいい漫画ない？',
+      '{jmood}気分のときに読む漫画を教えて',
+      '{jperson}（{jconstraint}）に贈る漫画',
+      '{jperson}へのプレゼント。条件は「{jconstraint}」。何がいい？',
+      '{jtitle}みたいな雰囲気で{jtwist}作品ある？',
+      '{jcredit}が余ってる。{jgenre}が好きなんだけど何を買えばいい？',
+      '{jgenre}で{jexclude}なしのもの',
+      '{jexclude}抜きの{jgenre}を探してる',
+    ],
+  },
+  manga_qa: {
+    en: [
+      'how old is {char} in {title}',
+      'what is the relationship between {char} and {char}',
+      'do {char} and {char} end up together',
+      'is {title} {qkind}',
+      'what else did {author} write besides {title}',
+      'why did {author} stop drawing {title} for so long',
+      'how does {title} end for {char}',
+      "who is {char}'s father",
+      'is {char} older than {char}',
+      'is the history in {title} accurate',
+    ],
+    ja: [
+      '{jchar}って何歳？',
+      '{jchar}と{jchar}の関係を教えて',
+      '{jchar}と{jchar}は最後に結ばれる？',
+      '{jtitle}は史実に忠実ですか',
+      '{jauthor}先生の他の作品は何がある？',
+      '{jtitle}の最後で{jchar}はどうなるの',
+      '{jchar}の父親は誰',
+      '{jtitle}の作者はどんな人',
+    ],
+  },
+  taste_profile: {
+    en: [
+      'why do i always drop series around volume {vol}? i quit {title}, {title} and {title}',
+      'my favourites are {title}, {title} and {title}, what does that say about my taste',
+      'sum up my bookshelf in one word: {title}, {title}, {title}',
+      'what do {title} and {title} have in common that i like them both',
+      'here is my history: {title}, {title}, {title}. what kind of reader am i',
+      'i keep buying {genre} but finish only {genre}, why',
+    ],
+    ja: [
+      'いつも{jvol}巻あたりで読むのをやめちゃう。{jtitle}も{jtitle}もそう。なぜ？',
+      '{jtitle}、{jtitle}、{jtitle}が好きな私の好みを一言で',
+      '私の本棚を一言で表すと？{jtitle}とか{jtitle}とか',
+      '{jtitle}と{jtitle}が好きな私ってどんなタイプ？',
+      '読んだもの：{jtitle}、{jtitle}、{jtitle}。私の読書傾向を分析して',
+    ],
+  },
+  store_policy: {
+    en: [
+      "what is {store}'s company address",
+      'where is {store} located',
+      'tell me about {store}',
+      'what company operates {store}',
+    ],
+    ja: [
+      '会社の住所を教えて',
+      '運営会社の所在地は',
+      'このお店はどこの会社がやってるの',
+      'お店について教えて',
+    ],
+  },
+  order_change: {
+    en: [
+      'fix the {addr} on order {order}',
+      'wrong {addr} on order {order}, can you change it',
+      'please correct the {addr} on my order {order}',
+      'i need to update the {addr} for order {order} before it ships',
+    ],
+    ja: [
+      '注文{jorder}の{jaddr}を修正したい',
+      '注文{jorder}の{jaddr}が間違ってます、直せますか',
+      '発送前に注文{jorder}の{jaddr}を変更してください',
+    ],
+  },
+};
+
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)] as T;
 
 const fill = (template: string, random: () => number): string =>
@@ -582,7 +739,10 @@ export const generateTrainingRows = (): GeneratedRow[] => {
     seen.add(key);
     rows.push({ text, intent, lang });
   };
-  for (const [intent, byLang] of Object.entries(TEMPLATES) as [Intent, { en: readonly string[]; ja: readonly string[] }][]) {
+  const entries = [TEMPLATES, PARAPHRASE_TEMPLATES].flatMap(
+    (templates) => Object.entries(templates) as [Intent, { en: readonly string[]; ja: readonly string[] }][],
+  );
+  for (const [intent, byLang] of entries) {
     for (const template of byLang.en) {
       const fills = template.includes('{') ? FILLS : 1;
       for (let i = 0; i < fills; i += 1) {
