@@ -87,12 +87,13 @@ describe('ensemble: the rules read a misspelt message again, corrected', () => {
     ['i want to retrun this book', 'returns_refunds'],
     ['my pasword doesnt work', 'account'],
     ['i want a refnud', 'returns_refunds'],
-  ])('%s -> %s through a rule, with a spell: signal (without the second look it is not)', (text, intent) => {
+  ])('%s -> %s through a rule, with a spell: signal (the rules alone do not read it as typed)', (text, intent) => {
     const result = withSpelling.classify(text);
     expect(result.intent).toBe(intent);
     expect(result.signals.some((signal) => signal.startsWith('spell:'))).toBe(true);
     expect(result.signals.some((signal) => signal.startsWith(`kw:${intent}:`))).toBe(true);
-    expect(without.classify(text).intent).not.toBe(intent);
+    // The model alone may read it (it is trained on misspelt variants); the rule fires only on the corrected text.
+    expect(without.classify(text).signals.some((signal) => signal.startsWith(`kw:${intent}:`))).toBe(false);
   });
 
   it('does not touch a message the rules already read', () => {

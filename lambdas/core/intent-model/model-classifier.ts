@@ -35,7 +35,7 @@ export class IntentModel {
     this.bias = decoded.bias;
     this.buckets = artifact.buckets;
     this.temperature = artifact.temperature > 0 ? artifact.temperature : 1;
-    this.speller = new SpellingCorrector(artifact.vocabulary === undefined || artifact.vocabulary === '' ? [] : artifact.vocabulary.split(' '));
+    this.speller = new SpellingCorrector(decoded.vocabulary);
   }
 
   /** Predicts over an already normalized text (normalizeText). */
