@@ -130,12 +130,18 @@ describe('KeywordClassifier off-domain guards: a store word borrowed by an every
     ['which colleges offer the best nursing degrees', 'unknown'],
     ['what are the symptoms of strep throat', 'unknown'],
     ['call customer service for me', 'escalation'],
+    // A recommendation of a dentist or a restaurant is not a manga recommendation; a manga about one is.
+    ['could you recommend a good dentist near shibuya', 'unknown'],
+    ['recommend a cheap ramen restaurant for tonight', 'unknown'],
+    ['recommend a manga about a dentist', 'recommendation'],
     ['can I place an order for the next Kingdom volume', 'product_search'],
     // Japanese: banking, travel, car care and home devices borrow payment, booking and exchange words.
     ['クレジットカードの限度額を知りたい', 'unknown'],
     ['ホテルを予約したい', 'unknown'],
     ['車のオイル交換の時期は', 'unknown'],
     ['リビングのエアコンをつけて', 'unknown'],
+    ['地下鉄は今遅れてる？', 'unknown'],
+    ['注文した漫画の発送が遅れてる？', 'order_status'],
     ['クレジットカードで支払いたい', 'payment'],
     ['表紙が破れていたので交換してほしい', 'returns_refunds'],
   ];
