@@ -55,12 +55,23 @@ describe('intent model trainer', () => {
     expect(report.nonZeroWeights).toBeLessThanOrEqual(DEFAULT_TRAIN_OPTIONS.maxWeights);
   }, 120_000);
 
+  it('keeps fewer weights when the artifact would exceed its byte budget (more rows, a longer vocabulary)', () => {
+    const small = { ...DEFAULT_TRAIN_OPTIONS, buckets: 1 << 12, epochs: 2, augmentCopies: 0, maxWeights: 1e6, maxArtifactBytes: 1e7 };
+    const sample = rows.filter((_, i) => i % 10 === 0);
+    const unbounded = trainIntentModel(sample, small);
+    const budget = Buffer.byteLength(JSON.stringify(unbounded.artifact)) - 4000;
+    const bounded = trainIntentModel(sample, { ...small, maxArtifactBytes: budget });
+    expect(bounded.report.nonZeroWeights).toBeLessThan(unbounded.report.nonZeroWeights);
+    expect(Buffer.byteLength(JSON.stringify(bounded.artifact))).toBeLessThanOrEqual(budget);
+    expect(trainIntentModel(sample, { ...small, maxWeights: 500 }).report.nonZeroWeights).toBe(500);
+  });
+
   it('fits a temperature on its held-out rows that does not worsen the log loss', () => {
     const { report } = trainIntentModel(rows, { ...DEFAULT_TRAIN_OPTIONS, epochs: 10 });
     expect(report.holdoutRows).toBeGreaterThan(50);
     expect(report.holdoutLogLossCalibrated).toBeLessThanOrEqual(report.holdoutLogLossRaw);
     expect(report.temperature).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });
 
 describe('intent model artifact', () => {
