@@ -184,6 +184,9 @@ describe('store questions that borrow small-talk words (rules)', () => {
     'ロボット漫画で面白いのある？',
     'so bored, suggest a manga for tonight',
     '疲れた時に読める漫画ある？',
+    '眠いときでも読める軽い漫画ある？',
+    '主人公の出身地はどこ？',
+    'ポイントで何ができますか',
   ];
   it.each(notSmallTalk)('%s is not read as small talk', (text) => {
     expect(['chitchat', 'greeting']).not.toContain(rules.classify(text).intent);
