@@ -40,7 +40,12 @@ const re = (source: string): RegExp => new RegExp(source, 'u');
  * of these is present.
  */
 const STORE_CONTEXT = String.raw`(?:manga|mangas|comics?|series|titles?|books?|volumes?|vols?|chapters?|editions?|box ?sets?|omnibus|artbooks?|light novels?|webtoons?|manhwa|anime|tankobon|paperbacks?|hardcovers?|kindle|(?:your|this|the) (?:store|shop|site|website|app|checkout)|${TITLES_EN})`;
-const NO_STORE_CONTEXT = String.raw`^(?!.*\b${STORE_CONTEXT}\b)`;
+/**
+ * A lookahead-only pattern: `subject` somewhere in the message, no store word anywhere (and none of `alsoNot`). The
+ * subject is looked for first, so the long store-word scan runs only on the few messages that name one.
+ */
+const foreignWithoutStore = (subject: string, alsoNot?: string): string =>
+  String.raw`^(?=.*\b(?:${subject})\b)(?!.*\b${STORE_CONTEXT}\b)` + (alsoNot === undefined ? '' : String.raw`(?!.*\b(?:${alsoNot})\b)`);
 /**
  * Things people price and compare outside any shop's search: phones and computers by platform, vehicles, instruments,
  * homes, travel, fuel. The everyday goods a shopper asks the store's search for (earbuds, mattresses, supplements,
@@ -243,7 +248,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('ja_price', 4, /値段|価格|料金|いくら|安く|安い|高い|割引|セール|クーポン|キャンペーン|値下げ|定価|税込|税抜|お得/u),
     r('not_price_time', -4, /\bhow much (?:more |longer )?(?:time|longer)\b/u),
     // The price of a phone, a car or a flight is not a question about this store's prices.
-    r('not_foreign_goods', -3, re(String.raw`${NO_STORE_CONTEXT}.*\b${FOREIGN_GOODS}\b`)),
+    r('not_foreign_goods', -3, re(foreignWithoutStore(FOREIGN_GOODS))),
     r('not_price_shipping', -2.5, /\b(?:shipping|delivery|postage) (?:costs?|fees?|charges?|rates?|price)\b|\bcost (?:of|to) (?:shipping|deliver\w*|ship)\b/u),
   ],
   complaint: [
@@ -260,7 +265,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('ja_impression', 2, /感想/u),
     // A review of something that is not a store good (a restaurant, a phone, a hotel, a job's yearly review) is not
     // a manga review: no store word in the message and a foreign subject in it.
-    r('not_foreign_review', -3, re(String.raw`${NO_STORE_CONTEXT}.*\b(?:${EATERIES}|${FOREIGN_GOODS}|places?|spots?|bars?|pubs?|clubs?|salons?|spas?|doctors?|dentists?|clinics?|hospitals?|mechanics?|plumbers?|dealers(?:hips?)?|contractors?|landlords?|apartments?|movies?|films?|tv shows?|video games?|apps?|products? on amazon|yelp|tripadvisor|google)\b`)),
+    r('not_foreign_review', -3, re(foreignWithoutStore(String.raw`${EATERIES}|${FOREIGN_GOODS}|places?|spots?|bars?|pubs?|clubs?|salons?|spas?|doctors?|dentists?|clinics?|hospitals?|mechanics?|plumbers?|dealers(?:hips?)?|contractors?|landlords?|apartments?|movies?|films?|tv shows?|video games?|apps?|products? on amazon|yelp|tripadvisor|google`))),
   ],
   summarization: [
     r('summary', 5, /\bsummar(?:y|ies|ize|ise|izing|ising|ized|ised)\b|\brecap\w*\b|\bsynops[ie]s\b|\btl;?dr\b|\bgist\b|\bin a nutshell\b|\bsum (?:it |this |that )?up\b|\bbrief(?:ly)? (?:overview|explain|describe|tell)\b|\boverview of\b|\boutline (?:of|the)\b|\bcondense\b/u),
@@ -278,7 +283,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('manga_noun', 1, re(String.raw`\b${MANGA_NOUN}\b|\b${TITLES_EN}\b`)),
     // A recommendation of a place, a doctor, a car or a film is not a manga recommendation: no store word and a
     // foreign subject.
-    r('not_foreign_recommendation', -3, re(String.raw`${NO_STORE_CONTEXT}.*\b(?:${EATERIES}|${FOREIGN_GOODS}|doctors?|dentists?|clinics?|hospitals?|therapists?|mechanics?|plumbers?|lawyers?|hotels?|bars?|pubs?|beaches|hikes?|hiking trails?|parks?|museums?|places to (?:eat|go|visit|stay)|things to do|movies?|films?|tv shows?|podcasts?|songs?|albums?|playlists?|wines?|beers?|cocktails?|recipes?|stocks?|crypto\w*|colleges?|universit(?:y|ies)|schools?)\b`)),
+    r('not_foreign_recommendation', -3, re(foreignWithoutStore(String.raw`${EATERIES}|${FOREIGN_GOODS}|doctors?|dentists?|clinics?|hospitals?|therapists?|mechanics?|plumbers?|lawyers?|hotels?|bars?|pubs?|beaches|hikes?|hiking trails?|parks?|museums?|places to (?:eat|go|visit|stay)|things to do|movies?|films?|tv shows?|podcasts?|songs?|albums?|playlists?|wines?|beers?|cocktails?|recipes?|stocks?|crypto\w*|colleges?|universit(?:y|ies)|schools?`))),
     r('ja_recommend', 4.5, /おすすめ|オススメ|お勧め|お薦め|おススメ|推薦|教えて(?:ください)?.{0,5}(?:漫画|マンガ|作品)|(?:漫画|マンガ|作品)(?:を)?(?:教えて|紹介して|探して)/u),
     r('ja_similar', 3, /みたいな|(?<!ど)のような|ような(?:漫画|マンガ|作品)|に似た|っぽい|系の(?:漫画|マンガ|作品)/u),
     r('ja_what_to_read', 4, /(?:何を|なにを|次に)読(?:め|む|み)|読むべき|面白い(?:漫画|マンガ|作品)|(?:漫画|マンガ)(?:を)?読みたい/u),
@@ -288,7 +293,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('compare', 4.5, /\bcompar\w*\b|\bversus\b|\bvs\.?\b|\bdifferences? (?:between|from|of)\b|\bdiffer(?:s|ent)? from\b(?! what)|\bhow (?:does|is) .{1,40} different\b|\bdifference\b|\bside by side\b|\bpros and cons\b/u),
     r('which_better', 3.5, /\bwhich (?:one |is |of (?:them|these|the two) )?(?:is )?(?:better|best|worse|cheaper|longer|darker|more)\b|\bbetter than\b|\bworse than\b|\b(?:should|do) i (?:get|buy|choose|pick|read) .{1,40} or\b|\bwhich (?:\w+ )?(?:to buy|should i (?:buy|get|choose|read|pick))\b|\b(?:or|vs) .{1,30} which\b|\bor (?:the )?\w+(?: \w+)? better\b/u),
     // "is android better than iphone": comparing goods this store does not sell.
-    r('not_foreign_goods', -3, re(String.raw`${NO_STORE_CONTEXT}.*\b${FOREIGN_GOODS}\b`)),
+    r('not_foreign_goods', -3, re(foreignWithoutStore(FOREIGN_GOODS))),
     r('ja_compare', 4.5, /比較|比べ|違い|違う(?:の|点)|ちがい|どっちが|どちらが|どっちを|どちらを|vs/u),
   ],
   manga_qa: [
@@ -332,9 +337,9 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('off_domain_trivia', 2.5, /\bhow (?:do|does|can) (?:i|you) (?:compute|calculate|convert|fix|get rid of)\b|\bwhat is the capital\b|\bpresident\b|\bdefin(?:e|ition)\b|\bspell\w*\b|\bfun fact\b|\bdemocra\w*\b/u),
     r('off_domain_eatery', 4.5, re(String.raw`\b${EATERIES}\b`)),
     // Prices, comparisons and purchases of goods this store does not sell, when nothing in the message is ours.
-    r('off_domain_goods', 5, re(String.raw`${NO_STORE_CONTEXT}(?:.*\b(?:price[sd]?|pricing|costs?|how much|expensive|cheap\w*|afford\w*|better|worse|best|vs|versus|compar\w*|differen\w*|worth|buy|buying|order|reviews?|rated|ratings?)\b.*\b${FOREIGN_GOODS}\b|.*\b${FOREIGN_GOODS}\b.*\b(?:price[sd]?|pricing|costs?|expensive|cheap\w*|afford\w*|better|worse|best|vs|versus|compar\w*|worth|reviews?|rated|ratings?)\b)`)),
+    r('off_domain_goods', 5, re(String.raw`${foreignWithoutStore(FOREIGN_GOODS)}(?:.*\b(?:price[sd]?|pricing|costs?|how much|expensive|cheap\w*|afford\w*|better|worse|best|vs|versus|compar\w*|differen\w*|worth|buy|buying|order|reviews?|rated|ratings?)\b.*\b${FOREIGN_GOODS}\b|.*\b${FOREIGN_GOODS}\b.*\b(?:price[sd]?|pricing|costs?|expensive|cheap\w*|afford\w*|better|worse|best|vs|versus|compar\w*|worth|reviews?|rated|ratings?)\b)`)),
     // Household groceries and errands ("order more milk", "we are out of eggs"): not a store good here.
-    r('off_domain_groceries', 4.5, re(String.raw`${NO_STORE_CONTEXT}.*\b(?:bread|milk|eggs|butter|cheese|onions?|potatoes|tomatoes|bananas?|apples?|vegetables|veggies|fruit|groceries|grocery)\b`)),
+    r('off_domain_groceries', 4.5, re(foreignWithoutStore(String.raw`bread|milk|eggs|butter|cheese|onions?|potatoes|tomatoes|bananas?|apples?|vegetables|veggies|fruit|groceries|grocery`))),
     // Repairs of household objects, cars and instruments: "replace" and "fix" here are not a store replacement.
     r('off_domain_repair', 5, /\b(?:replac\w*|chang\w*|fix\w*|repair\w*|install\w*|tighten\w*|restring\w*|tune|tuning)\b.{0,30}\b(?:tires?|tyres?|batter(?:y|ies)|(?:light ?)?bulbs?|(?:air|oil|water|furnace) filters?|brakes?|brake pads|spark plugs?|wipers?|windshield|headlights?|mufflers?|transmission|engine|(?:guitar |violin )?strings?|frets?|faucets?|toilets?|sinks?|pipes?|showerheads?|fuses?|breakers?|outlets?|roof|gutters?|water heater|furnace|thermostat|smoke detector|door ?knobs?|locks?|screens? (?:on|of) my)\b|\b(?:flat|spare) tires?\b|\boil changes?\b|\bcheck engine\b|\bmechanic\b/u),
     // Bank-side money matters that borrow a store word: a frozen or held account, a card declined at another
@@ -343,8 +348,8 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('off_domain_bank', 6, re(String.raw`\b(?:apr|credit scores?|fico|direct deposits?|routing numbers?|stop(?:ping)? (?:a |the )?payments? on|crypto\w*|bitcoin|ethereum|dogecoin)\b|\bpay (?:off|down) (?:my |the |a )?(?:\w+ )?(?:cards?|loans?|mortgage|debts?|balance)\b|\btransactions (?:have|did) i\b|\b(?:froze|freeze|freezing|frozen|unfreeze|put (?:a )?(?:hold|stop|freeze) on|place (?:a )?(?:hold|stop|freeze) on)\b.{0,30}\b(?:accounts?|cards?|credit|checking|savings)\b|\b(?:card|visa|mastercard|amex|debit|credit)\b.{0,25}\b(?:declined|rejected|denied|refused|not (?:accepted|working)|didn'?t (?:work|go through))\b.{0,8}\b(?:at|in|by) (?!(?:the |your |this |my )?(?:checkout|check-?out|site|website|store|shop|app|cart|orders?|manga|purchase|payment|paying|first|least|last|final|end)\b)[a-z']+|\bwhen\b.{0,25}\b(?:card|visa|mastercard|amex|passport|licen[cs]e|registration)\b.{0,25}\bexpir\w*|\bexpir(?:y|ation) date (?:of|on|for) my (?:\w+ )?(?:card|visa|mastercard|amex|passport|licen[cs]e)\b|\btaxed\b|\btax (?:returns?|refunds?|brackets?|rates?|credits?|deductions?|forms?|filing|bills?|costs?|liabilit\w*|withholding)\b|\b(?:income|property|payroll|capital gains|federal|state) taxes?\b|\birs\b|\bmy tax(?:es)?\b|\bhow much (?:money )?(?:do|did|will|would|can) i (?:make|earn|get paid|take home)\b|\b(?:my|hourly|annual|monthly|weekly) (?:wages?|earnings|take-home)\b|\b(?:recent|latest|last|new|all|past|previous) (?:\w+ )?transactions\b(?!.{0,30}\b(?:failed|declined|error|order|manga|volume)\b)`)),
     r('off_domain_devices', 4.5, /\b(?:pair|unpair|pairing|bluetooth|sync)\b.{0,20}\b(?:phone|headphones|earbuds|airpods|speakers?|laptop|tv|car|watch|devices?|mouse|keyboard|controller)\b|\b(?:connect|reconnect)\b.{0,20}\b(?:headphones|earbuds|airpods|speakers?|tv|watch|printer|mouse|keyboard|controller)\b|\bpair (?:with )?(?:my|the|this|your)\b|\b(?:wi-?fi|router|modem|bluetooth|hotspot|airplane mode)\b|\b(?:sockets?|power outlets?|adapters?|converters?|voltage)\b|\bcarry[- ]?ons?\b|\bhand luggage\b|\bchecked bags?\b/u),
     r('off_domain_calls', 4.5, /^(?:(?:please|hey|ok|can you|could you|would you)\s+)*(?:call|dial|ring|phone|facetime|text|sms|message) (?!(?:me|back|us|you|your|the|a|an|customer|support|someone|somebody|center|centre|cust\w*|agent|human|person|staff|store|shop|here|now|number|numbers|on|in|of|is|was|for|from|at|to|and|or|says|said|box)\b)[a-z]+|\b(?:play|start|put on|queue|shuffle|skip)\b.{0,20}\b(?:song|songs|music|album|playlist|podcast|radio|tunes)\b|\b(?:play|skip|shuffle|queue)\b.{0,20}\btracks?\b|\b(?:like|want|going) to (?:call|name|rename) you\b|\brename you\b/u),
-    r('off_domain_school_work', 4.5, re(String.raw`${NO_STORE_CONTEXT}.*\b(?:universit(?:y|ies)|colleges?|gpa|sat scores?|act scores?|degrees?|majors?|tuition|scholarships?|financial aid|homework|exams?|jobs?|hiring|(?:my|a) resume|cover letter|job interview|careers?|salary|raise at work|coworkers?|manager at work|paid time off|sick (?:leave|days?)|vacation days|performance reviews?|annual reviews?|open enrollment|benefits at work)\b`)),
-    r('off_domain_health', 4.5, re(String.raw`${NO_STORE_CONTEXT}(?!.*\b(?:products?|supplements?|buy|sell|stock|capsules?|tablets?|powders?|mattress\w*|pillows?|jokes?|puns?|funny)\b).*\b(?:symptoms?|doctors?|dentists?|fever|headaches?|migraines?|flu|allerg(?:y|ies|ic)|prescriptions?|blood pressure|diabetes|cancer|autism|disease|illness|infections?|injur(?:y|ies)|vaccines?|therapist|pregnan\w*)\b`)),
+    r('off_domain_school_work', 4.5, re(foreignWithoutStore(String.raw`universit(?:y|ies)|colleges?|gpa|sat scores?|act scores?|degrees?|majors?|tuition|scholarships?|financial aid|homework|exams?|jobs?|hiring|(?:my|a) resume|cover letter|job interview|careers?|salary|raise at work|coworkers?|manager at work|paid time off|sick (?:leave|days?)|vacation days|performance reviews?|annual reviews?|open enrollment|benefits at work`))),
+    r('off_domain_health', 4.5, re(foreignWithoutStore(String.raw`symptoms?|doctors?|dentists?|fever|headaches?|migraines?|flu|allerg(?:y|ies|ic)|prescriptions?|blood pressure|diabetes|cancer|autism|disease|illness|infections?|injur(?:y|ies)|vaccines?|therapist|pregnan\w*`, String.raw`products?|supplements?|buy|sell|stock|capsules?|tablets?|powders?|mattress\w*|pillows?|jokes?|puns?|funny`))),
     r('off_domain_how_to', 2.5, /\bhow to (?:compute|calculate|convert|solve)\b|\b(?:square root|percent of|times table|equation|algebra|geometry|multiply|divided by)\b/u),
     r('ja_off_domain_life', 4.5, /口座(?:の)?残高|(?<!ポイント)残高(?:照会|を確認|はいくら)|キャッシュカード|凍結|給料|確定申告|住民税|所得税|為替|株価|日経平均|ビットコイン|仮想通貨|住宅ローン|金利|限度額|飛行機|新幹線|空港|ホテル|ビザ|機内|レンタカー|ガソリン|渋滞|オイル交換|タイヤ|車検|献立|作り方|カロリー|ペアリング|音量|電気を(?:つけ|消し)|エアコン|有給|病院|症状|頭痛|風邪|転職|願書|首都|人口|ニュース(?!レター)|ワールドカップ|電車|地下鉄|山手線|終電|運休|運行(?:状況|情報)|ラーメン屋|口コミ|買い物リスト|やることリスト|予定を入れ|今日の予定|明日の予定|曲をかけ|次の曲/u),
     r('ja_off_domain', 4.5, /天気|気温|雨|雪|傘|晴れ|曇|降り|予報|湿度|暑|寒|アラーム|リマインダ|リマインド|目覚まし|スヌーズ|タイマー|起こして|時に設定|天候|台風|気象|警報/u),
