@@ -32,6 +32,14 @@ const LANGUAGES = String.raw`(?:english|japanese|spanish|french|german|chinese|m
 /** "account" and the misspellings users actually type (acount, accoynt, acconut, cacount), profile, membership. */
 const ACCOUNT_NOUN = String.raw`(?:c?acc?o[a-z]{1,3}ts?|acx?counts?|profiles?|pr[a-z]?f[a-z]?[a-z]?le|membership)`;
 
+/**
+ * The store's services, as opposed to its goods: what a comparison of them ("compare shipping costs") is really
+ * asking about. CONTENT_CONTEXT is the goods side: a comparison naming one of those stays a comparison.
+ */
+const STORE_SERVICE = String.raw`(?:shipping|shipment|delivery|deliveries|postage|couriers?|carriers?|payment(?: methods?| options?)?|pay(?:ing)? (?:by|with)|refunds?|returns?|return policy|exchanges?|points|membership|fees?|customer service|support)`;
+const JA_STORE_SERVICE = String.raw`(?:送料|配送|発送|配達|お届け|支払|払い|決済|返品|返金|交換|ポイント|会員|手数料)`;
+const CONTENT_CONTEXT = String.raw`(?:${MANGA_NOUN}|${TITLES_EN}|volumes?|vols?|editions?|versions?|formats?|box ?sets?|omnibus|paperbacks?|hardcovers?|translations?|art(?:work| style)?|stor(?:y|ies)|plots?|characters?|endings?|anime)`;
+
 const re = (source: string): RegExp => new RegExp(source, 'u');
 
 /**
@@ -294,6 +302,10 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('which_better', 3.5, /\bwhich (?:one |is |of (?:them|these|the two) )?(?:is )?(?:better|best|worse|cheaper|longer|darker|more)\b|\bbetter than\b|\bworse than\b|\b(?:should|do) i (?:get|buy|choose|pick|read) .{1,40} or\b|\bwhich (?:\w+ )?(?:to buy|should i (?:buy|get|choose|read|pick))\b|\b(?:or|vs) .{1,30} which\b|\bor (?:the )?\w+(?: \w+)? better\b/u),
     // "is android better than iphone": comparing goods this store does not sell.
     r('not_foreign_goods', -3, re(foreignWithoutStore(FOREIGN_GOODS))),
+    // "What are your shipping times? compare": a comparison of the store's services (shipping, payment, returns) is
+    // a question about that service, answered from store facts on the cheap tier; only goods (titles, editions,
+    // formats) make a comparison worth the strong tier. "compare shipping to France vs Spain" is shipping_info.
+    r('not_service_comparison', -4, re(String.raw`^(?!.*(?:\b${CONTENT_CONTEXT}\b|${TITLES_JA}|巻|版|作品|漫画|マンガ)).*(?:\b${STORE_SERVICE}\b|${JA_STORE_SERVICE})`)),
     r('ja_compare', 4.5, /比較|比べ|違い|違う(?:の|点)|ちがい|どっちが|どちらが|どっちを|どちらを|vs/u),
   ],
   manga_qa: [
