@@ -1,4 +1,5 @@
 import { silentLog } from '../support/fakes';
+import { unsureMessages } from '../support/unsure-messages';
 import { TestClient } from '../support/ws-client';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 
@@ -7,6 +8,9 @@ import { startLocalStack, type LocalStack } from '../../local/stack';
  * client, and the local endpoint's deterministic stand-in answering the forced classification tool.
  */
 describe('LLM classifier fallback through the offline stack', () => {
+  // Distinct messages: the LLM's answers are cached by normalized text, so each test needs its own.
+  const [unsureJa = '', unsureGuestJa = '', unsureHangJa = ''] = unsureMessages('ja', 3);
+  const [unsureEn = ''] = unsureMessages('en', 1);
   let stack: LocalStack;
   let client: TestClient;
   /** An operator's connection: only an operator's `route` preview may ask the LLM classifier. */
@@ -40,26 +44,26 @@ describe('LLM classifier fallback through the offline stack', () => {
 
   it('asks the LLM for a low-confidence message: the route frame says llm:<intent> (Japanese input)', async () => {
     const before = stack.bedrock.stats().requests.total;
-    const reply = await route('あれはどうかな？', 'llm-ja-1');
+    const reply = await route(unsureJa, 'llm-ja-1');
     expect(reply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(true);
     expect(stack.bedrock.stats().requests.total).toBe(before + 1);
     expect(stack.metrics.sum('ClassifierSource', { Source: 'llm' })).toBeGreaterThanOrEqual(1);
     expect(stack.metrics.sum('ClassifierCostMicroUsd')).toBeGreaterThan(0);
 
     // The same text again (full-width / spacing aside): the cached answer, no second model call.
-    const again = await route(' あれはどうかな? ', 'llm-ja-2');
+    const again = await route(` ${unsureJa.replace('？', '?')} `, 'llm-ja-2');
     expect(again.reasons.some((reason) => reason.startsWith('llm:'))).toBe(true);
     expect(stack.bedrock.stats().requests.total).toBe(before + 1);
   });
 
   it("previews a guest's low-confidence message by the fast path: no model call, the steps only", async () => {
     const before = stack.bedrock.stats().requests.total;
-    const reply = await route('ぐるぐるする', 'llm-guest', client);
+    const reply = await route(unsureGuestJa, 'llm-guest', client);
     expect(reply.reasons.some((reason) => reason === 'classifier:llm' || reason.startsWith('llm:'))).toBe(false);
     expect(reply.reasons.some((reason) => reason.startsWith('kw:') || reason.startsWith('model:'))).toBe(false);
     expect(stack.bedrock.stats().requests.total).toBe(before);
     // The same message from an operator is one the LLM is asked about.
-    const operatorReply = await route('ぐるぐるする', 'llm-operator');
+    const operatorReply = await route(unsureGuestJa, 'llm-operator');
     expect(operatorReply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(true);
     expect(stack.bedrock.stats().requests.total).toBe(before + 1);
   });
@@ -73,7 +77,7 @@ describe('LLM classifier fallback through the offline stack', () => {
   });
 
   it('answers an invoke after the fallback: the done frame carries the llm reason', async () => {
-    client.send({ action: 'invoke', message: 'the thing from before', requestId: 'llm-invoke' });
+    client.send({ action: 'invoke', message: unsureEn, requestId: 'llm-invoke' });
     const done = await client.waitFor((f) => f.requestId === 'llm-invoke' && (f.type === 'done' || f.type === 'error'));
     // A guest's done frame names the step (the LLM classifier), not its answer.
     expect(done).toMatchObject({ type: 'done', reasons: expect.arrayContaining(['classifier:llm']) });
@@ -82,7 +86,7 @@ describe('LLM classifier fallback through the offline stack', () => {
   it('keeps the fast path when the model hangs, within the fallback timeout', async () => {
     stack.bedrock.setFaults({ hangRate: 1 });
     const startedAt = Date.now();
-    const reply = await route('えーと、どうかな', 'llm-hang');
+    const reply = await route(unsureHangJa, 'llm-hang');
     expect(Date.now() - startedAt).toBeLessThan(1500);
     expect(reply.reasons.some((reason) => reason.startsWith('llm:'))).toBe(false);
     expect(stack.metrics.sum('LlmFallbackFailures', { Reason: 'timeout' })).toBeGreaterThanOrEqual(1);
