@@ -43,6 +43,24 @@ const CONTENT_CONTEXT = String.raw`(?:${MANGA_NOUN}|${TITLES_EN}|volumes?|vols?|
 const re = (source: string): RegExp => new RegExp(source, 'u');
 
 /**
+ * After "good manga" or "best anime": a place or service that the goods only describe ("a good anime streaming
+ * service", "the best manga store in Akihabara") asks about that place, not for something to read.
+ */
+const NOT_A_SERVICE = String.raw`(?! (?:\w+ )?(?:stores?|shops?|bookstores?|apps?|sites?|websites?|streaming|services?|platforms?|subscriptions?|cafes?|café|conventions?|events?|libraries|library|districts?|shops? in|places?|websites?))`;
+
+/**
+ * Thanks said after something went wrong ("it came after the birthday. thanks a lot", "still broken, thanks for
+ * nothing") is sarcasm: a complaint, not a greeting. The cue must come before the thanks and no word of real praise
+ * ("helped", "great") may be in the message.
+ */
+const SARCASTIC_THANKS = String.raw`^(?!.*\b(?:help\w*|great|perfect|awesome|amazing|appreciate\w*|sorted|resolved|fixed it|quick|fast|kind)\b)(?:.*\b(?:late|too late|after the|delay\w*|cried|crying|broke|broken|damaged|ruined|bent|torn|missing|lost|never|still|wrong|ignored|waited|waiting|nobody|no one|again|useless|ruin\w*)\b.{0,120}\b(?:thanks?|thank you|thx)(?: (?:a lot|so much|very much|for nothing|again|guys))?\W*$|.*\bthanks? for nothing\b)`;
+/**
+ * A customer who says they are neglected or mistreated without naming a defect: waiting for someone to care, a loyal
+ * customer treated like this, wondering why they still order here.
+ */
+const NEGLECTED = String.raw`\bthis is how (?:you|u) treat\b|\bloyal customer\b.{0,80}\b(?:this|treat\w*|how)\b|\b(?:waiting|wait) for (?:someone|somebody|anyone|any of you|you(?: guys| people)?) to (?:care|help|respond|reply|answer|do (?:something|anything)|get back)\b|\b(?:no ?one|nobody) (?:here )?(?:cares|care|bothers|helps|listens)\b|\bwhy (?:do|would|should) i (?:even |still )?(?:bother|order|shop|buy)\b|\b(?:don'?t|dont|do not) (?:even )?know why i (?:still |even )?(?:bother|order|shop|buy)\b|\bhow you treat (?:your )?customers\b|\bshould be (?:embarrassed|ashamed)\b`;
+
+/**
  * Words that put a message in this store: its goods (manga, volumes, editions), its site and orders, the titles.
  * The guards below read a borrowed store word ("review", "better than", "expensive") as off-domain only when none
  * of these is present.
@@ -92,6 +110,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('ja_hello', 2.5, /こんにち[はわ]|こんちは|こんばん[はわ]|おはよ|はじめまして|初めまして|よろしく|やあ|やっほ|おっす|ハロー|もしもし|どうも|お疲れ(?:様|さま)|おつかれ/u),
     r('ja_thanks', 3, /ありがと|有難う|感謝|助かりま|助かった|お世話になりま|サンキュ|あざ(?:っ)?す|お手数(?:を)?おかけ|恩に着/u),
     r('ja_goodbye', 3, /さようなら|さよなら|またね|また今度|また来ます|(?:それ)?では(?:また|失礼)|じゃあまた|おやすみ|じゃあね|失礼しま|失礼いたしま|バイバ|ばいばい/u),
+    r('not_greeting_sarcasm', -4, re(SARCASTIC_THANKS)),
     r('not_greeting_translation', -4, /\bhow (?:do|would|can|should) (?:you|i|we) say\b|\b(?:how to|way to) say\b|\bsay .{1,30} in \w+/u),
   ],
   order_status: [
@@ -101,9 +120,12 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('where_is', 3, re(String.raw`\bwhere(?:'?s| is| are)\b.{0,30}\b${ORDER_NOUN}\b`)),
     r('status', 3, re(String.raw`\b${ORDER_NOUN} (?:status|eta|location|progress)\b|\bstatus (?:of|on|for) (?:my |the |an? )?(?:\w+ ){0,2}${ORDER_NOUN}\b|\b(?:order|purchase|shipment) (?:query|queries|related|details|info|update)\b`)),
     r('eta', 2.5, /\beta\b|\bestimated (?:delivery|arrival)\b/u),
-    r('when_arrive', 2.5, /\b(?:when|how soon|how long)\b.{0,40}\b(?:arrive|arriving|get here|be here|be delivered|get delivered|reach me|receive (?:it|them|my)|come|coming|expect)\b|\bwhen\b.{0,20}\b(?:receive|recieve|get)\b|\b(?:get|receive|delivered)\b.{0,20}\bearl(?:y|ier)\b|\b(?:not|never) reached\b|\bexpect (?:my|the)\b.{0,20}\b(?:order|purchase|item|product|shipment|parcel|package|delivery|article)\b/u),
+    r('when_arrive', 2.5, /\b(?:when|how soon|how long)\b.{0,40}\b(?:arrive|arriving|get here|getting here|be here|be delivered|get delivered|reach me|receive (?:it|them|my)|come|coming|expect)\b|\bwhen\b.{0,20}\b(?:receive|recieve|get)\b|\b(?:get|receive|delivered)\b.{0,20}\bearl(?:y|ier)\b|\b(?:not|never) reached\b|\bexpect (?:my|the)\b.{0,20}\b(?:order|purchase|item|product|shipment|parcel|package|delivery|article)\b/u),
     r('shipped_yet', 3, re(String.raw`\b(?:has|have|did|was|were|is|are)\b.{0,20}\b(?:my|the) ${ORDER_NOUN}\b.{0,20}\b(?:shipped|sent|dispatched|arrived|delivered|here|arrive|ship|get here|out)\b`)),
-    r('delayed', 3, /\b(?:delay(?:ed|s)?|late|taking (?:so |too )?long|so long|too long|overdue|not (?:yet )?(?:arrived|received|delivered|come)|(?:hasn'?t|haven'?t|didn'?t|did not|have not|never) (?:yet )?(?:arrived|come|receive\w*|got|gotten|been delivered|shown up)|still (?:waiting|not))\b/u),
+    r('delayed', 3, /\b(?:delay(?:ed|s)?|late|taking (?:so |too )?long|so long|too long|overdue|not (?:yet )?(?:arrived|received|delivered|come)|(?:hasn'?t|haven'?t|didn'?t|did not|have not|never) (?:yet )?(?:arrived|come|receive\w*|got|gotten|been delivered|shown up)|still (?:waiting(?! (?:for|on) (?:someone|somebody|anyone|a (?:reply|response|call ?back|human|person)|an? (?:answer|reply)|you|your (?:reply|response|answer|team|staff))\b)|not|nothing|no sign)|no sign of (?:it|them|my)|nothing (?:has )?(?:arrived|came|come|yet))\b/u),
+    // A parcel the carrier calls delivered that is not there: where is it, not how shipping works.
+    r('delivered_not_here', 3.5, /\b(?:says?|said|shows?|showed|marked|tracking says|status says)\b.{0,25}\bdelivered\b.{0,40}\b(?:but|yet|nothing|not|never|no)\b|\bnothing (?:at|on|by|outside) (?:my|the) (?:door|porch|doorstep|mailbox|letterbox)\b/u),
+    r('ship_yet', 3, re(String.raw`\b(?:${ORDER_NOUN}|it|they)\b.{0,25}\b(?:ship|shipped|sent|dispatched|arrive|arrived|left)\b.{0,3}\byet\b|\bordered\b.{0,40}\b(?:days?|weeks?|months?) ago\b.{0,40}\b(?:still|nothing|not|never|check)\b`)),
     // Waiting for something already bought ("how long must i wait for my parcel"); "my" keeps a wish to buy out.
     r('wait_for_mine', 3, re(String.raw`\bwait\w*\b.{0,15}\b(?:for|on) my (?:\w+ )?${ORDER_NOUN}\b`)),
     r('my_order', 1.5, re(String.raw`\bmy (?:\w+ )?${ORDER_NOUN}\b`)),
@@ -112,6 +134,10 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('ja_status', 4, /(?:注文|荷物|商品|配送|発送|配達|お届け)(?:の)?(?:状況|状態|ステータス)|追跡|トラッキング/u),
     r('ja_where', 3, /どこ(?:に|まで)?(?:ある|です|にあり|ですか|\?|？|$)|いつ(?:頃|ごろ)?(?:届|着|到着)|まだ届|届かない|届いてい|届きません|届いてな|到着(?:予定|日)|遅れて|遅延|発送(?:済み|され|した|しました|されました)?(?:か|ですか)/u),
     r('ja_order', 1, /注文|オーダー|購入した|買った/u),
+    // Preordered and waiting: when will it ship is the order's status, not the release date.
+    r('ja_preordered', 3.5, /予約(?:して(?:い)?た|した|済み)(?:の)?.{0,30}(?:いつ|まだ|届|発送|出荷)|いつ(?:頃|ごろ)?(?:発送|出荷)され|注文(?:確認)?メールが(?:来|届)(?:ない|ません|てない)|注文(?:が)?(?:でき|完了し)て(?:い)?(?:る|ます)か/u),
+    // "どこですか" after the company, its address, a carrier or a shop asks a store or shipping fact, not a parcel.
+    r('not_ja_where_store_fact', -3.5, /(?:会社|本社|所在地|住所|事務所|オフィス|倉庫|店舗|お店|実店舗|業者|運送会社|配送会社|宅配会社|配送業者|宅配業者|運営|拠点|発送元|出荷元)(?:は|って|の場所は|の住所は|の所在地は)?(?:どこ|どちら)/u),
   ],
   escalation: [
     r('talk_to_human', 4, /\b(?:talk|speak|chat|connect|transfer|put me through|get me|reach|contact|call)\w*\b.{0,30}\b(?:a |an |to |with )?(?:human|real person|live (?:agent|person|rep|representative|chat|support)|person|agent|operator|representative|rep|someone|somebody|somenoe|staff|assistant|supervisor|manager|cust\w* (?:service|support|care|assistance)|support (?:team|staff|agent)|people|executive|human being)\b/u),
@@ -121,6 +147,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('call_me', 3.5, /\bcall (?:me|back)\b(?!.{0,30}\b(?:from now on|from here on|instead|name)\b)|\bcall ?back\b|\bcall from (?:your|a|an)\b|\bcontact me\b/u),
     r('urgent', 2, /\b(?:urgent|emergency|asap|immediately|no one is (?:answering|responding|replying)|nobody (?:answers|is answering|replies))\b/u),
     r('ja_human', 4, /オペレーター|オペレータ|担当者|人間|有人|スタッフ|係の人|係員|店員|カスタマーサポート|サポートセンター|サポート窓口|問い合わせ窓口|お問い合わせ先|コールセンター/u),
+    r('ja_phone_inquiry', 3.5, /電話(?:で|にて)?(?:の)?(?:問い合わせ|お問い合わせ|相談|話)|問い合わせ(?:たい|先|窓口|の電話|番号)|(?:電話|問い合わせ)番号(?:は|を|って|あり|ある|教え)/u),
     r('ja_talk', 2, /話したい|話せ|話をし|つないで|繋いで|代わって|かわって|連絡したい|連絡先|電話番号|電話したい|電話で/u),
     r('not_escalation_bot_question', -3, /\b(?:are you|am i|is this|could you be|would you be)\b.{0,25}\b(?:real|human|bot|robot|ai)\b/u),
   ],
@@ -170,7 +197,11 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('order_from_place', 4, /\b(?:place (?:an )?order|order|buy|purchase|shop)\b.{0,10}\bfrom (?!your\b|you\b|the (?:store|shop|site|website)\b)[a-z]+\b|\b(?:shipments?|deliver(?:y|ies|ies)|shipping|deliveies) (?:to|in) [a-z]+\b/u),
     r('deliver_now', 2, /\bdeliver\w*\b.{0,30}\b(?:lockdown|curfew|covid|pandemic|now|today|during|situation)\b|\b(?:are|is) (?:you|your|cure kart|the store)\b.{0,20}\bdeliver(?:ing)?\b/u),
     r('delivery_options', 2, /\bdelivery\b|\bshipping\b/u),
-    r('ja_shipping', 4, /送料|配送料|配送方法|発送方法|配送オプション|海外(?:発送|配送|へ|に)|(?:発送|配送|配達)(?:まで)?(?:に|は)?(?:何日|どのくらい|どれくらい)|届くまで|お届け(?:日数|までの)|配達日|時間指定|日時指定|速達|宅配便|ゆうパック|コンビニ受(?:け)?取り|置き配|ネコポス|メール便|(?:配送|発送)(?:できますか|可能|対応)/u),
+    r('ja_shipping', 4, /送料|配送料|配送方法|発送方法|配送オプション|海外(?:発送|配送|へ|に)|(?:発送|配送|配達)(?:まで)?(?:に|は)?(?:何日|どのくらい|どれくらい)|届くまで|お届け(?:日数|までの)|配達日|時間指定|日時指定|速達|宅配便|ゆうパック|コンビニ受(?:け)?取り|置き配|ネコポス|メール便|(?:配送|発送)(?:できますか|可能|対応)|配送業者|宅配業者|運送会社|配送会社|宅配会社|お急ぎ便|特急便|(?:翌日|即日|当日)(?:配送|発送|配達|お届け)/u),
+    // "switch my order from paperback to hardcover": a change from one thing to another, not an order from a country.
+    r('not_shipping_change_from_to', -3, /\b(?:switch|change|swap|convert|upgrade|downgrade|move)\w*\b.{0,30}\bfrom\b.{1,30}\bto\b/u),
+    // The postage of a return is a returns question: who pays to send something back.
+    r('not_shipping_return_postage', -2.5, /(?:返品|返送|返却|交換)(?:の|する|時|する時|する際|の際)?.{0,6}(?:送料|配送料)|\breturn(?:s|ing)? (?:shipping|postage|label)\b|\b(?:shipping|postage) (?:for|on|of) (?:a |the |my )?returns?\b/u),
     r('ja_delivery', 1.5, /配送|発送|配達|お届け/u),
   ],
   order_change: [
@@ -181,7 +212,11 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('cancel', 1.5, /\bcancel\w*\b/u),
     r('cancellation', 2.5, /\bcancellation\b|\bcancelling\b/u),
     r('ja_cancel', 4, /キャンセル|取り消|取消|注文(?:を)?(?:やめ|止め)/u),
-    r('ja_change', 4, /(?:注文|住所|配送先|お届け先|届け先|宛先|数量|注文内容)(?:を|の)?(?:変更|修正|訂正|追加|減ら|増や)/u),
+    r('ja_change', 4, /(?:注文|住所|配送先|お届け先|届け先|宛先|数量|注文内容|個数|冊数)(?:を|の)?(?:変更|修正|訂正|追加|減ら|増や|変え|直し)/u),
+    // An order number next to a change ("注文番号…、部屋番号を書き忘れました。修正できますか") changes that order.
+    r('ja_numbered_change', 4.5, /^(?=.*(?:注文番号|オーダー番号|注文\s*\d{4,}|#\d{4,}))(?=.*(?:変更|修正|訂正|変え(?:たい|られ|て)|書き忘れ|書き間違|入力ミス|間違えて(?:入力|書)|追加(?:したい|でき)))/u),
+    // "ordered twice by mistake, cancel one of them": a cancel that points back at an order.
+    r('cancel_ordered', 4, /\b(?:ordered|bought|purchased|placed)\b.{0,60}\bcancel\w*\b|\bcancel\w*\b.{0,20}\b(?:one of (?:them|those|the (?:two|orders))|the (?:duplicate|second|extra|other) (?:one|order))\b/u),
     r('ja_change_weak', 1.5, /変更したい|変更でき|修正したい/u),
   ],
   returns_refunds: [
@@ -201,6 +236,8 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('invoice', 4.5, /\binvo(?:i?ce|ic)\w*|\breceipts?\b|\bbil{1,2}(?:s|ing)?\b/u),
     r('payment_issue', 3.5, /\bpayments?\b.{0,30}\b(?:failed|fail|declined|rejected|error|errors|issue|issues|problem|problems|trouble|not (?:go|went|going) through|pending|stuck)\b|\b(?:errors?|issues?|problems?|trouble) (?:with|in|making) (?:the |my |an? )?(?:online )?payments?\b|\bcharged (?:twice|double|two times)\b|\bdouble charged\b|\b(?:account|money|amount|card) (?:\w+ )?(?:got |has been |was |is )?(?:debited|deducted|taken)\b/u),
     r('payment', 2, /\bpay(?:ment|ments|ing|ed)?\b|\bpaid\b|\btransactions?\b/u),
+    // When and why the card was charged ("charged before the preorder shipped").
+    r('charged_when', 3.5, /\b(?:why|when) (?:was|were|am|did|have|has|will) (?:i|you|my card|it) (?:\w+ )?(?:charged|billed)\b|\b(?:charged|billed) (?:me )?(?:before|already|early|twice|again|for a preorder)\b/u),
     r('points', 2, /\b(?:store|reward|loyalty|manga) points\b|\bpoints (?:balance|expire|expiry)\b|\buse (?:my )?points\b/u),
     r('ja_payment', 4, /支払|お支払|決済|クレジットカード|クレカ|代引|代金引換|コンビニ払|後払|分割払|銀行振込|振り込み|振込|paypay|ペイペイ|電子マネー|領収書|請求書|インボイス|明細/u),
     r('ja_points', 3, /ポイント/u),
@@ -221,7 +258,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
   ],
   store_policy: [
     r('warranty', 3, /\bwarrant(?:y|ies)\b|\bguarantee\w*\b/u),
-    r('authentic', 3.5, /\b(?:authentic\w*|genuine|originality|original (?:products?|copies|copy|items?|goods)|fake(?! news)|counterfeit|bootleg\w*|pirat\w*|official(?:ly)? licen[cs]ed|licen[cs]ed|legit)\b|\b(?:original|orignal|genuine)\b.{0,5}\bor (?:not|fake|duplicate)\b|\b(?:is|are) (?:\w+ ){0,3}(?:100% )?(?:original|orignal)\b|\bduplicate product\b|\bproduct is (?:original|orignal)\b/u),
+    r('authentic', 3.5, /\b(?:authentic\w*|official(?:ly)? translat\w*|genuine|originality|original (?:products?|copies|copy|items?|goods)|fake(?! news)|counterfeit|bootleg\w*|pirat\w*|official(?:ly)? licen[cs]ed|licen[cs]ed|legit)\b|\b(?:original|orignal|genuine)\b.{0,5}\bor (?:not|fake|duplicate)\b|\b(?:is|are) (?:\w+ ){0,3}(?:100% )?(?:original|orignal)\b|\bduplicate product\b|\bproduct is (?:original|orignal)\b/u),
     r('hours', 3.5, /\b(?:store|opening|business|shop|office|working) hours\b|\bhours of (?:operation|business)\b|\b(?:are|is) (?:you|your|the) (?:stores?|shops?|store|shop|office)? ?(?:still )?open\b|\bstores? (?:still )?open(?:ing)?\b|\bwhen (?:are|do|does) (?:you|the store|your store) (?:open|close)\b|\bopen on (?:weekends|sundays|holidays)\b/u),
     r('physical_store', 3, /\b(?:physical|retail|brick and mortar|offline) (?:stores?|shops?)\b|\bshow ?rooms?\b|\bvisit (?:your|the|a) (?:store|shop|showroom)\b|\b(?:stores?|shops?) (?:near|nearby|location|locations|in|address)\b|\bnear(?:by| me)\b|\bgo to your (?:store|shop)\b|\b(?:nearest|any|the|this|your|a) (?:shops?|stores?|outlets?|branch(?:es)?)\b.{0,15}\b(?:visit|near|where|located|open)\b|\b(?:where|what) (?:is|was|are) (?:the|this|your) (?:shop|store|outlet|branch)\b|\bnearest (?:shop|store|outlet)\b|\bhead office\b|\bbranch(?:es)?\b|\boutlets?\b|\bpurchase directly from (?:the )?store\b|\bstore information\b/u),
     r('partner', 3, /\bdealer\w*\b|\bdistribut\w*\b|\bfranchis\w*\b|\bbecome (?:a|an) (?:seller|partner|dealer|distributor|affiliate|reseller|vendor)\b|\bseller partner\b|\bsell (?:on|through|with) (?:your|the)\b|\bwholesale\b|\bbulk orders?\b|\bb2b\b|\bassociated as\b|\bas (?:a )?seller\b|\bbe a seller\b|\bbecame a seller\b/u),
@@ -229,7 +266,10 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('about_store', 3, /\babout (?:your|the|this) (?:company|store|shop|business)\b|\btell me about (?:your |the )?(?:company|store|shop)\b|\bwho (?:are|owns) (?:you guys|your company|the store)\b|\bwhere (?:is|are) (?:your|the) (?:company|store|warehouse|office) (?:located|based)\b|\babout company\b/u),
     r('policy', 2.5, /\bpolic(?:y|ies)\b|\bprivacy\b|\bterms (?:of (?:service|use|sale)|and conditions)\b|\bgdpr\b|\bdata protection\b|\bage (?:restriction|limit|verification)\b|\bgift (?:wrap\w*|cards?)\b/u),
     r('trial', 3, /\bfree trial\b|\btrial (?:offer|period|details|night|nights)?\b|\btry (?:it|a|the) \w+ (?:first|before)\b|\bnight trial\b|\btry before\b/u),
-    r('ja_store', 4, /営業時間|定休日|店舗|実店舗|お店|会社概要|運営会社|正規品|本物|偽物|海賊版|保証|個人情報|プライバシー|利用規約|規約|ポリシー|方針|紹介コード|友達紹介|ギフトラッピング|ラッピング|ギフトカード|年齢制限|古本|中古/u),
+    // The store buying from its customers (used copies, trade-ins) is a store service, not a product search.
+    r('buyback', 4, /\bdo (?:you|u) (?:guys )?(?:buy|purchase|accept|take)(?: back)? (?:used|second-?hand|old|pre-?owned)\b|\bbuy ?-?backs?\b|\btrade[- ]ins?\b|\bsell (?:my|our) (?:\w+ )?(?:manga|books|comics|collection|volumes|copies) (?:to|back to) (?:you|u|the store)\b/u),
+    r('terms', 2.5, /\b(?:store'?s|shop'?s|site'?s|your|the) terms\b/u),
+    r('ja_store', 4, /営業時間|定休日|店舗|実店舗|お店|会社概要|運営会社|所在地|本社|会社の(?:住所|場所)|買取|正規品|本物|偽物|海賊版|保証|個人情報|プライバシー|利用規約|規約|ポリシー|方針|紹介コード|友達紹介|ギフトラッピング|ラッピング|ギフトカード|年齢制限|古本|中古/u),
   ],
   product_search: [
     r('in_stock', 4, /\b(?:in stock|out of stock|back in stock|restock\w*|sold out|available in stock|still available|availability)\b/u),
@@ -263,7 +303,11 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('complaint', 4, /\bcomplain\w*\b|\bcomplaint\w*\b|\bclaims? against\b|\b(?:file|filing|lodge|lodging|make|making|submit|submitting|raise|raising) (?:a |an )?(?:\w+ )?(?:claim|grievance|complaint)\b|\b(?:consumer|customer) (?:claim|clain|complaint)s?\b|\bgrievance\b|\brecla\w*(?:tion|ion)\b/u),
     r('unhappy', 3, /\b(?:unhappy|disappointed|dissatisfied|angry|furious|frustrated|upset|fed up|outraged|disgusted|appalled)\b|\bnot (?:happy|satisfied|pleased)\b/u),
     r('bad_service', 2.5, /\b(?:terrible|awful|horrible|worst|unacceptable|ridiculous|pathetic|useless|rude|disgrace\w*|shameful|poor (?:service|quality|support)|bad (?:service|experience|support)|never again|scam\w*|ripped off)\b/u),
-    r('ja_complaint', 4, /苦情|クレーム|不満|ひどい|酷い|最悪|がっかり|許せない|対応が悪|失礼|不愉快|腹が立|怒って|二度と/u),
+    r('ja_complaint', 4, /苦情|クレーム|不満|ひどい|酷い|最悪|がっかり|許せない|対応が悪|失礼|不愉快|腹が立|怒って|二度と|納得(?:いか|でき)(?:ない|ません)|納得いきません/u),
+    r('sarcastic_thanks', 3, re(SARCASTIC_THANKS)),
+    r('neglected', 3.5, re(NEGLECTED)),
+    // The quality of a translation judged harshly is a complaint about the edition, not a translation request.
+    r('bad_translation', 4, /\btranslat\w*\b.{0,40}\b(?:is|was|are|were)\b.{0,12}\b(?:awful|terrible|horrible|garbage|trash|atrocious|lazy|sloppy|butchered|embarrassing)\b|\b(?:awful|terrible|horrible|bad|lazy|sloppy|butchered) translation\b/u),
   ],
   manga_review: [
     r('write_review', 4.5, /\b(?:write|writing|draft|drafting|compose|composing|post|posting|leave|leaving|submit|submitting|help (?:me )?(?:with|write))\b.{0,30}\breviews?\b|\breview (?:draft|template|for (?:my|a|the) (?:blog|store|site))\b/u),
@@ -271,6 +315,8 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('rating', 2, /\b(?:rate|rating|ratings)\b.{0,20}\b(?:manga|series|volume|book|stars?)\b|\b\d(?:\.\d)? ?(?:out of|\/) ?(?:5|10) stars?\b|\bmy (?:thoughts|opinion|impressions) (?:on|about|of)\b/u),
     r('ja_review', 4.5, /レビュー|感想(?:文)?(?:を)?(?:書|まとめ|投稿)|書評|評価(?:を)?(?:書|つけ)|星(?:\d|いくつ)/u),
     r('ja_impression', 2, /感想/u),
+    // Reading over the store's terms, an order or a cart is not writing a review.
+    r('not_review_terms', -3, /\breview (?:the |your |our |my )?(?:store'?s |shop'?s |site'?s )?(?:terms|polic(?:y|ies)|conditions|order|cart|basket|details|privacy|faq)\b/u),
     // A review of something that is not a store good (a restaurant, a phone, a hotel, a job's yearly review) is not
     // a manga review: no store word in the message and a foreign subject in it.
     r('not_foreign_review', -3, re(foreignWithoutStore(String.raw`${EATERIES}|${FOREIGN_GOODS}|places?|spots?|bars?|pubs?|clubs?|salons?|spas?|doctors?|dentists?|clinics?|hospitals?|mechanics?|plumbers?|dealers(?:hips?)?|contractors?|landlords?|apartments?|movies?|films?|tv shows?|video games?|apps?|products? on amazon|yelp|tripadvisor|google`))),
@@ -278,22 +324,32 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
   summarization: [
     r('summary', 5, /\bsummar(?:y|ies|ize|ise|izing|ising|ized|ised)\b|\brecap\w*\b|\bsynops[ie]s\b|\btl;?dr\b|\bgist\b|\bin a nutshell\b|\bsum (?:it |this |that )?up\b|\bbrief(?:ly)? (?:overview|explain|describe|tell)\b|\boverview of\b|\boutline (?:of|the)\b|\bcondense\b/u),
     r('what_happens', 3, /\bwhat happen(?:s|ed)\b.{0,30}\b(?:volume|vol|chapter|arc|season|episode|book|part|series|story|in)\b|\bcatch me up\b|\bbring me up to speed\b|\bremind me what happened\b/u),
+    // A summary of the store's rules or terms asks for that policy.
+    r('not_summary_policy', -4, /\b(?:summar\w*|recap|overview|outline|tl;?dr)\b.{0,20}\b(?:of )?(?:your|the|store'?s|shop'?s) (?:\w+ )?(?:rules|polic(?:y|ies)|terms|conditions|faq)\b/u),
     r('ja_summary', 4.5, /要約|あらすじ|粗筋|まとめて|まとめると|概要|ダイジェスト|振り返|ざっくり(?:と)?(?:説明|教え)|簡単に(?:説明|教え|まとめ)/u),
     r('ja_what_happens', 2.5, /(?:何|なに)が(?:起き|起こ)|どんな話|どういう話|話の流れ/u),
   ],
   recommendation: [
     r('recommend', 4, /\brecomm?end\w*\b|\brecs?\b|\bsuggest\w*\b/u),
+    // Advice given to the store ("I'd recommend you fix your login page") is feedback, not a reading request.
+    r('not_recommend_to_store', -4, /\b(?:i'?d|i would|i|we|we'?d) (?:strongly |really |seriously )?(?:recommend|suggest)\w* (?:that )?(?:you|u|y'?all|your (?:team|devs?|developers?|company|store|site|shop))\b(?! (?:some|a|an|any|something|manga|titles?|books?|series|read|try|check out|pick up)\b)/u),
+    // A mood handed over with the choice ("I'm bored, surprise me with a manga"): pick something for me.
+    r('surprise_me', 4, re(String.raw`\bsurprise me\b|\b(?:pick|choose) (?:something|one|a ${MANGA_NOUN}) for me\b|\bsomething (?:to read|good to read|new to read)\b|\bwhat (?:do|can|should) i read (?:now|next|tonight)\b`)),
     r('similar_to', 3.5, re(String.raw`\b(?:similar to|something like|anything like|more like|stuff like|${MANGA_NOUN} like|if i (?:liked|loved|enjoyed|like|love)|fans? of|in the vein of|same vibe)\b`)),
-    r('what_to_read', 4, re(String.raw`\bwhat (?:should|can|could|do you think) i (?:read|try|pick up|start)\b|\b(?:read|reading) next\b|\bnext read\b|\bgood ${MANGA_NOUN}\b|\b(?:best|top|great|must-?read) ${MANGA_NOUN}\b|\bworth (?:reading|it|a read|buying)\b|\bany (?:good )?(?:picks|ideas) for\b|\bwhat (?:else )?(?:would|will|might|could) i (?:like|enjoy|love)\b|\b(?:good|great|fun|underrated) (?:\w+ ){1,2}${MANGA_NOUN}\b`)),
+    r('what_to_read', 4, re(String.raw`\bwhat (?:should|can|could|do you think) i (?:read|try|pick up|start)\b|\b(?:read|reading) next\b|\bnext read\b|\bgood ${MANGA_NOUN}\b${NOT_A_SERVICE}|\b(?:best|top|great|must-?read) ${MANGA_NOUN}\b${NOT_A_SERVICE}|\bworth (?:reading|it|a read|buying)\b|\bany (?:good )?(?:picks|ideas) for\b|\bwhat (?:else )?(?:would|will|might|could) i (?:like|enjoy|love)\b|\b(?:good|great|fun|underrated) (?:\w+ ){1,2}${MANGA_NOUN}\b${NOT_A_SERVICE}`)),
     r('liked', 2, /\bi (?:really |also )?(?:loved|liked|enjoyed|love|like) (?!to\b|it\b|that\b|this\b|the (?:service|store)\b)/u),
     r('genre', 1.5, /\b(?:shonen|shounen|shojo|shoujo|seinen|josei|isekai|slice of life|romance|rom-?com|horror|fantasy|dark fantasy|sci-?fi|mecha|sports|action|comedy|mystery|thriller|psychological|historical|cozy|wholesome|yuri|yaoi|bl|harem)\b/u),
+    // A genre with a qualifier ("dark fantasy but hopeful", "romance with grown-up leads") describes what to read.
+    r('genre_qualified', 3, /\b(?:dark fantasy|fantasy|romance|horror|sci-?fi|isekai|shonen|shounen|seinen|shojo|shoujo|josei|slice of life|rom-?com|mystery|thriller|sports|comedy|mecha|historical)\b,? (?:but|with|and|yet|that'?s|though)\b/u),
     r('constraint', 1.5, /\b(?:less|more|not as|not too|without (?:the|so much)|but (?:less|more|with|without|not|lighter|darker|shorter|funnier))\b.{0,20}\b(?:dark|violent|gory|grim|depressing|sad|long|romance|fan ?service|action|funny|light|serious|wholesome)\b/u),
     r('manga_noun', 1, re(String.raw`\b${MANGA_NOUN}\b|\b${TITLES_EN}\b`)),
     // A recommendation of a place, a doctor, a car or a film is not a manga recommendation: no store word and a
     // foreign subject.
     r('not_foreign_recommendation', -3, re(foreignWithoutStore(String.raw`${EATERIES}|${FOREIGN_GOODS}|doctors?|dentists?|clinics?|hospitals?|therapists?|mechanics?|plumbers?|lawyers?|hotels?|bars?|pubs?|beaches|hikes?|hiking trails?|parks?|museums?|places to (?:eat|go|visit|stay)|things to do|movies?|films?|tv shows?|podcasts?|songs?|albums?|playlists?|wines?|beers?|cocktails?|recipes?|stocks?|crypto\w*|colleges?|universit(?:y|ies)|schools?`))),
     r('ja_recommend', 4.5, /おすすめ|オススメ|お勧め|お薦め|おススメ|推薦|教えて(?:ください)?.{0,5}(?:漫画|マンガ|作品)|(?:漫画|マンガ|作品)(?:を)?(?:教えて|紹介して|探して)/u),
-    r('ja_similar', 3, /みたいな|(?<!ど)のような|ような(?:漫画|マンガ|作品)|に似た|っぽい|系の(?:漫画|マンガ|作品)/u),
+    r('ja_similar', 3, /みたいな|(?<!ど)のような|ような(?:漫画|マンガ|作品)|に似た|っぽい|系の(?:漫画|マンガ|作品)|(?:が|を)テーマの(?:漫画|マンガ|作品|本)/u),
+    // A book as a present for someone: which one to give is a recommendation.
+    r('ja_gift', 3.5, /(?:プレゼント|贈り物|餞別|お祝い|誕生日|クリスマス)(?:に|として|用に|用の)|(?:漫画|マンガ|本|作品)を(?:あげ|贈り|贈|プレゼントし)たい/u),
     r('ja_what_to_read', 4, /(?:何を|なにを|次に)読(?:め|む|み)|読むべき|面白い(?:漫画|マンガ|作品)|(?:漫画|マンガ)(?:を)?読みたい/u),
     r('ja_manga_noun', 1, re(String.raw`漫画|マンガ|まんが|コミック|作品|ラノベ|${TITLES_JA}`)),
   ],
@@ -316,6 +372,9 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('anime_adaptation', 2.5, /\banime (?:adaptation|version|season)\b|\b(?:adapted|adaptation)\b|\bwhich chapter\b|\bwhere does the anime\b|\bfiller\b|\bon hiatus\b|\bhiatus\b|\bfinished\b|\bongoing\b|\bhow many (?:volumes|chapters)\b/u),
     r('why_title', 3, re(String.raw`\bwhy\b.{0,60}\b${TITLES_EN}\b`)),
     r('title', 1.5, re(String.raw`\b${TITLES_EN}\b`)),
+    // A reading request that names a title or a story trait ("something like Attack on Titan but with a happier
+    // ending", "what do I read now") asks for a recommendation, not about the story.
+    r('not_qa_reading_request', -3, /\b(?:something|anything|stuff|more) like\b|\bsimilar to\b|\bsame (?:humou?r|vibe|vibes|feel|tone|energy|art style|atmosphere|kind of)\b|\bwhat (?:do|should|can|could) i read\b|\bread (?:next|now)\b|\bif (?:that|one|such a thing) exists\b/u),
     r('ja_creator', 4, /作者|著者|作家|漫画家|原作者|誰が(?:描|書)|作画/u),
     r('ja_story', 3, /登場人物|キャラ(?:クター)?|主人公|ラスボス|敵キャラ|結末|最終回|ラスト|伏線|考察|設定|ネタバレ|世界観|死ぬ|死んだ|正体|能力|テーマ|意味は|アニメ化|何巻まで|何話|完結|連載/u),
     r('ja_why', 2, /なぜ|なんで|どうして|理由/u),
@@ -327,6 +386,11 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('what_does_mean', 3, /\bwhat (?:does|do) (?!it\b|that\b|this\b).{1,40} mean\b/u),
     r('in_language', 2, /\bin (?:english|japanese|spanish|french|german|chinese|korean|italian|dutch|portuguese)\b/u),
     r('nuance', 2, /\b(?:romaji|furigana|kanji|hiragana|katakana|onomatopoeia|honorifics?|keigo|nuance\w*|idioms?|scanlat\w*|localiz\w*|localis\w*)\b|-(?:san|kun|chan|sama|senpai)\b/u),
+    // Edition questions name a language ("Haikyu full set in japanese?"), the store's own sourcing of translations,
+    // and a harsh verdict on a translation are not requests to translate.
+    r('not_edition_language', -2.5, /\b(?:sets?|box ?sets?|volumes?|vols?|editions?|copy|copies|versions?|print|paperbacks?|hardcovers?)\b.{0,20}\bin (?:english|japanese|spanish|french|german|chinese|korean|italian)\b/u),
+    r('not_translation_sourcing', -4, /\btranslat\w* (?:them |it |the \w+ |these )?(?:yourselves|yourself|in-house)\b|\bofficial(?:ly)? (?:translations?|translated)\b/u),
+    r('not_translation_complaint', -3, /\btranslat\w*\b.{0,40}\b(?:is|was|are|were)\b.{0,12}\b(?:awful|terrible|horrible|garbage|trash|atrocious|lazy|sloppy|butchered|embarrassing)\b/u),
     r('ja_translate', 5, /翻訳|訳して|英訳|和訳|訳すと|訳せ|英語(?:に|で)|日本語(?:に|で)|中国語で|韓国語で/u),
     r('ja_meaning', 3, /(?:という|って)(?:言葉|単語)?(?:の)?(?:意味|どういう意味)|ニュアンス|何と言|なんて言|どう言う|どういう意味/u),
   ],
