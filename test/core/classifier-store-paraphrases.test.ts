@@ -25,6 +25,8 @@ describe('store paraphrases: a word borrowed from another intent (rules)', () =>
       ['waited a month and got the wrong edition. thanks', 'complaint'],
       ['thanks so much, you helped a lot', 'greeting'],
       ['thank you!', 'greeting'],
+      ['ご丁寧にどうも。おかげで結婚式に間に合いませんでした', 'complaint'],
+      ['ありがとうございました、無事に届きました', 'greeting'],
       ['that sorted it, thanks a lot', 'greeting'],
     ]);
   });
@@ -34,6 +36,7 @@ describe('store paraphrases: a word borrowed from another intent (rules)', () =>
       ['wrote to support two weeks ago and I am still waiting for someone to answer', 'complaint'],
       ['customer for 8 years and this is how you treat me?', 'complaint'],
       ['honestly why do i even bother shopping here', 'complaint'],
+      ['emailed you on Friday and still nothing back', 'complaint'],
       ["I'm still waiting for my parcel", 'order_status'],
       ['still waiting on my order from last week', 'order_status'],
     ]);
@@ -48,6 +51,11 @@ describe('store paraphrases: a word borrowed from another intent (rules)', () =>
       ['荷物はどこですか', 'order_status'],
       ['注文した本は今どこにありますか', 'order_status'],
     ]);
+  });
+
+  it('a parcel handed to a carrier is not a question about which carrier the store uses', () => {
+    expect(rules.classify('荷物はもう宅配業者に引き渡されましたか').intent).not.toBe('shipping_info');
+    expect(rules.classify('ありがとうございます、問題ありませんでした').intent).toBe('greeting');
   });
 
   describe('an order number with a change to it is order_change; with a delivery question it stays order_status', () => {

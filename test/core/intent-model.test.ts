@@ -213,7 +213,7 @@ describe('ensemble classifier (rules + model)', () => {
   });
 
   it('upgrade mode: a sure model answer on a higher tier replaces a lower-tier rules answer (a gift request)', () => {
-    const text = '甥っ子に贈る漫画を選んでほしい';
+    const text = '10歳の姪が喜ぶ漫画を選んでほしい';
     const rules = new KeywordClassifier().classify(text);
     const upgraded = new EnsembleClassifier(defaultIntentModel(), new KeywordClassifier(), { mode: 'upgrade', modelThreshold: 0.9, upgradeThreshold: 0.6 }).classify(text);
     expect(rules.intent).not.toBe('recommendation');

@@ -58,7 +58,7 @@ const SARCASTIC_THANKS = String.raw`^(?!.*\b(?:help\w*|great|perfect|awesome|ama
  * A customer who says they are neglected or mistreated without naming a defect: waiting for someone to care, a loyal
  * customer treated like this, wondering why they still order here.
  */
-const NEGLECTED = String.raw`\bthis is how (?:you|u) treat\b|\bloyal customer\b.{0,80}\b(?:this|treat\w*|how)\b|\b(?:waiting|wait) for (?:someone|somebody|anyone|any of you|you(?: guys| people)?) to (?:care|help|respond|reply|answer|do (?:something|anything)|get back)\b|\b(?:no ?one|nobody) (?:here )?(?:cares|care|bothers|helps|listens)\b|\bwhy (?:do|would|should) i (?:even |still )?(?:bother|order|shop|buy)\b|\b(?:don'?t|dont|do not) (?:even )?know why i (?:still |even )?(?:bother|order|shop|buy)\b|\bhow you treat (?:your )?customers\b|\bshould be (?:embarrassed|ashamed)\b`;
+const NEGLECTED = String.raw`\b(?:wrote|written|emailed|messaged|called|contacted|asked)\b.{0,40}\b(?:still )?(?:nothing back|no (?:reply|answer|response)|not a (?:word|reply))\b|\bthis is how (?:you|u) treat\b|\bloyal customer\b.{0,80}\b(?:this|treat\w*|how)\b|\b(?:waiting|wait) for (?:someone|somebody|anyone|any of you|you(?: guys| people)?) to (?:care|help|respond|reply|answer|do (?:something|anything)|get back)\b|\b(?:no ?one|nobody) (?:here )?(?:cares|care|bothers|helps|listens)\b|\bwhy (?:do|would) i (?:even |still )?(?:bother|keep (?:ordering|shopping|buying))\b|\b(?:don'?t|dont|do not) (?:even )?know why i (?:still |even )?(?:bother|order|shop|buy)\b|\bhow you treat (?:your )?customers\b|\bshould be (?:embarrassed|ashamed)\b`;
 
 /**
  * Words that put a message in this store: its goods (manga, volumes, editions), its site and orders, the titles.
@@ -111,6 +111,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('ja_thanks', 3, /ありがと|有難う|感謝|助かりま|助かった|お世話になりま|サンキュ|あざ(?:っ)?す|お手数(?:を)?おかけ|恩に着/u),
     r('ja_goodbye', 3, /さようなら|さよなら|またね|また今度|また来ます|(?:それ)?では(?:また|失礼)|じゃあまた|おやすみ|じゃあね|失礼しま|失礼いたしま|バイバ|ばいばい/u),
     r('not_greeting_sarcasm', -4, re(SARCASTIC_THANKS)),
+    r('not_ja_greeting_sarcasm', -4, /(?:おかげ(?:さま)?で|ありがと\S{0,8}).{0,30}(?:間に合(?:いません|わなかった|わず)|台無し|無駄に(?:なり|なっ)|届きませんでした|届かなかった)/u),
     r('not_greeting_translation', -4, /\bhow (?:do|would|can|should) (?:you|i|we) say\b|\b(?:how to|way to) say\b|\bsay .{1,30} in \w+/u),
   ],
   order_status: [
@@ -122,7 +123,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('eta', 2.5, /\beta\b|\bestimated (?:delivery|arrival)\b/u),
     r('when_arrive', 2.5, /\b(?:when|how soon|how long)\b.{0,40}\b(?:arrive|arriving|get here|getting here|be here|be delivered|get delivered|reach me|receive (?:it|them|my)|come|coming|expect)\b|\bwhen\b.{0,20}\b(?:receive|recieve|get)\b|\b(?:get|receive|delivered)\b.{0,20}\bearl(?:y|ier)\b|\b(?:not|never) reached\b|\bexpect (?:my|the)\b.{0,20}\b(?:order|purchase|item|product|shipment|parcel|package|delivery|article)\b/u),
     r('shipped_yet', 3, re(String.raw`\b(?:has|have|did|was|were|is|are)\b.{0,20}\b(?:my|the) ${ORDER_NOUN}\b.{0,20}\b(?:shipped|sent|dispatched|arrived|delivered|here|arrive|ship|get here|out)\b`)),
-    r('delayed', 3, /\b(?:delay(?:ed|s)?|late|taking (?:so |too )?long|so long|too long|overdue|not (?:yet )?(?:arrived|received|delivered|come)|(?:hasn'?t|haven'?t|didn'?t|did not|have not|never) (?:yet )?(?:arrived|come|receive\w*|got|gotten|been delivered|shown up)|still (?:waiting(?! (?:for|on) (?:someone|somebody|anyone|a (?:reply|response|call ?back|human|person)|an? (?:answer|reply)|you|your (?:reply|response|answer|team|staff))\b)|not|nothing|no sign)|no sign of (?:it|them|my)|nothing (?:has )?(?:arrived|came|come|yet))\b/u),
+    r('delayed', 3, /\b(?:delay(?:ed|s)?|late|taking (?:so |too )?long|so long|too long|overdue|not (?:yet )?(?:arrived|received|delivered|come)|(?:hasn'?t|haven'?t|didn'?t|did not|have not|never) (?:yet )?(?:arrived|come|receive\w*|got|gotten|been delivered|shown up)|still (?:waiting(?! (?:for|on) (?:someone|somebody|anyone|a (?:reply|response|call ?back|human|person)|an? (?:answer|reply)|you|your (?:reply|response|answer|team|staff))\b)|not|nothing(?! back)|no sign)|no sign of (?:it|them|my)|nothing (?:has )?(?:arrived|came|come|yet))\b/u),
     // A parcel the carrier calls delivered that is not there: where is it, not how shipping works.
     r('delivered_not_here', 3.5, /\b(?:says?|said|shows?|showed|marked|tracking says|status says)\b.{0,25}\bdelivered\b.{0,40}\b(?:but|yet|nothing|not|never|no)\b|\bnothing (?:at|on|by|outside) (?:my|the) (?:door|porch|doorstep|mailbox|letterbox)\b/u),
     r('ship_yet', 3, re(String.raw`\b(?:${ORDER_NOUN}|it|they)\b.{0,25}\b(?:ship|shipped|sent|dispatched|arrive|arrived|left)\b.{0,3}\byet\b|\bordered\b.{0,40}\b(?:days?|weeks?|months?) ago\b.{0,40}\b(?:still|nothing|not|never|check)\b`)),
@@ -197,11 +198,13 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('order_from_place', 4, /\b(?:place (?:an )?order|order|buy|purchase|shop)\b.{0,10}\bfrom (?!your\b|you\b|the (?:store|shop|site|website)\b)[a-z]+\b|\b(?:shipments?|deliver(?:y|ies|ies)|shipping|deliveies) (?:to|in) [a-z]+\b/u),
     r('deliver_now', 2, /\bdeliver\w*\b.{0,30}\b(?:lockdown|curfew|covid|pandemic|now|today|during|situation)\b|\b(?:are|is) (?:you|your|cure kart|the store)\b.{0,20}\bdeliver(?:ing)?\b/u),
     r('delivery_options', 2, /\bdelivery\b|\bshipping\b/u),
-    r('ja_shipping', 4, /送料|配送料|配送方法|発送方法|配送オプション|海外(?:発送|配送|へ|に)|(?:発送|配送|配達)(?:まで)?(?:に|は)?(?:何日|どのくらい|どれくらい)|届くまで|お届け(?:日数|までの)|配達日|時間指定|日時指定|速達|宅配便|ゆうパック|コンビニ受(?:け)?取り|置き配|ネコポス|メール便|(?:配送|発送)(?:できますか|可能|対応)|配送業者|宅配業者|運送会社|配送会社|宅配会社|お急ぎ便|特急便|(?:翌日|即日|当日)(?:配送|発送|配達|お届け)/u),
+    r('ja_shipping', 4, /送料|配送料|配送方法|発送方法|配送オプション|海外(?:発送|配送|へ|に)|(?:発送|配送|配達)(?:まで)?(?:に|は)?(?:何日|どのくらい|どれくらい)|届くまで|お届け(?:日数|までの)|配達日|時間指定|日時指定|速達|宅配便|ゆうパック|コンビニ受(?:け)?取り|置き配|ネコポス|メール便|(?:配送|発送)(?:できますか|可能|対応)|お急ぎ便|特急便|(?:翌日|即日|当日)(?:配送|発送|配達|お届け)/u),
     // "switch my order from paperback to hardcover": a change from one thing to another, not an order from a country.
     r('not_shipping_change_from_to', -3, /\b(?:switch|change|swap|convert|upgrade|downgrade|move)\w*\b.{0,30}\bfrom\b.{1,30}\bto\b/u),
     // The postage of a return is a returns question: who pays to send something back.
     r('not_shipping_return_postage', -2.5, /(?:返品|返送|返却|交換)(?:の|する|時|する時|する際|の際)?.{0,6}(?:送料|配送料)|\breturn(?:s|ing)? (?:shipping|postage|label)\b|\b(?:shipping|postage) (?:for|on|of) (?:a |the |my )?returns?\b/u),
+    // Which carrier the store uses, asked of the carrier ("配送業者はどこですか"); a parcel handed to one is its status.
+    r('ja_carrier', 4, /(?:配送業者|宅配業者|運送会社|配送会社|宅配会社)(?:は|って|を|の)?(?:どこ|どちら|何|なに|どの|選|指定)|(?:どこ|どちら|どの)の?(?:配送業者|宅配業者|運送会社|配送会社|宅配会社)/u),
     r('ja_delivery', 1.5, /配送|発送|配達|お届け/u),
   ],
   order_change: [
@@ -303,8 +306,10 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('complaint', 4, /\bcomplain\w*\b|\bcomplaint\w*\b|\bclaims? against\b|\b(?:file|filing|lodge|lodging|make|making|submit|submitting|raise|raising) (?:a |an )?(?:\w+ )?(?:claim|grievance|complaint)\b|\b(?:consumer|customer) (?:claim|clain|complaint)s?\b|\bgrievance\b|\brecla\w*(?:tion|ion)\b/u),
     r('unhappy', 3, /\b(?:unhappy|disappointed|dissatisfied|angry|furious|frustrated|upset|fed up|outraged|disgusted|appalled)\b|\bnot (?:happy|satisfied|pleased)\b/u),
     r('bad_service', 2.5, /\b(?:terrible|awful|horrible|worst|unacceptable|ridiculous|pathetic|useless|rude|disgrace\w*|shameful|poor (?:service|quality|support)|bad (?:service|experience|support)|never again|scam\w*|ripped off)\b/u),
-    r('ja_complaint', 4, /苦情|クレーム|不満|ひどい|酷い|最悪|がっかり|許せない|対応が悪|失礼|不愉快|腹が立|怒って|二度と|納得(?:いか|でき)(?:ない|ません)|納得いきません/u),
+    r('ja_complaint', 4, /苦情|クレーム|不満|ひどい|酷い|最悪|がっかり|許せない|対応が悪|失礼|不愉快|腹が立|怒って|二度と|納得(?:いか|でき)(?:ない|ません)|納得いきません|台無し/u),
     r('sarcastic_thanks', 3, re(SARCASTIC_THANKS)),
+    // "おかげで…間に合いませんでした": thanks that credits the store with a bad outcome.
+    r('ja_sarcastic_thanks', 3.5, /(?:おかげ(?:さま)?で|ありがと\S{0,8}).{0,30}(?:間に合(?:いません|わなかった|わず)|台無し|無駄に(?:なり|なっ)|届きませんでした|届かなかった)/u),
     r('neglected', 3.5, re(NEGLECTED)),
     // The quality of a translation judged harshly is a complaint about the edition, not a translation request.
     r('bad_translation', 4, /\btranslat\w*\b.{0,40}\b(?:is|was|are|were)\b.{0,12}\b(?:awful|terrible|horrible|garbage|trash|atrocious|lazy|sloppy|butchered|embarrassing)\b|\b(?:awful|terrible|horrible|bad|lazy|sloppy|butchered) translation\b/u),
@@ -340,7 +345,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('liked', 2, /\bi (?:really |also )?(?:loved|liked|enjoyed|love|like) (?!to\b|it\b|that\b|this\b|the (?:service|store)\b)/u),
     r('genre', 1.5, /\b(?:shonen|shounen|shojo|shoujo|seinen|josei|isekai|slice of life|romance|rom-?com|horror|fantasy|dark fantasy|sci-?fi|mecha|sports|action|comedy|mystery|thriller|psychological|historical|cozy|wholesome|yuri|yaoi|bl|harem)\b/u),
     // A genre with a qualifier ("dark fantasy but hopeful", "romance with grown-up leads") describes what to read.
-    r('genre_qualified', 3, /\b(?:dark fantasy|fantasy|romance|horror|sci-?fi|isekai|shonen|shounen|seinen|shojo|shoujo|josei|slice of life|rom-?com|mystery|thriller|sports|comedy|mecha|historical)\b,? (?:but|with|and|yet|that'?s|though)\b/u),
+    r('genre_qualified', 3, /^(?!.*\b(?:i keep (?:buying|reading)|my (?:history|library|shelf|collection|purchases)|describe me|what kind of reader)\b).*\b(?:dark fantasy|fantasy|romance|horror|sci-?fi|isekai|shonen|shounen|seinen|shojo|shoujo|josei|slice of life|rom-?com|mystery|thriller|sports|comedy|mecha|historical)\b,? (?:but|with|and|yet|that'?s|though)\b/u),
     r('constraint', 1.5, /\b(?:less|more|not as|not too|without (?:the|so much)|but (?:less|more|with|without|not|lighter|darker|shorter|funnier))\b.{0,20}\b(?:dark|violent|gory|grim|depressing|sad|long|romance|fan ?service|action|funny|light|serious|wholesome)\b/u),
     r('manga_noun', 1, re(String.raw`\b${MANGA_NOUN}\b|\b${TITLES_EN}\b`)),
     // A recommendation of a place, a doctor, a car or a film is not a manga recommendation: no store word and a
@@ -349,7 +354,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('ja_recommend', 4.5, /おすすめ|オススメ|お勧め|お薦め|おススメ|推薦|教えて(?:ください)?.{0,5}(?:漫画|マンガ|作品)|(?:漫画|マンガ|作品)(?:を)?(?:教えて|紹介して|探して)/u),
     r('ja_similar', 3, /みたいな|(?<!ど)のような|ような(?:漫画|マンガ|作品)|に似た|っぽい|系の(?:漫画|マンガ|作品)|(?:が|を)テーマの(?:漫画|マンガ|作品|本)/u),
     // A book as a present for someone: which one to give is a recommendation.
-    r('ja_gift', 3.5, /(?:プレゼント|贈り物|餞別|お祝い|誕生日|クリスマス)(?:に|として|用に|用の)|(?:漫画|マンガ|本|作品)を(?:あげ|贈り|贈|プレゼントし)たい/u),
+    r('ja_gift', 3.5, /(?:プレゼント|贈り物|餞別|お祝い)(?:に|として|用に|用の)(?!でき|なら|なり|間に合)|(?:誕生日|クリスマス)(?:の)?(?:(?:プレゼント|贈り物)(?:に|として|用|を(?:探|選))|に贈|にあげ)|に(?:贈|あげ)る(?:漫画|マンガ|本|作品)|(?:漫画|マンガ|本|作品)を(?:あげ|贈り|贈|プレゼントし)たい/u),
     r('ja_what_to_read', 4, /(?:何を|なにを|次に)読(?:め|む|み)|読むべき|面白い(?:漫画|マンガ|作品)|(?:漫画|マンガ)(?:を)?読みたい/u),
     r('ja_manga_noun', 1, re(String.raw`漫画|マンガ|まんが|コミック|作品|ラノベ|${TITLES_JA}`)),
   ],
