@@ -80,14 +80,15 @@ export const routeMessage = async (deps: RouterDeps, message: string, previous?:
   if (dropped > 0) deps.metrics.record('SteeringIgnored', dropped, 'Count');
   // A short follow-up inherits the previous turn's intent below: the LLM, which sees the message alone, is not asked.
   const skipLlm = options.skipLlm === true || (previous !== undefined && isFollowUp(text));
-  const [classified, map, serving, faqMatch, experiments] = await Promise.all([
+  const [classified, active, serving, faqMatch, experiments] = await Promise.all([
     deps.classifier.classify(text, { skipLlm }),
-    deps.routingMap.get(),
+    deps.routingMap.current(),
     deps.serving.get(),
     deps.faq.match(text),
     options.subject === undefined ? undefined : deps.experiments?.get(),
   ]);
   const { classification } = classified;
+  const { map } = active;
   // A confident FAQ match makes it a template-tier decision (reason `faq:<id>`), before mitigation and the budget,
   // which only ever move strong-tier decisions.
   const fresh = decideRoute(classification, map, deps.catalog);
@@ -105,7 +106,10 @@ export const routeMessage = async (deps: RouterDeps, message: string, previous?:
       ? faqApplied
       : applyExperiment(faqApplied, experiments.get(faqApplied.intent), options.subject, map, (tier) => modelFor(tier, deps.catalog));
   const mitigation = isMitigationActive(serving.mitigation, deps.clock.now()) ? serving.mitigation : undefined;
-  const decision = mitigation ? applyMitigation(planned, map, deps.mitigation, (tier) => modelFor(tier, deps.catalog)) : planned;
+  const decision = withRoutingVersion(
+    mitigation ? applyMitigation(planned, map, deps.mitigation, (tier) => modelFor(tier, deps.catalog)) : planned,
+    active.version,
+  );
   deps.metrics.record('RoutingDecisions', 1, 'Count', { Intent: decision.intent, Tier: decision.tier });
   if (decision.experiment) deps.metrics.record('ExperimentArmDecisions', 1, 'Count', { Experiment: decision.experiment.id, Arm: decision.experiment.arm });
   if (isFaqDecision(decision)) deps.metrics.record('FaqAnswers', 1, 'Count', { Intent: decision.intent });
@@ -113,6 +117,18 @@ export const routeMessage = async (deps: RouterDeps, message: string, previous?:
   if (followed !== fresh) deps.metrics.record('FollowUps', 1, 'Count', { Intent: followed.intent });
   deps.metrics.record('DecisionLatencyMs', Math.round((performance.now() - startedAt) * 1000) / 1000, 'Milliseconds', { Source: classified.source });
   return { decision, map, serving, mitigation, classifierSource: classified.source, classifierCostUsd: classified.costUsd };
+};
+
+/**
+ * Names the routing version whose map decided (`routing_version:<n>`, right after the `map:` reason; 0 = the embedded
+ * defaults before any committed version), so an operator reading a `route` or `done` frame during a change knows
+ * which side of it the message was on (versions take effect per container within the map's cache TTL).
+ */
+const withRoutingVersion = (decision: RouteDecision, version: number): RouteDecision => {
+  const at = decision.reasons.findIndex((reason) => reason.startsWith('map:'));
+  const reasons = [...decision.reasons];
+  reasons.splice(at === -1 ? reasons.length : at + 1, 0, `routing_version:${version}`);
+  return { ...decision, reasons };
 };
 
 /**

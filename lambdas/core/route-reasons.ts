@@ -7,6 +7,8 @@ import type { RouteDecision } from './routing';
 const PUBLIC_STEPS: ReadonlySet<string> = new Set([
   'intent',
   'map',
+  // `routing_version:<n>`: which committed routing map decided (a number, nothing of the message).
+  'routing_version',
   'multi_intent',
   'tier_from',
   'no_template',

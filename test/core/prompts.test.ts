@@ -33,6 +33,7 @@ describe('route reasons for customers and guests', () => {
   const reasons = [
     'intent:recommendation',
     'map:sonnet:locked',
+    'routing_version:7',
     'kw:recommendation:like_but',
     'alt:manga_qa',
     'model:recommendation:0.932',
@@ -49,6 +50,7 @@ describe('route reasons for customers and guests', () => {
     expect(publicReasons(reasons)).toEqual([
       'intent:recommendation',
       'map:sonnet:locked',
+      'routing_version:7',
       'classifier:rules',
       'classifier:model',
       'classifier:ensemble',

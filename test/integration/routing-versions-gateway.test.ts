@@ -41,22 +41,29 @@ describe('versioned routing through the offline gateway', () => {
   const MANGA_QA = 'Who is the author of Berserk and why did the story change after the eclipse?';
 
   it('routes by a committed version, refuses the blanket change without touching routing, and rolls back exactly', async () => {
-    expect(await routeOf(MANGA_QA)).toMatchObject({ intent: 'manga_qa', tier: 'sonnet' });
+    const before = await routeOf(MANGA_QA);
+    expect(before).toMatchObject({ intent: 'manga_qa', tier: 'sonnet' });
+    // The frame names the version that decided, right after the map row (0: the embedded defaults, nothing committed).
+    expect(before.reasons.slice(before.reasons.indexOf('map:sonnet'), before.reasons.indexOf('map:sonnet') + 2)).toEqual(['map:sonnet', 'routing_version:0']);
 
     expect(await runRouting(['set', 'manga_qa', 'haiku', 'comparison', 'haiku', 'chitchat', 'template', '--reason', 'cost'], deps)).toBe(2);
     expect(errors.join('')).toContain('several_intents_need_force');
     expect(await routeOf(MANGA_QA)).toMatchObject({ intent: 'manga_qa', tier: 'sonnet' });
 
     expect(await runRouting(['set', 'manga_qa', 'haiku', '--reason', 'eval 9.0 vs 8.9'], deps)).toBe(0);
-    expect(await routeOf(MANGA_QA)).toMatchObject({ intent: 'manga_qa', tier: 'haiku' });
+    const changed = await routeOf(MANGA_QA);
+    expect(changed).toMatchObject({ intent: 'manga_qa', tier: 'haiku' });
+    expect(changed.reasons).toContain('routing_version:1');
+    expect(changed.reasons).not.toContain('routing_version:0');
 
     request += 1;
     client.send({ action: 'invoke', message: MANGA_QA, requestId: `rv-${request}` });
     const frames = await client.finish(`rv-${request}`);
-    expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'manga_qa', tier: 'haiku' });
+    expect(frames.at(-1)).toMatchObject({ type: 'done', intent: 'manga_qa', tier: 'haiku', reasons: expect.arrayContaining(['routing_version:1']) });
 
     expect(await runRouting(['rollback', '--reason', 'CSAT fell'], deps)).toBe(0);
-    expect(await routeOf(MANGA_QA)).toMatchObject({ intent: 'manga_qa', tier: 'sonnet' });
+    // A rollback is a new version (history is never rewritten): the frame says 2, not 0.
+    expect(await routeOf(MANGA_QA)).toMatchObject({ intent: 'manga_qa', tier: 'sonnet', reasons: expect.arrayContaining(['routing_version:2']) });
   });
 
   it('keeps a locked intent where it is unless a person unlocks it with a reason', async () => {
