@@ -25,6 +25,8 @@ interface CompiledRule {
   readonly signal: string;
   readonly weight: number;
   readonly pattern: RegExp;
+  /** Tested before `pattern`, which can only match when it does (rules.ts, KeywordRule.gate). */
+  readonly gate: RegExp | undefined;
   /** Position in the table: the last tie-break, so results never depend on anything but the rules. */
   readonly order: number;
 }
@@ -53,9 +55,27 @@ const UNKNOWN_MAX_CONFIDENCE = 0.4;
 
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
+const statelessCopy = (pattern: RegExp): RegExp => new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+
+/**
+ * V8 compiles a regexp when it first runs it. On a short subject it compiles it twice: to bytecode for its
+ * interpreter first (a peephole pass over the bytecode makes this the costly step for the large rules), then to
+ * machine code on a later run. On a subject of 1000 characters or more (V8's kTierUpForSubjectLengthValue) it
+ * compiles machine code at once, for a fraction of the cost of both: all the rules cost about 27 ms that way instead
+ * of about 136 (bench:first-decision --per-regex). So before its first test on a message, each regexp is tested once
+ * on a blank subject that long and the result ignored: without the g or y flag a test has no effect on a later one.
+ * V8 compiles separately for strings of one-byte (Latin-1) and of two-byte characters, hence one blank of each, used
+ * for the messages of that kind. Only speed depends on this; were V8 to drop that heuristic, results would be the same.
+ */
+const NATIVE_COMPILE_SUBJECTS = { oneByte: ' '.repeat(1000), twoByte: '\u3000'.repeat(1000) } as const;
+/** A character beyond Latin-1: V8 stores the string with two bytes a character. */
+const TWO_BYTE_CHAR = /[\u0100-\u{10ffff}]/u;
+
 /**
  * A keyword classifier over a table of weighted English and Japanese patterns (rules.ts). Pure: no I/O, no
- * clock, no randomness; every regex is compiled once at construction, so `classify` costs microseconds.
+ * clock, no randomness. V8 compiles each regex on its first use, so the first message of a process costs milliseconds
+ * (the large rules are gated, see KeywordRule.gate, and compiled straight to machine code, see
+ * NATIVE_COMPILE_SUBJECTS); after that `classify` costs microseconds.
  *
  * Score of an intent: its matched rule weights, strongest first, each further one decayed by half, plus any
  * negative (veto) weights. The best score wins if it reaches `minScore`; otherwise the result is `unknown`.
@@ -67,6 +87,8 @@ export class KeywordClassifier implements IntentClassifier {
   private readonly minScore: number;
   private readonly politeIntents: ReadonlySet<Intent>;
   private readonly minSecondaryScore: number;
+  /** The regexps already run on a message of each kind (NATIVE_COMPILE_SUBJECTS). */
+  private readonly compiled = { oneByte: new WeakSet<RegExp>(), twoByte: new WeakSet<RegExp>() };
 
   constructor(options: KeywordClassifierOptions = {}) {
     const table = options.rules ?? DEFAULT_KEYWORD_RULES;
@@ -81,7 +103,8 @@ export class KeywordClassifier implements IntentClassifier {
           signal: `kw:${intent}:${rule.id}`,
           weight: rule.weight,
           // Drop the stateful flags: `test` on a /g regex would resume from the last match.
-          pattern: new RegExp(rule.pattern.source, rule.pattern.flags.replace(/[gy]/g, '')),
+          pattern: statelessCopy(rule.pattern),
+          gate: rule.gate === undefined ? undefined : statelessCopy(rule.gate),
           order: compiled.length,
         });
       }
@@ -141,11 +164,21 @@ export class KeywordClassifier implements IntentClassifier {
     return intents;
   }
 
+  private test(pattern: RegExp, normalized: string, width: keyof typeof NATIVE_COMPILE_SUBJECTS): boolean {
+    if (!this.compiled[width].has(pattern)) {
+      pattern.test(NATIVE_COMPILE_SUBJECTS[width]);
+      this.compiled[width].add(pattern);
+    }
+    return pattern.test(normalized);
+  }
+
   /** Scores of the intents with at least one matching rule, best first. */
   private score(normalized: string): IntentScore[] {
     const byIntent = new Map<Intent, { positives: number[]; negative: number; signals: string[]; order: number }>();
+    const width = TWO_BYTE_CHAR.test(normalized) ? 'twoByte' : 'oneByte';
     for (const rule of this.rules) {
-      if (!rule.pattern.test(normalized)) continue;
+      if (rule.gate !== undefined && !this.test(rule.gate, normalized, width)) continue;
+      if (!this.test(rule.pattern, normalized, width)) continue;
       let entry = byIntent.get(rule.intent);
       if (entry === undefined) {
         entry = { positives: [], negative: 0, signals: [], order: rule.order };
