@@ -8,6 +8,7 @@ import { wireAnswer, wireRouter } from '../../lambdas/runtime/wiring';
 import { RecordingMetrics } from '../../local/console-log';
 import { MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
 import { ManualClock, MemoryOrders, MemoryRoutingConfig, ScriptedModel, silentLog } from '../support/fakes';
+import { unsureMessages } from '../support/unsure-messages';
 
 const catalog = MODEL_CATALOGS.current;
 
@@ -44,7 +45,7 @@ describe('routing with the LLM classifier fallback', () => {
   it("routes a low-confidence message by the LLM's answer: reason llm:<intent>, its cost on the routed message, metrics", async () => {
     const oracle = new CountingOracle({ intent: 'recommendation', confidence: 0.9 });
     const { base, answer, metrics } = wiring(oracle);
-    const routed = await wireAnswer({ ...base, ...answer }).route('あれはどうかな？');
+    const routed = await wireAnswer({ ...base, ...answer }).route(unsureMessages('ja', 1)[0] ?? '');
     expect(oracle.calls).toBe(1);
     expect(routed.decision).toMatchObject({ intent: 'recommendation', tier: 'sonnet' });
     expect(routed.decision.reasons).toContain('llm:recommendation');

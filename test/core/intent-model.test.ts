@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { KeywordClassifier } from '../../lambdas/core/classifier';
 import {
   decodeArtifact,
+  DEFAULT_ENSEMBLE_OPTIONS,
   DEFAULT_INTENT_MODEL_ARTIFACT,
   type IntentModelArtifact,
   defaultIntentClassifier,
@@ -219,6 +220,34 @@ describe('ensemble classifier (rules + model)', () => {
     expect(rules.intent).not.toBe('recommendation');
     expect(upgraded.intent).toBe('recommendation');
     expect(upgraded.signals.at(-1)).toBe('ensemble:upgrade:model:agree=0.5');
+  });
+});
+
+describe('upgrade mode: a sure model overrides a weak store-intent rule', () => {
+  // "volumes" or "price" read in a shipping question is one generic cue: the rules' answer is weak (below 0.5).
+  const text = 'shipping fee to australia for one figure';
+  const rulesSaying = (intent: Intent, confidence: number, signal: string): IntentClassifier => ({
+    classify: () => ({ intent, confidence, complexity: 1, signals: [signal] }),
+  });
+
+  it('takes the model at or above overrideThreshold when the rules named a store intent below overrideRulesBelow', () => {
+    const prediction = defaultIntentModel().predict(text);
+    expect(prediction.intent).toBe('shipping_info');
+    expect(prediction.probability).toBeGreaterThanOrEqual(DEFAULT_ENSEMBLE_OPTIONS.overrideThreshold);
+    const result = new EnsembleClassifier(defaultIntentModel(), rulesSaying('price_inquiry', 0.44, 'kw:price_inquiry:price')).classify(text);
+    expect(result.intent).toBe('shipping_info');
+    expect(result.signals.at(-1)).toBe('ensemble:upgrade:model:agree=0.5');
+  });
+
+  it('keeps a rule that is sure enough, the rules’ off-domain unknown, and everything when the model is less sure', () => {
+    const strong = new EnsembleClassifier(defaultIntentModel(), rulesSaying('price_inquiry', 0.73, 'kw:price_inquiry:price')).classify(text);
+    expect(strong).toMatchObject({ intent: 'price_inquiry', confidence: 0.73 });
+    const offDomain = new EnsembleClassifier(defaultIntentModel(), rulesSaying('unknown', 0.363, 'kw:unknown:off_domain_travel')).classify(text);
+    expect(offDomain).toMatchObject({ intent: 'unknown', confidence: 0.363 });
+    const demanding = new EnsembleClassifier(defaultIntentModel(), rulesSaying('price_inquiry', 0.44, 'kw:price_inquiry:price'), { overrideThreshold: 0.9999 }).classify(text);
+    expect(demanding.intent).toBe('price_inquiry');
+    const fallbackMode = new EnsembleClassifier(defaultIntentModel(), rulesSaying('price_inquiry', 0.44, 'kw:price_inquiry:price'), { mode: 'fallback' }).classify(text);
+    expect(fallbackMode.intent).toBe('price_inquiry');
   });
 });
 

@@ -85,7 +85,7 @@ describe('ensemble: the rules read a misspelt message again, corrected', () => {
 
   it.each([
     ['i want to retrun this book', 'returns_refunds'],
-    ['my pasword doesnt work', 'account'],
+    ['my passwrod doesnt work', 'account'],
     ['i want a refnud', 'returns_refunds'],
   ])('%s -> %s through a rule, with a spell: signal (the rules alone do not read it as typed)', (text, intent) => {
     const result = withSpelling.classify(text);
