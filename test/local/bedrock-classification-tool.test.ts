@@ -9,6 +9,7 @@ import { RecordingMetrics } from '../../local/console-log';
 import { LOCAL_CREDENTIALS } from '../../local/dynamo';
 import { startLocalBedrock, type LocalBedrock } from '../../local/bedrock/server';
 import { silentLog } from '../support/fakes';
+import { unsureMessages } from '../support/unsure-messages';
 
 const haiku = MODEL_CATALOGS.current.haiku;
 
@@ -67,7 +68,7 @@ describe('the LLM classifier against the local Bedrock endpoint (deterministic s
       log: silentLog,
     });
     const startedAt = performance.now();
-    const result = await classifier.classify('あれはどうかな？');
+    const result = await classifier.classify(unsureMessages('ja', 1)[0] ?? '');
     expect(performance.now() - startedAt).toBeLessThan(600);
     expect(result).toMatchObject({ source: 'rules', needsLlm: true, classification: { intent: 'unknown' } });
     expect(metrics.sum('LlmFallbackFailures', { Reason: 'timeout' })).toBe(1);

@@ -146,8 +146,12 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('where_is', 3, re(String.raw`\bwhere(?:'?s| is| are)\b.{0,30}\b${ORDER_NOUN}\b`)),
     r('status', 3, re(String.raw`\b${ORDER_NOUN} (?:status|eta|location|progress)\b|\bstatus (?:of|on|for) (?:my |the |an? )?(?:\w+ ){0,2}${ORDER_NOUN}\b|\b(?:order|purchase|shipment) (?:query|queries|related|details|info|update)\b`)),
     r('eta', 2.5, /\beta\b|\bestimated (?:delivery|arrival)\b/u),
-    r('when_arrive', 2.5, /\b(?:when|how soon|how long)\b.{0,40}\b(?:arrive|arriving|get here|getting here|be here|be delivered|get delivered|reach me|receive (?:it|them|my)|come|coming|expect)\b|\bwhen\b.{0,20}\b(?:receive|recieve|get)\b|\b(?:get|receive|delivered)\b.{0,20}\bearl(?:y|ier)\b|\b(?:not|never) reached\b|\bexpect (?:my|the)\b.{0,20}\b(?:order|purchase|item|product|shipment|parcel|package|delivery|article)\b/u),
+    r('when_arrive', 2.5, /\b(?:when|how soon|how long)\b.{0,40}\b(?:arrive|arriving|get here|getting here|be here|be delivered|get delivered|reach me|receive (?:it|them|my)|come|coming|expect)\b|\bwhen\b.{0,20}\b(?:receive|recieve|get|reach)\b|\b(?:get|receive|delivered)\b.{0,20}\bearl(?:y|ier)\b|\b(?:not|never) reached\b|\bexpect (?:my|the)\b.{0,20}\b(?:order|purchase|item|product|shipment|parcel|package|delivery|article)\b/u),
     r('shipped_yet', 3, re(String.raw`\b(?:has|have|did|was|were|is|are)\b.{0,20}\b(?:my|the) ${ORDER_NOUN}\b.{0,20}\b(?:shipped|sent|dispatched|arrived|delivered|here|arrive|ship|get here|out)\b`)),
+    // Something bought asked after in the past tense: "did my jujutsu kaisen volumes get dispatched", "is my preorder
+    // of chainsaw man vol 17 shipped yet", "has it been sent", "did you guys send my stuff yet". The titles and
+    // volumes in between would otherwise read as a product search.
+    r('sent_yet', 4, re(String.raw`\b(?:has|have|did|was|were|is|are)\b.{0,10}\bmy (?:[\w'-]+ ){0,6}?(?:${ORDER_NOUN}|pre-?orders?|stuff|things|box ?set|figures?)\b.{0,40}\b(?:get |gotten |been |got )?(?:shipped|sent|dispatched|posted|delivered)\b|\b(?:has|have|did) (?:it|they|that|this) (?:\w+ )?(?:been |get |got )?(?:shipped|sent|dispatched|posted)\b|\b(?:did|have|has) (?:you|u)(?: guys| people)? (?:\w+ )?(?:send|sent|ship|shipped|dispatch|dispatched|post|posted) my\b`)),
     r('delayed', 3, /\b(?:delay(?:ed|s)?|late|taking (?:so |too )?long|so long|too long|overdue|not (?:yet )?(?:arrived|received|delivered|come)|(?:hasn'?t|haven'?t|didn'?t|did not|have not|never) (?:yet )?(?:arrived|come|receive\w*|got|gotten|been delivered|shown up)|still (?:waiting(?! (?:for|on) (?:someone|somebody|anyone|a (?:reply|response|call ?back|human|person)|an? (?:answer|reply)|you|your (?:reply|response|answer|team|staff))\b)|not|nothing(?! back)|no sign)|no sign of (?:it|them|my)|nothing (?:has )?(?:arrived|came|come|yet))\b/u),
     // A parcel the carrier calls delivered that is not there: where is it, not how shipping works.
     r('delivered_not_here', 3.5, /\b(?:says?|said|shows?|showed|marked|tracking says|status says)\b.{0,25}\bdelivered\b.{0,40}\b(?:but|yet|nothing|not|never|no)\b|\bnothing (?:at|on|by|outside) (?:my|the) (?:door|porch|doorstep|mailbox|letterbox)\b/u),
@@ -219,6 +223,9 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('international', 3.5, /\binternational (?:shipping|delivery|deliveries|orders?)\b|\bship(?:ping)? (?:internationally|abroad|overseas|worldwide)\b|\bout(?:side)? of (?:india|japan|the country|the us)\b/u),
     r('how_long_shipping', 2.5, /\b(?:in )?how many days (?:will|does|do|would|for|to|until|till|it|before)\b|\bship+ing (?:takes|time)\b|\bhow long\b.{0,30}\b(?:ship|shipping|shipment|deliver\w*|arrive|arrival|get (?:here|to me)|reach me|transit)\b|\bhow long (?:does|will|would|do) (?:it|shipping|delivery) (?:usually )?take\b\??$|\b(?:delivery|shipping|transit) (?:time|period|date|duration|window)\b|\bhow (?:soon|fast|quickly)\b.{0,20}\b(?:ship|deliver|arrive|get)\b/u),
     r('postal_code', 3, /\b(?:pin ?code|zip ?code|postal code|post ?code|pincode)\b/u),
+    // Delivery time asked before buying ("if I order today when will it reach", "how soon if I place an order now"):
+    // a shipping question, not a wish to buy (product_search's place_order) nor an order's status.
+    r('delivery_if_ordered', 4.5, /\b(?:if|once|after|when) (?:i|we|u) (?:will )?(?:order|place (?:an? |my |the )?orders?|buy|purchase|prepay|pay (?:now|today|online))\b.{0,60}\b(?:when|how (?:long|soon|fast|many days)|by when|deliver\w*|reach|arrive|get (?:it|them|delivery|the|my)|receive|come)\b|\b(?:when|how (?:long|soon|fast)|by when)\b.{0,60}\bif (?:i|we|u) (?:order|place|buy|purchase)\b|\b(?:order(?:ing)?|buy(?:ing)?) (?:it |them )?(?:today|now|right now|tonight|tomorrow)\b.{0,40}\b(?:when|how (?:long|soon)|by when|deliver\w*|reach|arrive|get (?:it|them|delivery))\b/u),
     r('shipping_speed', 2.5, /\b(?:free shipping|express (?:shipping|delivery)|next[- ]day|same[- ]day|overnight|courier|carriers?|yamato|sagawa|japan post|dhl|fedex|ups|usps|shipping method)\b/u),
     r('order_from_place', 4, /\b(?:place (?:an )?order|order|buy|purchase|shop)\b.{0,10}\bfrom (?!your\b|you\b|the (?:store|shop|site|website)\b)[a-z]+\b|\b(?:shipments?|deliver(?:y|ies|ies)|shipping|deliveies) (?:to|in) [a-z]+\b/u),
     r('deliver_now', 2, /\bdeliver\w*\b.{0,30}\b(?:lockdown|curfew|covid|pandemic|now|today|during|situation)\b|\b(?:are|is) (?:you|your|cure kart|the store)\b.{0,20}\bdeliver(?:ing)?\b/u),
@@ -260,6 +267,8 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
   payment: [
     r('payment_method', 3.5, /\bpayment (?:methods?|options?|modes?|modalit\w*|types?|plans?)\b|\b(?:ways?|modes?|methods?) (?:of|to) pay\w*\b|\bhow (?:can|do|could|should) i pay\b|\bpay (?:with|by|via|using|through|online|later|in)\b|\b(?:accepted|available) (?:payment|modes)\b/u),
     r('payment_means', 3.5, /\b(?:credit card|debit card|paypal|apple pay|google pay|amazon pay|bank transfer|wire transfer|konbini|convenience store payment|installments?|emi|down payments?|pay later|prepaid|upi|net ?banking|gift card balance|financing|finance (?:option|service)s?|0% interest|interest[- ]free|zero interest)\b/u),
+    // The code a bank or card sends to confirm a payment ("otp for card payment not received").
+    r('payment_code', 4, /\b(?:otp|code)\b.{0,20}\b(?:payments?|transactions?|card|upi|bank)\b|\b(?:payments?|transactions?|card|upi|bank)\b.{0,20}\b(?:otp|code)\b/u),
     r('cash_on_delivery', 4.5, /\b(?:cash on delivery|cod|pay(?:ment)? on delivery|pay(?:ment)? (?:in|by) cash|cash payment)\b/u),
     r('invoice', 4.5, /\binvo(?:i?ce|ic)\w*|\breceipts?\b|\bbil{1,2}(?:s|ing)?\b/u),
     r('payment_issue', 3.5, /\bpayments?\b.{0,30}\b(?:failed|fail|declined|rejected|error|errors|issue|issues|problem|problems|trouble|not (?:go|went|going) through|pending|stuck)\b|\b(?:errors?|issues?|problems?|trouble) (?:with|in|making) (?:the |my |an? )?(?:online )?payments?\b|\bcharged (?:twice|double|two times)\b|\bdouble charged\b|\b(?:account|money|amount|card) (?:\w+ )?(?:got |has been |was |is )?(?:debited|deducted|taken)\b/u),
@@ -283,6 +292,11 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('address_setup', 3, /\b(?:set|setting|set up|setup|add|adding|new|another|invalid|save|saving|default|enter|entering)\b.{0,25}\b(?:shipping|delivery|billing)? ?address\b/u),
     r('ja_account', 4, /アカウント|ログイン|ログアウト|サインイン|パスワード|会員登録|新規登録|ユーザー登録|退会|会員情報|登録情報|メールアドレス|プロフィール|メルマガ|ニュースレター|配信停止|ユーザー名|ユーザID|ユーザーid/u),
     r('ja_register', 2, /登録/u),
+    // Sign-in codes and links, mostly ones that do not come ("otp not received", "never got the verification email",
+    // 認証コードが届かない): the account, not a late parcel (order_status's delayed and ja_where read "not received").
+    r('sign_in_code', 4.5, /\b(?:otp|one[- ]time (?:password|passcode|code|pin)|(?:verification|verify|activation|security|login|sign[- ]?in|2fa|two[- ]factor|auth\w*) (?:code|email|e-mail|mail|link|sms|text|otp)s?|(?:password )?reset (?:link|email|e-mail|mail|code)s?|magic link)\b|(?:認証|確認|ワンタイム|セキュリティ)コード|ワンタイムパスワード|(?:認証|登録|パスワード(?:再設定|リセット)?)(?:用)?の?(?:メール|リンク)/u),
+    // The code a bank or card sends to confirm a payment is the payment's problem.
+    r('not_account_payment_code', -3, /\b(?:otp|code)\b.{0,20}\b(?:payments?|transactions?|card|upi|bank)\b|\b(?:payments?|transactions?|card|upi|bank)\b.{0,20}\b(?:otp|code)\b/u),
   ],
   store_policy: [
     r('warranty', 3, /\bwarrant(?:y|ies)\b|\bguarantee\w*\b/u),
