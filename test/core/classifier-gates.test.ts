@@ -9,7 +9,7 @@ import { DEFAULT_KEYWORD_RULES, normalizeText } from '../../lambdas/core/classif
  * and phrasings that hit each gated rule.
  */
 const ROOT = resolve(__dirname, '..', '..');
-const FILES = ['training/intents.jsonl', 'training/intents-generated.jsonl', 'bench/data/manga-store-probe.jsonl', 'bench/data/store-eval.jsonl'];
+const FILES = ['training/intents.jsonl', 'training/intents-generated.jsonl', 'bench/data/manga-store-probe.jsonl', 'bench/data/store-eval.jsonl', 'bench/data/store-holdout.jsonl'];
 
 const texts = (): string[] => {
   const rows = FILES.flatMap((file) =>
