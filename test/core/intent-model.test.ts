@@ -260,29 +260,6 @@ describe('upgrade mode: a sure model overrides a weak store-intent rule', () => 
   });
 });
 
-describe('upgrade mode: between two strong-tier intents the sure model relabels', () => {
-  const text = 'just finished reading dandadan and feel lost, what should i pick up now';
-  const storyRule: IntentClassifier = { classify: () => ({ intent: 'manga_qa', confidence: 0.68, complexity: 2, signals: ['kw:manga_qa:story_question'] }) };
-
-  it('takes the model’s recommendation over the rules’ manga_qa (same tier) from strongTierRelabelThreshold', () => {
-    const prediction = defaultIntentModel().predict(text);
-    expect(prediction.intent).toBe('recommendation');
-    expect(prediction.probability).toBeGreaterThanOrEqual(DEFAULT_ENSEMBLE_OPTIONS.strongTierRelabelThreshold);
-    const result = new EnsembleClassifier(defaultIntentModel(), storyRule).classify(text);
-    expect(result.intent).toBe('recommendation');
-    expect(result.signals.at(-1)).toBe('ensemble:upgrade:model:agree=0.5');
-  });
-
-  it('leaves a cheaper-tier rules answer and a less sure model alone', () => {
-    const search: IntentClassifier = { classify: () => ({ intent: 'product_search', confidence: 0.68, complexity: 2, signals: ['kw:product_search:format'] }) };
-    // A haiku-tier rule that is sure enough stands unless the model passes the upgrade threshold.
-    const kept = new EnsembleClassifier(defaultIntentModel(), search, { upgradeThreshold: 0.9999 }).classify(text);
-    expect(kept.intent).toBe('product_search');
-    const unsure = new EnsembleClassifier(defaultIntentModel(), storyRule, { strongTierRelabelThreshold: 0.9999 }).classify(text);
-    expect(unsure.intent).toBe('manga_qa');
-  });
-});
-
 describe('the default classifier keeps a multi-intent message', () => {
   it('passes the rules’ intents on when their answer stands', () => {
     const classification = defaultIntentClassifier().classify('Where is order 12345 and can you recommend something like Berserk?');

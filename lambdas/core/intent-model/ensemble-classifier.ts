@@ -18,10 +18,7 @@ import type { IntentModel } from './model-classifier';
  *   `overrideThreshold` sure of an intent on the same tier or a cheaper one (a dearer one needs `upgradeThreshold`)
  *   and the rules named a store intent on a weak cue only (confidence below
  *   `overrideRulesBelow`: one generic word such as "price", "volume" or "payment" read in a message about something
- *   else, "free shipping over how much"). The rules' off-domain `unknown` is never overridden this way. Between two
- *   strong-tier intents (recommendation, manga_qa, comparison, translation, complaint, taste_profile) the model
- *   decides from `strongTierRelabelThreshold`: the rules' story and title cues fire on reading requests ("just
- *   finished chainsaw man, what next" reads as manga_qa), the model tells them apart, and the tier is the same;
+ *   else, "free shipping over how much"). The rules' off-domain `unknown` is never overridden this way;
  * - `weighted`: a weighted vote (weights per source, times each confidence);
  * - `confidence_select`: the more confident of the two.
  * Signals: the rules' own (`kw:...`), `model:<intent>:<p>`, then `ensemble:<mode>:<source>:agree=<a>`.
@@ -45,8 +42,6 @@ export interface EnsembleClassifierOptions {
   /** `upgrade` also takes the model's answer at this probability when the rules' store intent is below `overrideRulesBelow`. */
   readonly overrideThreshold: number;
   readonly overrideRulesBelow: number;
-  /** `upgrade` takes the model's strong-tier intent over the rules' other strong-tier intent from this probability. */
-  readonly strongTierRelabelThreshold: number;
   /** The rules read a misspelt message again, corrected, when they found nothing in it as typed. */
   readonly spelling: boolean;
 }
@@ -74,10 +69,6 @@ export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleClassifierOptions = {
   // dev; 0.7 below 0.5 costs 0.1 on dev for the same; 0.9 below 0.5 gains 0.7.
   overrideThreshold: 0.85,
   overrideRulesBelow: 0.5,
-  // Chosen on blind manga paraphrases written before they joined the training data (456 rows: 66.0% -> 68.0%; 0.5
-  // 67.5%, 0.6 67.8%, 0.8 67.8%, 0.9 66.9%), with dev unchanged (95.7%) and store-eval 88.8% -> 88.9%; letting the
-  // model relabel between two haiku-tier intents the same way cost dev 0.4-2.8 points.
-  strongTierRelabelThreshold: 0.7,
   spelling: true,
 };
 
@@ -155,15 +146,6 @@ export class EnsembleClassifier implements IntentClassifier {
           probability >= this.options.upgradeThreshold &&
           tierRank(DEFAULT_ROUTING_MAP[predicted].tier) >= tierRank(this.options.upgradeMinTier) &&
           tierRank(DEFAULT_ROUTING_MAP[predicted].tier) > tierRank(DEFAULT_ROUTING_MAP[ruled].tier)
-        ) {
-          return pick(modelVote);
-        }
-        if (
-          this.options.mode === 'upgrade' &&
-          predicted !== ruled &&
-          DEFAULT_ROUTING_MAP[predicted].tier === 'sonnet' &&
-          DEFAULT_ROUTING_MAP[ruled].tier === 'sonnet' &&
-          probability >= this.options.strongTierRelabelThreshold
         ) {
           return pick(modelVote);
         }
