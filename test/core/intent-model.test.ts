@@ -260,6 +260,54 @@ describe('upgrade mode: a sure model overrides a weak store-intent rule', () => 
   });
 });
 
+describe('upgrade mode: between two strong-tier intents the sure model relabels', () => {
+  const text = 'just finished reading dandadan and feel lost, what should i pick up now';
+  const storyRule: IntentClassifier = { classify: () => ({ intent: 'manga_qa', confidence: 0.68, complexity: 2, signals: ['kw:manga_qa:story_question'] }) };
+
+  it('takes the model’s recommendation over the rules’ manga_qa (same tier) from strongTierRelabelThreshold', () => {
+    const prediction = defaultIntentModel().predict(text);
+    expect(prediction.intent).toBe('recommendation');
+    expect(prediction.probability).toBeGreaterThanOrEqual(DEFAULT_ENSEMBLE_OPTIONS.strongTierRelabelThreshold);
+    const result = new EnsembleClassifier(defaultIntentModel(), storyRule).classify(text);
+    expect(result.intent).toBe('recommendation');
+    expect(result.signals.at(-1)).toBe('ensemble:upgrade:model:agree=0.5');
+  });
+
+  it('leaves a cheaper-tier rules answer and a less sure model alone', () => {
+    const search: IntentClassifier = { classify: () => ({ intent: 'product_search', confidence: 0.68, complexity: 2, signals: ['kw:product_search:format'] }) };
+    // A haiku-tier rule that is sure enough stands unless the model passes the upgrade threshold.
+    const kept = new EnsembleClassifier(defaultIntentModel(), search, { upgradeThreshold: 0.9999 }).classify(text);
+    expect(kept.intent).toBe('product_search');
+    const unsure = new EnsembleClassifier(defaultIntentModel(), storyRule, { strongTierRelabelThreshold: 0.9999 }).classify(text);
+    expect(unsure.intent).toBe('manga_qa');
+  });
+});
+
+describe('upgrade mode: the model overrules a rule that fired only on messages of a trained-on length', () => {
+  // Seed 003 scenario 5's real users: a 50-title history with genre and rating (test/runbooks/incidents.test.ts).
+  const titles = [
+    'Berserk', 'Vagabond', 'Vinland Saga', 'Monster', 'Pluto', '20th Century Boys', 'Akira', 'Nausicaa', 'Gantz', 'Homunculus',
+    'Blame', 'Dorohedoro', 'Chainsaw Man', 'Fire Punch', 'Goodnight Punpun', 'Solanin', 'Mushishi', 'Planetes', 'Ajin', 'Tokyo Ghoul',
+    'Parasyte', 'Dragon Head', 'Uzumaki', 'Gyo', 'Tomie', 'Hellsing', 'Claymore', 'Trigun', 'Hunter x Hunter', 'Yu Yu Hakusho',
+    'Bleach', 'Naruto', 'One Piece', 'Fullmetal Alchemist', 'Death Note', 'Bakuman', 'Slam Dunk', 'Real', 'Kingdom', 'Golden Kamuy',
+    'Dungeon Meshi', 'Frieren', 'Blue Period', 'Haikyuu', 'Mob Psycho 100', 'One Punch Man', 'JoJo', 'Spy x Family', 'Made in Abyss', 'Land of the Lustrous',
+  ];
+  const history = `Analyse my reading history and build my taste profile. I have read: ${titles
+    .map((title, index) => `${title} (${['seinen', 'shonen', 'josei', 'horror', 'sports'][index % 5]}, rated ${1 + (index % 5)}/5, read all volumes, finished in ${2016 + (index % 9)})`)
+    .join('; ')}.`;
+  const profileRule: IntentClassifier = { classify: () => ({ intent: 'taste_profile', confidence: 0.55, complexity: 3, signals: ['kw:taste_profile:analyse_me'] }) };
+
+  it('keeps the rules on a long reading history the model reads as story talk', () => {
+    expect(history.length).toBeGreaterThan(DEFAULT_ENSEMBLE_OPTIONS.overruleMaxChars);
+    const prediction = defaultIntentModel().predict(history);
+    expect(prediction.intent).not.toBe('taste_profile');
+    expect(prediction.probability).toBeGreaterThanOrEqual(DEFAULT_ENSEMBLE_OPTIONS.strongTierRelabelThreshold);
+    expect(new EnsembleClassifier(defaultIntentModel(), profileRule).classify(history).intent).toBe('taste_profile');
+    // Without the length limit the model would overrule it.
+    expect(new EnsembleClassifier(defaultIntentModel(), profileRule, { overruleMaxChars: 100_000 }).classify(history).intent).toBe(prediction.intent);
+  });
+});
+
 describe('the default classifier keeps a multi-intent message', () => {
   it('passes the rules’ intents on when their answer stands', () => {
     const classification = defaultIntentClassifier().classify('Where is order 12345 and can you recommend something like Berserk?');
