@@ -17,6 +17,7 @@ import { featureStrings } from '../../lambdas/core/intent-model/features';
 import { DEFAULT_TRAIN_OPTIONS, parseTrainingJsonl, trainIntentModel } from '../../lambdas/core/intent-model/train';
 import { INTENTS, type Intent, type IntentClassifier } from '../../lambdas/core/vocabulary';
 import { generateTrainingRows } from '../../scripts/intent-templates';
+import { FIFTY_TITLE_HISTORY } from '../support/reading-history';
 
 const ROOT = resolve(__dirname, '..', '..');
 /** What `npm run train:intents` reads: the hand-written examples, then the generated ones. */
@@ -284,17 +285,7 @@ describe('upgrade mode: between two strong-tier intents the sure model relabels'
 });
 
 describe('upgrade mode: the model overrules a rule that fired only on messages of a trained-on length', () => {
-  // Seed 003 scenario 5's real users: a 50-title history with genre and rating (test/runbooks/incidents.test.ts).
-  const titles = [
-    'Berserk', 'Vagabond', 'Vinland Saga', 'Monster', 'Pluto', '20th Century Boys', 'Akira', 'Nausicaa', 'Gantz', 'Homunculus',
-    'Blame', 'Dorohedoro', 'Chainsaw Man', 'Fire Punch', 'Goodnight Punpun', 'Solanin', 'Mushishi', 'Planetes', 'Ajin', 'Tokyo Ghoul',
-    'Parasyte', 'Dragon Head', 'Uzumaki', 'Gyo', 'Tomie', 'Hellsing', 'Claymore', 'Trigun', 'Hunter x Hunter', 'Yu Yu Hakusho',
-    'Bleach', 'Naruto', 'One Piece', 'Fullmetal Alchemist', 'Death Note', 'Bakuman', 'Slam Dunk', 'Real', 'Kingdom', 'Golden Kamuy',
-    'Dungeon Meshi', 'Frieren', 'Blue Period', 'Haikyuu', 'Mob Psycho 100', 'One Punch Man', 'JoJo', 'Spy x Family', 'Made in Abyss', 'Land of the Lustrous',
-  ];
-  const history = `Analyse my reading history and build my taste profile. I have read: ${titles
-    .map((title, index) => `${title} (${['seinen', 'shonen', 'josei', 'horror', 'sports'][index % 5]}, rated ${1 + (index % 5)}/5, read all volumes, finished in ${2016 + (index % 9)})`)
-    .join('; ')}.`;
+  const history = FIFTY_TITLE_HISTORY;
   const profileRule: IntentClassifier = { classify: () => ({ intent: 'taste_profile', confidence: 0.55, complexity: 3, signals: ['kw:taste_profile:analyse_me'] }) };
 
   it('keeps the rules on a long reading history the model reads as story talk', () => {

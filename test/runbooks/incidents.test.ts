@@ -37,6 +37,7 @@ import { loadScenario } from '../../local/simulate/scenario';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { FakeCapacityControl, MemoryCalendar, MemoryCapacityState } from '../support/capacity-fakes';
 import { ManualClock, silentLog } from '../support/fakes';
+import { FIFTY_TITLE_HISTORY } from '../support/reading-history';
 import { TestClient } from '../support/ws-client';
 
 /**
@@ -694,17 +695,7 @@ describe('seed incident replays (seeds 000 and 003)', () => {
   });
 
   describe('seed 003 scenario 5: capacity planning miss, taste_profile uses far more tokens than planned', () => {
-    const TITLES = [
-      'Berserk', 'Vagabond', 'Vinland Saga', 'Monster', 'Pluto', '20th Century Boys', 'Akira', 'Nausicaa', 'Gantz', 'Homunculus',
-      'Blame', 'Dorohedoro', 'Chainsaw Man', 'Fire Punch', 'Goodnight Punpun', 'Solanin', 'Mushishi', 'Planetes', 'Ajin', 'Tokyo Ghoul',
-      'Parasyte', 'Dragon Head', 'Uzumaki', 'Gyo', 'Tomie', 'Hellsing', 'Claymore', 'Trigun', 'Hunter x Hunter', 'Yu Yu Hakusho',
-      'Bleach', 'Naruto', 'One Piece', 'Fullmetal Alchemist', 'Death Note', 'Bakuman', 'Slam Dunk', 'Real', 'Kingdom', 'Golden Kamuy',
-      'Dungeon Meshi', 'Frieren', 'Blue Period', 'Haikyuu', 'Mob Psycho 100', 'One Punch Man', 'JoJo', 'Spy x Family', 'Made in Abyss', 'Land of the Lustrous',
-    ];
-    const HISTORY = `Analyse my reading history and build my taste profile. I have read: ${TITLES.map(
-      (title, index) =>
-        `${title} (${['seinen', 'shonen', 'josei', 'horror', 'sports'][index % 5]}, rated ${1 + (index % 5)}/5, read all volumes, finished in ${2016 + (index % 9)})`,
-    ).join('; ')}.`;
+    const HISTORY = FIFTY_TITLE_HISTORY;
 
     it('signal: the real request exceeds its intent\'s token plan (TokenPlanExceeded over its row); containment: input and output held to the intent\'s token budget', async () => {
       const budget = DEFAULT_BUDGET_CONFIG.tokenBudgets.taste_profile!;
