@@ -50,6 +50,9 @@ const CONTENT_CONTEXT = String.raw`(?:${MANGA_NOUN}|${TITLES_EN}|volumes?|vols?|
 
 const re = (source: string): RegExp => new RegExp(source, 'u');
 
+/** A one-time code next to a payment, card or bank: the payment's, not a sign-in code (payment and account rules). */
+const PAYMENT_CODE = String.raw`\b(?:otp|code)\b.{0,20}\b(?:payments?|transactions?|card|upi|bank)\b|\b(?:payments?|transactions?|card|upi|bank)\b.{0,20}\b(?:otp|code)\b`;
+
 /**
  * After "good manga" or "best anime": a place or service that the goods only describe ("a good anime streaming
  * service", "the best manga store in Akihabara") asks about that place, not for something to read.
@@ -268,7 +271,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('payment_method', 3.5, /\bpayment (?:methods?|options?|modes?|modalit\w*|types?|plans?)\b|\b(?:ways?|modes?|methods?) (?:of|to) pay\w*\b|\bhow (?:can|do|could|should) i pay\b|\bpay (?:with|by|via|using|through|online|later|in)\b|\b(?:accepted|available) (?:payment|modes)\b/u),
     r('payment_means', 3.5, /\b(?:credit card|debit card|paypal|apple pay|google pay|amazon pay|bank transfer|wire transfer|konbini|convenience store payment|installments?|emi|down payments?|pay later|prepaid|upi|net ?banking|gift card balance|financing|finance (?:option|service)s?|0% interest|interest[- ]free|zero interest)\b/u),
     // The code a bank or card sends to confirm a payment ("otp for card payment not received").
-    r('payment_code', 4, /\b(?:otp|code)\b.{0,20}\b(?:payments?|transactions?|card|upi|bank)\b|\b(?:payments?|transactions?|card|upi|bank)\b.{0,20}\b(?:otp|code)\b/u),
+    r('payment_code', 4, re(PAYMENT_CODE)),
     r('cash_on_delivery', 4.5, /\b(?:cash on delivery|cod|pay(?:ment)? on delivery|pay(?:ment)? (?:in|by) cash|cash payment)\b/u),
     r('invoice', 4.5, /\binvo(?:i?ce|ic)\w*|\breceipts?\b|\bbil{1,2}(?:s|ing)?\b/u),
     r('payment_issue', 3.5, /\bpayments?\b.{0,30}\b(?:failed|fail|declined|rejected|error|errors|issue|issues|problem|problems|trouble|not (?:go|went|going) through|pending|stuck)\b|\b(?:errors?|issues?|problems?|trouble) (?:with|in|making) (?:the |my |an? )?(?:online )?payments?\b|\bcharged (?:twice|double|two times)\b|\bdouble charged\b|\b(?:account|money|amount|card) (?:\w+ )?(?:got |has been |was |is )?(?:debited|deducted|taken)\b/u),
@@ -296,7 +299,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     // 認証コードが届かない): the account, not a late parcel (order_status's delayed and ja_where read "not received").
     r('sign_in_code', 4.5, /\b(?:otp|one[- ]time (?:password|passcode|code|pin)|(?:verification|verify|activation|security|login|sign[- ]?in|2fa|two[- ]factor|auth\w*) (?:code|email|e-mail|mail|link|sms|text|otp)s?|(?:password )?reset (?:link|email|e-mail|mail|code)s?|magic link)\b|(?:認証|確認|ワンタイム|セキュリティ)コード|ワンタイムパスワード|(?:認証|登録|パスワード(?:再設定|リセット)?)(?:用)?の?(?:メール|リンク)/u),
     // The code a bank or card sends to confirm a payment is the payment's problem.
-    r('not_account_payment_code', -3, /\b(?:otp|code)\b.{0,20}\b(?:payments?|transactions?|card|upi|bank)\b|\b(?:payments?|transactions?|card|upi|bank)\b.{0,20}\b(?:otp|code)\b/u),
+    r('not_account_payment_code', -3, re(PAYMENT_CODE)),
   ],
   store_policy: [
     r('warranty', 3, /\bwarrant(?:y|ies)\b|\bguarantee\w*\b/u),
