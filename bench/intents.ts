@@ -640,20 +640,38 @@ const printClassifierComparison = (rows: readonly Row[], args: Args): void => {
   if (isIterationSplit(args.split) && args.combineSweep) {
     out(`\n  combination sweep (${args.split}): mode, model threshold, upgrade threshold[, weak-rules override threshold below rules confidence] -> accuracy, under, over, cost/oracle, LLM share`);
     const model = defaultIntentModel();
-    // overrideThreshold above 1 turns the weak-rules override off (upgrade mode's third step).
-    const candidates: { mode: CombineMode; modelThreshold: number; upgradeThreshold: number; overrideThreshold?: number; overrideRulesBelow?: number; weights?: Record<string, number> }[] = [];
+    // overrideThreshold / sureOverrideThreshold above 1 turn the two overrides of a weak rule off (upgrade mode).
+    const candidates: {
+      mode: CombineMode;
+      modelThreshold: number;
+      upgradeThreshold: number;
+      overrideThreshold?: number;
+      overrideRulesBelow?: number;
+      sureOverrideThreshold?: number;
+      sureOverrideRulesBelow?: number;
+      weights?: Record<string, number>;
+    }[] = [];
     for (const modelThreshold of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]) {
       candidates.push({ mode: 'fallback', modelThreshold, upgradeThreshold: 1 });
-      for (const upgradeThreshold of [0.7, 0.8, 0.9, 0.95]) candidates.push({ mode: 'upgrade', modelThreshold, upgradeThreshold, overrideThreshold: 2 });
+      for (const upgradeThreshold of [0.7, 0.8, 0.9, 0.95]) candidates.push({ mode: 'upgrade', modelThreshold, upgradeThreshold, overrideThreshold: 2, sureOverrideThreshold: 2 });
     }
     for (const overrideThreshold of [0.7, 0.8, 0.85, 0.9, 0.95]) {
-      for (const overrideRulesBelow of [0.4, 0.5, 0.6, 0.7]) candidates.push({ mode: 'upgrade', modelThreshold: 0.5, upgradeThreshold: 0.9, overrideThreshold, overrideRulesBelow });
+      for (const overrideRulesBelow of [0.4, 0.5, 0.6, 0.7]) {
+        candidates.push({ mode: 'upgrade', modelThreshold: 0.5, upgradeThreshold: 0.9, overrideThreshold, overrideRulesBelow, sureOverrideThreshold: 2 });
+      }
+    }
+    // The second, surer override against a firmer rule, on top of the default first one.
+    for (const sureOverrideThreshold of [0.9, 0.95, 0.98]) {
+      for (const sureOverrideRulesBelow of [0.6, 0.7, 0.8]) candidates.push({ mode: 'upgrade', modelThreshold: 0.5, upgradeThreshold: 0.9, sureOverrideThreshold, sureOverrideRulesBelow });
     }
     for (const w of [0.25, 0.5, 1]) candidates.push({ mode: 'weighted', modelThreshold: 0, upgradeThreshold: 1, weights: { rules: 1, model: w } });
     candidates.push({ mode: 'confidence_select', modelThreshold: 0, upgradeThreshold: 1 });
     for (const candidate of candidates) {
       const f = evaluateClassifier(candidate.mode, new EnsembleClassifier(model, undefined, candidate), rows, catalog);
-      const override = candidate.overrideThreshold !== undefined && candidate.overrideThreshold <= 1 ? ` override ${candidate.overrideThreshold} below ${candidate.overrideRulesBelow}` : '';
+      const override = [
+        candidate.overrideThreshold !== undefined && candidate.overrideThreshold <= 1 ? ` override ${candidate.overrideThreshold} below ${candidate.overrideRulesBelow}` : '',
+        candidate.sureOverrideThreshold !== undefined && candidate.sureOverrideThreshold <= 1 ? ` sure ${candidate.sureOverrideThreshold} below ${candidate.sureOverrideRulesBelow}` : '',
+      ].join('');
       const label = `${candidate.mode} ${candidate.modelThreshold} ${candidate.upgradeThreshold}${override}${candidate.weights ? ` model weight ${candidate.weights['model']}` : ''}`;
       out(`    ${label.padEnd(48)} ${pct(f.correct, n).padStart(7)} ${pct(f.under, n).padStart(6)} ${pct(f.over, n).padStart(6)} ${ratio(f.cost, oracle).padStart(8)} ${pct(f.belowLlmThreshold, n).padStart(6)}`);
     }

@@ -193,7 +193,8 @@ describe('ensemble classifier (rules + model)', () => {
     expect(result.intent).toBe('taste_profile');
     expect(result.confidence).toBeCloseTo(prediction.probability, 3);
     expect(result.signals).toEqual(['fallback:no_match', expect.stringMatching(/^model:taste_profile:/), 'ensemble:fallback:model:agree=0.5']);
-    const unsure = new EnsembleClassifier(defaultIntentModel(), nothing, { mode: 'fallback', modelThreshold: 0.999 }).classify(text);
+    // Just above the model's own probability: not sure enough, so the rules' unknown stands (for the LLM).
+    const unsure = new EnsembleClassifier(defaultIntentModel(), nothing, { mode: 'fallback', modelThreshold: prediction.probability + 1e-9 }).classify(text);
     expect(unsure.intent).toBe('unknown');
   });
 
@@ -245,10 +246,22 @@ describe('upgrade mode: a sure model overrides a weak store-intent rule', () => 
     expect(strong).toMatchObject({ intent: 'price_inquiry', confidence: 0.73 });
     const offDomain = new EnsembleClassifier(defaultIntentModel(), rulesSaying('unknown', 0.363, 'kw:unknown:off_domain_travel')).classify(text);
     expect(offDomain).toMatchObject({ intent: 'unknown', confidence: 0.363 });
-    const demanding = new EnsembleClassifier(defaultIntentModel(), rulesSaying('price_inquiry', 0.44, 'kw:price_inquiry:price'), { overrideThreshold: 0.9999 }).classify(text);
+    const demanding = new EnsembleClassifier(defaultIntentModel(), rulesSaying('price_inquiry', 0.44, 'kw:price_inquiry:price'), { overrideThreshold: 0.9999, sureOverrideThreshold: 0.9999 }).classify(text);
     expect(demanding.intent).toBe('price_inquiry');
     const fallbackMode = new EnsembleClassifier(defaultIntentModel(), rulesSaying('price_inquiry', 0.44, 'kw:price_inquiry:price'), { mode: 'fallback' }).classify(text);
     expect(fallbackMode.intent).toBe('price_inquiry');
+  });
+
+  it('takes the model at or above sureOverrideThreshold against a firmer rule, below sureOverrideRulesBelow only', () => {
+    const prediction = defaultIntentModel().predict(text);
+    expect(prediction.probability).toBeGreaterThanOrEqual(DEFAULT_ENSEMBLE_OPTIONS.sureOverrideThreshold);
+    const between = (DEFAULT_ENSEMBLE_OPTIONS.overrideRulesBelow + DEFAULT_ENSEMBLE_OPTIONS.sureOverrideRulesBelow) / 2;
+    const firmer = rulesSaying('price_inquiry', between, 'kw:price_inquiry:price');
+    expect(new EnsembleClassifier(defaultIntentModel(), firmer).classify(text).intent).toBe('shipping_info');
+    // The first override alone does not reach a rule this firm.
+    expect(new EnsembleClassifier(defaultIntentModel(), firmer, { sureOverrideThreshold: 2 }).classify(text).intent).toBe('price_inquiry');
+    const firm = rulesSaying('price_inquiry', DEFAULT_ENSEMBLE_OPTIONS.sureOverrideRulesBelow, 'kw:price_inquiry:price');
+    expect(new EnsembleClassifier(defaultIntentModel(), firm).classify(text).intent).toBe('price_inquiry');
   });
 
   it('moves to a dearer tier only through the upgrade threshold, not the override', () => {

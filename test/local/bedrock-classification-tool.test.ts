@@ -118,7 +118,8 @@ describe('the classification tool forwarded to an OpenAI-compatible server', () 
       reply = { name: 'classify_intent', arguments: 'recommendation, I think' };
       const metrics = new RecordingMetrics();
       const classifier = new MessageClassifier({ fast: defaultIntentClassifier(), oracle, cheapModel: haiku, metrics, log: silentLog });
-      const result = await classifier.classify('the thing from before');
+      const [vague] = unsureMessages('en', 1);
+      const result = await classifier.classify(vague ?? '');
       expect(result).toMatchObject({ source: 'rules', classification: { intent: 'unknown' } });
       expect(metrics.sum('LlmFallbackFailures', { Reason: 'malformed_json' })).toBe(1);
     } finally {

@@ -76,11 +76,21 @@ export class SpellingCorrector {
   }
 }
 
-/** The vocabulary of training texts: Latin words of 3+ letters, most frequent first (ties alphabetical). */
-export const buildVocabulary = (texts: readonly string[]): string[] => {
+/**
+ * The vocabulary of training texts: Latin words of 3+ letters, most frequent first (ties alphabetical). The training
+ * rows carry real users' typos on purpose ("retrun"); a word seen once that is one edit from a word seen at least
+ * `TYPO_OF_AT_LEAST` times is such a typo and is left out, or the corrector would take it for a word and leave it as
+ * typed. `keep` (the rules' own words) stays whatever its count.
+ */
+export const buildVocabulary = (texts: readonly string[], keep: readonly string[] = []): string[] => {
   const counts = new Map<string, number>();
-  for (const text of texts) {
+  for (const text of [...texts, ...keep]) {
     for (const [word] of text.toLowerCase().matchAll(WORD)) if (word.length >= 3) counts.set(word, (counts.get(word) ?? 0) + 1);
   }
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([word]) => word);
+  const kept = new Set(keep.flatMap((text) => [...text.toLowerCase().matchAll(WORD)].map(([word]) => word)));
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const frequent = new SpellingCorrector(ranked.filter(([, count]) => count >= TYPO_OF_AT_LEAST).map(([word]) => word));
+  return ranked.filter(([word, count]) => count > 1 || kept.has(word) || frequent.correctWord(word) === word).map(([word]) => word);
 };
+
+const TYPO_OF_AT_LEAST = 5;
