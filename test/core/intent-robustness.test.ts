@@ -58,6 +58,17 @@ describe('spelling corrector', () => {
     expect(buildVocabulary(['order order refund', 'ab refund order', '注文'])).toEqual(['order', 'refund']);
   });
 
+  it("leaves out the training rows' own typos (seen once, one edit from a frequent word) unless the rules use the word", () => {
+    const rows = ['i want to return this', 'return it', 'return please', 'how to return', 'return policy', 'retrun pls', 'retina scan'];
+    const vocabulary = buildVocabulary(rows);
+    expect(vocabulary).toContain('return');
+    expect(vocabulary).not.toContain('retrun');
+    // Seen once but one edit from no frequent word: a word, not a typo.
+    expect(vocabulary).toContain('retina');
+    expect(buildVocabulary(rows, ['retrun'])).toContain('retrun');
+    expect(new SpellingCorrector(vocabulary).correct('i want to retrun this')).toBe('i want to return this');
+  });
+
   it('corrects one dropped, added, wrong or swapped letter to the most frequent vocabulary word', () => {
     expect(speller.correctWord('ordr')).toBe('order');
     expect(speller.correctWord('orderr')).toBe('order');
