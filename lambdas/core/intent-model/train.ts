@@ -235,10 +235,18 @@ const compress = (
     return encodeWeights(INTENTS.map((_, c) => Int8Array.from({ length: options.buckets }, (_unused, f) => kept[f * K + c] ?? 0)));
   };
   const sizeOf = (packed: ReturnType<typeof encodeWeights>): number => packed.weights.length + vocabularyBytes + ARTIFACT_OVERHEAD_BYTES;
+  // The most weights that fit: a binary search (the packed size grows with the count, give or take deflate's noise).
   let keep = Math.min(options.maxWeights, ranked.length);
   let packed = pack(keep);
-  while (sizeOf(packed) > options.maxArtifactBytes && keep > 0) {
-    keep = Math.floor(keep * 0.95);
+  if (sizeOf(packed) > options.maxArtifactBytes) {
+    let fits = 0;
+    let over = keep;
+    while (over - fits > 64) {
+      const middle = Math.floor((fits + over) / 2);
+      if (sizeOf(pack(middle)) <= options.maxArtifactBytes) fits = middle;
+      else over = middle;
+    }
+    keep = fits;
     packed = pack(keep);
   }
   return { scale, kept: ranked.slice(0, keep), packed };
