@@ -58,7 +58,7 @@ describe('routing with the LLM classifier fallback', () => {
   it('the route frame preview goes through the same step', async () => {
     const oracle = new CountingOracle({ intent: 'complaint', confidence: 0.8 });
     const { base } = wiring(oracle);
-    const decision = await wireRouter(base)('ぐるぐるする');
+    const decision = await wireRouter(base)(unsureMessages('ja', 1)[0] ?? '');
     expect(decision).toMatchObject({ intent: 'complaint', tier: 'sonnet' });
     expect(decision.reasons).toContain('llm:complaint');
   });

@@ -52,19 +52,19 @@ describe('noise augmentation (trainer)', () => {
 });
 
 describe('spelling corrector', () => {
-  const speller = new SpellingCorrector(buildVocabulary(['order order order', 'refund refund', 'return', 'password', 'older', 'ワンピース']));
+  // Every word twice or more: a word seen once is left out of the vocabulary (a training row's typo, or too rare).
+  const speller = new SpellingCorrector(buildVocabulary(['order order order order', 'refund refund refund', 'return return', 'password password', 'older older', 'ワンピース']));
 
-  it('builds its vocabulary from Latin words of 3+ letters, most frequent first', () => {
+  it('builds its vocabulary from Latin words of 3+ letters seen twice or more, most frequent first', () => {
     expect(buildVocabulary(['order order refund', 'ab refund order', '注文'])).toEqual(['order', 'refund']);
   });
 
-  it("leaves out the training rows' own typos (seen once, one edit from a frequent word) unless the rules use the word", () => {
-    const rows = ['i want to return this', 'return it', 'return please', 'how to return', 'return policy', 'retrun pls', 'retina scan'];
+  it("leaves out words seen once (the training rows' own typos among them) unless the rules use the word", () => {
+    const rows = ['i want to return this', 'return it', 'retrun pls', 'retina scan', 'retina again'];
     const vocabulary = buildVocabulary(rows);
-    expect(vocabulary).toContain('return');
+    expect(vocabulary).toEqual(expect.arrayContaining(['return', 'retina']));
     expect(vocabulary).not.toContain('retrun');
-    // Seen once but one edit from no frequent word: a word, not a typo.
-    expect(vocabulary).toContain('retina');
+    expect(vocabulary).not.toContain('scan');
     expect(buildVocabulary(rows, ['retrun'])).toContain('retrun');
     expect(new SpellingCorrector(vocabulary).correct('i want to retrun this')).toBe('i want to return this');
   });
