@@ -28,6 +28,7 @@ const PUBLIC_STEPS: ReadonlySet<string> = new Set([
 const CLASSIFIER_STEPS: Readonly<Record<string, string>> = {
   kw: 'classifier:rules',
   alt: 'classifier:rules',
+  search: 'classifier:rules',
   model: 'classifier:model',
   model_alt: 'classifier:model',
   ensemble: 'classifier:ensemble',

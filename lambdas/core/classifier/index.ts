@@ -3,3 +3,4 @@ export { DEFAULT_KEYWORD_RULES, type KeywordRule, type KeywordRuleTable } from '
 export { estimateComplexity } from './complexity';
 export { extractOrderId } from './order-id';
 export { normalizeText } from './normalize';
+export { isCatalogueQuery } from './catalogue-query';

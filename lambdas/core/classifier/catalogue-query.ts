@@ -1,0 +1,64 @@
+/**
+ * Whether a message reads like what people type into a shop's search box: a few words naming a thing ("vinland saga",
+ * "resistance band", "syntha 6", "back massager") and nothing that asks, orders or answers. The ensemble
+ * (intent-model/ensemble-classifier.ts) reads such a message as a catalogue search when neither the rules nor the
+ * model placed it, where it would otherwise be `unknown`: a title the model never saw, a product the store may not
+ * carry (the search says so; both intents are on the same tier).
+ *
+ * Deliberately narrow:
+ * - Latin script only. A Japanese message has no spaces to count words by, and the rules and the model read
+ *   Japanese requests well;
+ * - at most `maxWords` words (4 by default, measured in bench:intents: 2-4 gain the same on dev and noisy dev, 5 and 6
+ *   start taking off-domain requests such as "show all new transactions" on the blind sets);
+ * - no question mark, and none of the words below: pronouns, determiners that point at something said, question words,
+ *   auxiliaries and modals, the verbs of commands to an assistant ("call", "play", "turn"; not the shopper's "buy",
+ *   "order", "book" or "set"), yes / no / thanks and greetings. A message with one of them is a request or a reply, not a search;
+ * - at least one word of three letters or more, and no keyboard run ("asdfgh", "qwerty"): a mash is not a title.
+ */
+
+const NOT_A_SEARCH_WORDS: ReadonlySet<string> = new Set(
+  [
+    // pronouns and pointing determiners
+    'i im ive ill id me my mine myself you youre your yours yourself we us our ours he him his she her hers it its they',
+    'them their theirs this that these those there here',
+    // question words
+    'what whats how hows who whos whom whose which when whens where wheres why whether',
+    // auxiliaries and modals
+    'is isnt are arent was wasnt were be been being am do dont does doesnt did didnt done have has had having can cant',
+    'could couldnt would wouldnt should shouldnt will wont shall may might must',
+    // the verbs of requests and commands
+    'tell give show let lets call play make get find help need want wanna gonna like love hate know think say go',
+    'come put take send turn stop start remove add delete change cancel check pay sync pair roll flip repeat',
+    'forget speak sing write explain compute calculate convert translate reset open close',
+    // answers, politeness, greetings
+    'no not yes yeah yep yup nope nah ok okay sure true false perhaps maybe possibly definitely please pls plz thanks',
+    'thank thx hi hello hey bye goodbye morning evening night again too very really just so',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+const KEYBOARD_ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+/** Four letters in a row of one keyboard row, either way: someone's fingers, not a name. */
+const hasKeyboardRun = (word: string): boolean =>
+  KEYBOARD_ROWS.some((row) => {
+    for (let i = 0; i + 4 <= row.length; i += 1) {
+      const run = row.slice(i, i + 4);
+      if (word.includes(run) || word.includes([...run].reverse().join(''))) return true;
+    }
+    return false;
+  });
+
+const NON_LATIN_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0400-\u04ff]/u;
+
+/** `normalized` as `normalizeText` gives it (lower case, one space). */
+export const isCatalogueQuery = (normalized: string, maxWords = 4): boolean => {
+  if (normalized.includes('?') || NON_LATIN_SCRIPT.test(normalized)) return false;
+  const words = normalized
+    .split(' ')
+    .map((word) => word.replace(/[^a-z0-9]/g, ''))
+    .filter((word) => word !== '');
+  if (words.length === 0 || words.length > maxWords) return false;
+  if (!words.some((word) => /[a-z]{3,}/.test(word))) return false;
+  return words.every((word) => !NOT_A_SEARCH_WORDS.has(word) && !hasKeyboardRun(word));
+};
