@@ -21,6 +21,8 @@ describe('catalogue query: what people type into a search box', () => {
     ['a question word', 'what time'],
     ['a pronoun', 'my order'],
     ['an assistant command', 'call mark'],
+    ['a command verb first', 'book a covid test'],
+    ['a command verb first, any case', 'Download WhatsApp'],
     ['an answer', 'yeah sure'],
     ['a greeting', 'hi there'],
     ['five words', 'one piece box set volume'],
@@ -30,6 +32,11 @@ describe('catalogue query: what people type into a search box', () => {
     ['Japanese', 'ワンピース 最新刊'],
     ['nothing', ''],
   ])('%s is not a search ("%s")', (_, text) => expect(query(text)).toBe(false));
+
+  it('takes a shopping verb or a command verb later in the message as part of a name', () => {
+    expect(query('order one piece 105')).toBe(true);
+    expect(query('one piece book set')).toBe(true);
+  });
 
   it('counts words up to maxWords; 0 turns it off', () => {
     expect(isCatalogueQuery('one piece box set volume', 5)).toBe(true);
@@ -44,7 +51,11 @@ describe('ensemble: an unplaced search-box message is a catalogue search', () =>
   const noCue = rulesSaying('unknown', 0.2, []);
   // Names the model has no reading of: whichever it leaves `unknown` (its artifact is retrained) shows the step.
   const names = ['l arginine', 'mb supergainer', 'syntha 6', 'gym equipment', 'fish oil'];
-  const unplaced = names.filter((text) => new EnsembleClassifier(defaultIntentModel(), noCue, { catalogueQueryMaxWords: 0 }).classify(text).intent === 'unknown');
+  const unplacedByBoth = (text: string): boolean => new EnsembleClassifier(defaultIntentModel(), noCue, { catalogueQueryMaxWords: 0 }).classify(text).intent === 'unknown';
+  const modelSaysUnknown = (text: string): boolean => defaultIntentModel().predict(text).intent === 'unknown';
+  const surelyUnknown = (text: string): boolean =>
+    modelSaysUnknown(text) && defaultIntentModel().predict(text).probability >= DEFAULT_ENSEMBLE_OPTIONS.catalogueQueryModelUnknownBelow;
+  const unplaced = names.filter((text) => unplacedByBoth(text) && !surelyUnknown(text));
 
   it('reads it as product_search, below the LLM threshold, with a search signal and the rules as its source', () => {
     expect(unplaced.length).toBeGreaterThan(0);
@@ -67,6 +78,15 @@ describe('ensemble: an unplaced search-box message is a catalogue search', () =>
     expect(new EnsembleClassifier(defaultIntentModel(), noCue, { catalogueQueryMaxWords: 0 }).classify(text).intent).toBe('unknown');
     const command = new EnsembleClassifier(defaultIntentModel(), noCue).classify('please roll a dice');
     expect(command.signals).not.toContain('search:catalogue_query');
+  });
+
+  it("leaves a name the model is sure is off-domain (its own `unknown` at catalogueQueryModelUnknownBelow or more)", () => {
+    const offDomainName = 'costco hours today';
+    expect(isCatalogueQuery(offDomainName)).toBe(true);
+    expect(modelSaysUnknown(offDomainName)).toBe(true);
+    const sureAt = defaultIntentModel().predict(offDomainName).probability;
+    expect(new EnsembleClassifier(defaultIntentModel(), noCue, { catalogueQueryModelUnknownBelow: sureAt }).classify(offDomainName).intent).toBe('unknown');
+    expect(new EnsembleClassifier(defaultIntentModel(), noCue, { catalogueQueryModelUnknownBelow: sureAt + 0.001 }).classify(offDomainName).intent).toBe('product_search');
   });
 
   it('through the real classifier: a manga title alone is a search the LLM fallback is asked to confirm', async () => {

@@ -13,6 +13,7 @@
  * - no question mark, and none of the words below: pronouns, determiners that point at something said, question words,
  *   auxiliaries and modals, the verbs of commands to an assistant ("call", "play", "turn"; not the shopper's "buy",
  *   "order", "book" or "set"), yes / no / thanks and greetings. A message with one of them is a request or a reply, not a search;
+ * - not opening on a command verb ("book a covid test", "record the game tonight", "download whatsapp"): a command;
  * - at least one word of three letters or more, and no keyboard run ("asdfgh", "qwerty"): a mash is not a title.
  */
 
@@ -33,6 +34,17 @@ const NOT_A_SEARCH_WORDS: ReadonlySet<string> = new Set(
     // answers, politeness, greetings
     'no not yes yeah yep yup nope nah ok okay sure true false perhaps maybe possibly definitely please pls plz thanks',
     'thank thx hi hello hey bye goodbye morning evening night again too very really just so',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** First words that make the message a command ("book a covid test", "record the game tonight"), not a name. */
+const COMMAND_FIRST_WORDS: ReadonlySet<string> = new Set(
+  [
+    'navigate download install uninstall update lock unlock record report solve switch mute unmute book remind schedule',
+    'text email message dial ring open close set start pause resume skip shuffle increase decrease raise lower dim',
+    'brighten define spell look search google track',
   ]
     .join(' ')
     .split(' '),
@@ -60,5 +72,6 @@ export const isCatalogueQuery = (normalized: string, maxWords = 4): boolean => {
     .filter((word) => word !== '');
   if (words.length === 0 || words.length > maxWords) return false;
   if (!words.some((word) => /[a-z]{3,}/.test(word))) return false;
+  if (COMMAND_FIRST_WORDS.has(words[0] ?? '')) return false;
   return words.every((word) => !NOT_A_SEARCH_WORDS.has(word) && !hasKeyboardRun(word));
 };
