@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { KeywordClassifier } from '../../lambdas/core/classifier';
+import { BORROWED_WORD_CUES, KeywordClassifier } from '../../lambdas/core/classifier';
 import {
   decodeArtifact,
   DEFAULT_ENSEMBLE_OPTIONS,
@@ -242,7 +242,8 @@ describe('upgrade mode: a sure model overrides a weak store-intent rule', () => 
   });
 
   it('keeps a rule that is sure enough, the rules’ off-domain unknown, and everything when the model is less sure', () => {
-    const strong = new EnsembleClassifier(defaultIntentModel(), rulesSaying('price_inquiry', 0.73, 'kw:price_inquiry:price')).classify(text);
+    // A cue that names the request (not one of the borrowed words, which the next block covers).
+    const strong = new EnsembleClassifier(defaultIntentModel(), rulesSaying('price_inquiry', 0.73, 'kw:price_inquiry:quote')).classify(text);
     expect(strong).toMatchObject({ intent: 'price_inquiry', confidence: 0.73 });
     const offDomain = new EnsembleClassifier(defaultIntentModel(), rulesSaying('unknown', 0.363, 'kw:unknown:off_domain_travel')).classify(text);
     expect(offDomain).toMatchObject({ intent: 'unknown', confidence: 0.363 });
@@ -256,11 +257,11 @@ describe('upgrade mode: a sure model overrides a weak store-intent rule', () => 
     const prediction = defaultIntentModel().predict(text);
     expect(prediction.probability).toBeGreaterThanOrEqual(DEFAULT_ENSEMBLE_OPTIONS.sureOverrideThreshold);
     const between = (DEFAULT_ENSEMBLE_OPTIONS.overrideRulesBelow + DEFAULT_ENSEMBLE_OPTIONS.sureOverrideRulesBelow) / 2;
-    const firmer = rulesSaying('price_inquiry', between, 'kw:price_inquiry:price');
+    const firmer = rulesSaying('price_inquiry', between, 'kw:price_inquiry:quote');
     expect(new EnsembleClassifier(defaultIntentModel(), firmer).classify(text).intent).toBe('shipping_info');
     // The first override alone does not reach a rule this firm.
     expect(new EnsembleClassifier(defaultIntentModel(), firmer, { sureOverrideThreshold: 2 }).classify(text).intent).toBe('price_inquiry');
-    const firm = rulesSaying('price_inquiry', DEFAULT_ENSEMBLE_OPTIONS.sureOverrideRulesBelow, 'kw:price_inquiry:price');
+    const firm = rulesSaying('price_inquiry', DEFAULT_ENSEMBLE_OPTIONS.sureOverrideRulesBelow, 'kw:price_inquiry:quote');
     expect(new EnsembleClassifier(defaultIntentModel(), firm).classify(text).intent).toBe('price_inquiry');
   });
 
@@ -271,6 +272,42 @@ describe('upgrade mode: a sure model overrides a weak store-intent rule', () => 
     const weakSearch = rulesSaying('product_search', 0.44, 'kw:product_search:format');
     expect(new EnsembleClassifier(defaultIntentModel(), weakSearch, { upgradeThreshold: 0.9999 }).classify(reading).intent).toBe('product_search');
     expect(new EnsembleClassifier(defaultIntentModel(), weakSearch, { upgradeThreshold: 0.8 }).classify(reading).intent).toBe('recommendation');
+  });
+});
+
+describe('upgrade mode: a rules answer resting on one borrowed word is a weak cue', () => {
+  const text = 'shipping fee to australia for one figure';
+  const rulesWith = (confidence: number, signals: string[], intents?: Intent[]): IntentClassifier => ({
+    classify: () => ({ intent: 'price_inquiry', confidence, complexity: 1, signals, ...(intents && { intents }) }),
+  });
+  const firm = 0.73;
+
+  it('lets the sure model overrule one borrowed-word cue at any confidence', () => {
+    expect(firm).toBeGreaterThanOrEqual(DEFAULT_ENSEMBLE_OPTIONS.sureOverrideRulesBelow);
+    expect(BORROWED_WORD_CUES.has('kw:price_inquiry:price')).toBe(true);
+    expect(new EnsembleClassifier(defaultIntentModel(), rulesWith(firm, ['kw:price_inquiry:price'])).classify(text).intent).toBe('shipping_info');
+    // Without the borrowed-word list the same rule stands.
+    expect(new EnsembleClassifier(defaultIntentModel(), rulesWith(firm, ['kw:price_inquiry:price']), { borrowedWordCues: new Set() }).classify(text).intent).toBe('price_inquiry');
+  });
+
+  it('keeps a request cue, two agreeing cues, a multi-intent reading and a less sure model', () => {
+    expect(new EnsembleClassifier(defaultIntentModel(), rulesWith(firm, ['kw:price_inquiry:quote'])).classify(text).intent).toBe('price_inquiry');
+    expect(new EnsembleClassifier(defaultIntentModel(), rulesWith(firm, ['kw:price_inquiry:price', 'kw:price_inquiry:discount'])).classify(text).intent).toBe('price_inquiry');
+    expect(new EnsembleClassifier(defaultIntentModel(), rulesWith(firm, ['kw:price_inquiry:price'], ['price_inquiry', 'order_status'])).classify(text).intent).toBe('price_inquiry');
+    expect(new EnsembleClassifier(defaultIntentModel(), rulesWith(firm, ['kw:price_inquiry:price']), { overrideThreshold: 0.9999 }).classify(text).intent).toBe('price_inquiry');
+  });
+
+  it('through the real rules: "can u check where my figure is" asks after an order, not for a product', () => {
+    const message = 'can u check where my figure is';
+    const ruled = new KeywordClassifier().classify(message);
+    const cues = ruled.signals.filter((signal) => signal.startsWith(`kw:${ruled.intent}:`));
+    expect(cues).toHaveLength(1);
+    expect(BORROWED_WORD_CUES.has(cues[0] ?? '')).toBe(true);
+    expect(ruled.confidence).toBeGreaterThanOrEqual(DEFAULT_ENSEMBLE_OPTIONS.sureOverrideRulesBelow);
+    const model = defaultIntentModel().predict(message);
+    expect(model.probability).toBeGreaterThanOrEqual(DEFAULT_ENSEMBLE_OPTIONS.overrideThreshold);
+    expect(defaultIntentClassifier().classify(message).intent).toBe(model.intent);
+    expect(model.intent).not.toBe(ruled.intent);
   });
 });
 
