@@ -147,6 +147,27 @@ describe('KeywordClassifier off-domain guards: a store word borrowed by an every
     ['注文した漫画の発送が遅れてる？', 'order_status'],
     ['クレジットカードで支払いたい', 'payment'],
     ['表紙が破れていたので交換してほしい', 'returns_refunds'],
+    // Other services' accounts, errands near the user, personal money, health, dates, messages, tickets, a device's
+    // volume, airlines and meals: each borrows a store word ("password", "near me", "send", "volume", "refund").
+    ['how do i reset my netflix password', 'unknown'],
+    ['reset my work email password', 'unknown'],
+    ['any good vet near me', 'unknown'],
+    ['is there a showroom near me', 'store_policy'],
+    ['i lost my debit card, block it', 'unknown'],
+    ['send money to my brother', 'unknown'],
+    ['how much ibuprofen can i take', 'unknown'],
+    ['how many days until christmas', 'unknown'],
+    ['how many days until my volume arrives', 'shipping_info'],
+    ['what is the time difference with tokyo', 'unknown'],
+    ['send an email to my teacher', 'unknown'],
+    ['how much are movie tickets tonight', 'unknown'],
+    ['turn the volume down', 'unknown'],
+    ['is volume 3 of berserk in stock', 'product_search'],
+    ['refund from the airline for my cancelled flight', 'unknown'],
+    ['i want a refund for my damaged manga', 'returns_refunds'],
+    ['how long will the pizza delivery take', 'unknown'],
+    ['水道料金の請求書が届かない', 'unknown'],
+    ['パスワードを忘れました', 'account'],
   ];
 
   it.each(pairs)('classifies %j as %s', (text, intent) => {

@@ -55,7 +55,7 @@ describe('intent model trainer', () => {
     const committed = JSON.parse(readFileSync(ARTIFACT, 'utf8')) as IntentModelArtifact;
     expect(sha256(artifactContent(artifact))).toBe(sha256(artifactContent(committed)));
     expect(report.nonZeroWeights).toBeLessThanOrEqual(DEFAULT_TRAIN_OPTIONS.maxWeights);
-  }, 120_000);
+  }, 240_000);
 
   it('keeps fewer weights when the artifact would exceed its byte budget (more rows, a longer vocabulary)', () => {
     const small = { ...DEFAULT_TRAIN_OPTIONS, buckets: 1 << 12, epochs: 2, augmentCopies: 0, maxWeights: 1e6, maxArtifactBytes: 1e7 };
@@ -73,7 +73,7 @@ describe('intent model trainer', () => {
     expect(report.holdoutRows).toBeGreaterThan(50);
     expect(report.holdoutLogLossCalibrated).toBeLessThanOrEqual(report.holdoutLogLossRaw);
     expect(report.temperature).toBeGreaterThan(0);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('intent model artifact', () => {
