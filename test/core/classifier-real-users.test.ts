@@ -59,3 +59,35 @@ describe('sign-in codes and links are account', () => {
     expect(classifier.classify('order confirmation mail not received').intent).not.toBe('account');
   });
 });
+
+describe('a wrong or incomplete delivery told as a story is returns_refunds, not a search for the goods it names', () => {
+  it.each(['you sent me vol 5 instead of vol 6', 'received only 9 of 10 books in the box set', 'the figure base is missing', 'got the japanese edition but i ordered english'])(
+    '%s',
+    (text) => {
+      expect(classifier.classify(text).intent).toBe('returns_refunds');
+      expect(signals(text)).toContain('kw:returns_refunds:wrong_or_missing');
+    },
+  );
+
+  it('leaves a volume asked for to product_search', () => {
+    expect(classifier.classify('is vol 6 of vinland saga in stock').intent).toBe('product_search');
+  });
+});
+
+describe('customs, tracked shipping methods and call requests', () => {
+  it.each([
+    ['will i have to pay import tax in the eu', 'shipping_info', 'kw:shipping_info:customs'],
+    ['who pays customs for orders to canada', 'shipping_info', 'kw:shipping_info:customs'],
+    ['is standard airmail tracked', 'shipping_info', 'kw:shipping_info:tracked_option'],
+    ['does ems come with tracking', 'shipping_info', 'kw:shipping_info:tracked_option'],
+    ['can i get a call from support tomorrow morning', 'escalation', 'kw:escalation:call_request'],
+  ])('%s -> %s', (text, intent, signal) => {
+    expect(classifier.classify(text).intent).toBe(intent);
+    expect(signals(text)).toContain(signal);
+  });
+
+  it('keeps a parcel of the customer’s tracking to order_status; shipping methods compared are not a comparison', () => {
+    expect(classifier.classify('where is the tracking for my ems parcel').intent).toBe('order_status');
+    expect(classifier.classify('ems or airmail which is faster').intent).not.toBe('comparison');
+  });
+});

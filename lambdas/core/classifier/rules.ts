@@ -44,11 +44,14 @@ const ACCOUNT_NOUN = String.raw`(?:c?acc?o[a-z]{1,3}ts?|acx?counts?|profiles?|pr
  * The store's services, as opposed to its goods: what a comparison of them ("compare shipping costs") is really
  * asking about. CONTENT_CONTEXT is the goods side: a comparison naming one of those stays a comparison.
  */
-const STORE_SERVICE = String.raw`(?:shipping|shipment|delivery|deliveries|postage|couriers?|carriers?|payment(?: methods?| options?)?|pay(?:ing)? (?:by|with)|refunds?|returns?|return policy|exchanges?|points|membership|fees?|customer service|support)`;
+const STORE_SERVICE = String.raw`(?:shipping|shipment|delivery|deliveries|postage|couriers?|carriers?|ems|air ?mail|sea ?mail|surface mail|express|payment(?: methods?| options?)?|pay(?:ing)? (?:by|with)|refunds?|returns?|return policy|exchanges?|points|membership|fees?|customer service|support)`;
 const JA_STORE_SERVICE = String.raw`(?:送料|配送|発送|配達|お届け|支払|払い|決済|返品|返金|交換|ポイント|会員|手数料)`;
 const CONTENT_CONTEXT = String.raw`(?:${MANGA_NOUN}|${TITLES_EN}|volumes?|vols?|editions?|versions?|formats?|box ?sets?|omnibus|paperbacks?|hardcovers?|translations?|art(?:work| style)?|stor(?:y|ies)|plots?|characters?|endings?|anime)`;
 
 const re = (source: string): RegExp => new RegExp(source, 'u');
+
+/** A shipping method and tracking, with no parcel of the customer's in the message (shipping_info, order_status). */
+const TRACKED_OPTION = String.raw`^(?!.*\b(?:my|order|parcel|package|shipment)\b).*(?:\b(?:ems|air ?mail|sea ?mail|surface mail|express|standard|economy|courier|shipping|delivery)\b.{0,30}\b(?:tracked|trackable|tracking)\b|\b(?:tracked|trackable|tracking)\b.{0,30}\b(?:ems|air ?mail|sea ?mail|surface mail|express|standard|economy|courier)\b)`;
 
 /** A one-time code next to a payment, card or bank: the payment's, not a sign-in code (payment and account rules). */
 const PAYMENT_CODE = String.raw`\b(?:otp|code)\b.{0,20}\b(?:payments?|transactions?|card|upi|bank)\b|\b(?:payments?|transactions?|card|upi|bank)\b.{0,20}\b(?:otp|code)\b`;
@@ -169,6 +172,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('ja_order', 1, /注文|オーダー|購入した|買った/u),
     // Preordered and waiting: when will it ship is the order's status, not the release date.
     r('ja_preordered', 3.5, /予約(?:して(?:い)?た|した|済み)(?:の)?.{0,30}(?:いつ|まだ|届|発送|出荷)|いつ(?:頃|ごろ)?(?:発送|出荷)され|注文(?:確認)?メールが(?:来|届)(?:ない|ません|てない)|注文(?:が)?(?:でき|完了し)て(?:い)?(?:る|ます)か/u),
+    r('not_tracked_option', -3, re(TRACKED_OPTION)),
     // "どこですか" after the company, its address, a carrier or a shop asks a store or shipping fact, not a parcel.
     r('not_ja_where_store_fact', -3.5, /(?:会社|本社|所在地|住所|事務所|オフィス|倉庫|店舗|お店|実店舗|業者|運送会社|配送会社|宅配会社|配送業者|宅配業者|運営|拠点|発送元|出荷元)(?:は|って|の場所は|の住所は|の所在地は)?(?:どこ|どちら)/u),
   ],
@@ -178,6 +182,7 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('contact_support', 3, /\b(?:contact|reach|get in touch with|email|message|phone)\b.{0,20}\b(?:you|your|cust\w*|support|service|team|store|company|care)\b|\bcall (?:your|the|cust\w*|support|the store)\b|\bget in touch\b|\bhow (?:do|can) i reach\b/u),
     r('support_channel', 2.5, /\b(?:cust\w* (?:service|support|care|assistance|sevrice|servise)|call cent(?:er|re)|helpline|hotline|help desk|toll[- ]?free|live agent|human agent|(?:care|contact|phone|support) number|support hours|customer care)\b/u),
     r('call_me', 3.5, /\bcall (?:me|back)\b(?!.{0,30}\b(?:from now on|from here on|instead|name)\b)|\bcall ?back\b|\bcall from (?:your|a|an)\b|\bcontact me\b/u),
+    r('call_request', 3.5, /\b(?:get|have|need|want|request|schedule|arrange) a (?:call|callback|call back|phone call)\b/u),
     r('urgent', 2, /\b(?:urgent|emergency|asap|immediately|no one is (?:answering|responding|replying)|nobody (?:answers|is answering|replies))\b/u),
     r('ja_human', 4, /オペレーター|オペレータ|担当者|人間|有人|スタッフ|係の人|係員|店員|カスタマーサポート|サポートセンター|サポート窓口|問い合わせ窓口|お問い合わせ先|コールセンター/u),
     r('ja_phone_inquiry', 3.5, /電話(?:で|にて)?(?:の)?(?:問い合わせ|お問い合わせ|相談|話)|問い合わせ(?:たい|先|窓口|の電話|番号)|(?:電話|問い合わせ)番号(?:は|を|って|あり|ある|教え)/u),
@@ -233,6 +238,10 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('order_from_place', 4, /\b(?:place (?:an )?order|order|buy|purchase|shop)\b.{0,10}\bfrom (?!your\b|you\b|the (?:store|shop|site|website)\b)[a-z]+\b|\b(?:shipments?|deliver(?:y|ies|ies)|shipping|deliveies) (?:to|in) [a-z]+\b/u),
     r('deliver_now', 2, /\bdeliver\w*\b.{0,30}\b(?:lockdown|curfew|covid|pandemic|now|today|during|situation)\b|\b(?:are|is) (?:you|your|cure kart|the store)\b.{0,20}\bdeliver(?:ing)?\b/u),
     r('delivery_options', 2, /\bdelivery\b|\bshipping\b/u),
+    // Customs and import duties on a parcel from Japan: a shipping cost, not the store's payment.
+    r('customs', 4, /\b(?:customs|import (?:tax|taxes|duty|duties|fees?|charges?)|duties and taxes)\b/u),
+    // Whether a shipping method comes with tracking ("is standard airmail tracked"): an option, not a parcel's status.
+    r('tracked_option', 4, re(TRACKED_OPTION)),
     r('ja_shipping', 4, /送料|配送料|配送方法|発送方法|配送オプション|海外(?:発送|配送|へ|に)|(?:発送|配送|配達)(?:まで)?(?:に|は)?(?:何日|どのくらい|どれくらい)|届くまで|お届け(?:日数|までの)|配達日|時間指定|日時指定|速達|宅配便|ゆうパック|コンビニ受(?:け)?取り|置き配|ネコポス|メール便|(?:配送|発送)(?:できますか|可能|対応)|お急ぎ便|特急便|(?:翌日|即日|当日)(?:配送|発送|配達|お届け)/u),
     // "switch my order from paperback to hardcover": a change from one thing to another, not an order from a country.
     r('not_shipping_change_from_to', -3, /\b(?:switch|change|swap|convert|upgrade|downgrade|move)\w*\b.{0,30}\bfrom\b.{1,30}\bto\b/u),
@@ -263,6 +272,9 @@ export const DEFAULT_KEYWORD_RULES: KeywordRuleTable = {
     r('exchange', 3, /\bexchang\w*\b(?! rate)/u),
     r('replace', 2.5, /\breplac\w*\b(?! (?:credit |debit |bank )?card)/u),
     r('damaged', 2.5, /\b(?:damaged|broken|defective|faulty|torn|ripped|misprint\w*|missing pages?|wrong (?:\w+ )?(?:items?|books?|volumes?|products?|size|edition|order)|bad quality|not what i ordered|did not order|by mistake|different from what i)\b/u),
+    // A wrong or incomplete delivery told as a story ("you sent me vol 5 instead of vol 6", "received only 9 of 10
+    // books", "the figure base is missing"): the goods word in it is not a search.
+    r('wrong_or_missing', 3, /\b(?:sent|got|received|came|delivered|shipped)\b.{0,40}\binstead of\b|\b(?:got|received|sent me|came with)\b.{0,40}\bbut (?:i )?(?:had )?ordered\b|\bordered\b.{0,40}\bbut (?:i )?(?:got|received)\b|\b(?:only|just) (?:got|received) \d+ (?:of|out of) \d+\b|\b(?:got|received) (?:only|just) \d+ (?:of|out of) \d+\b|\b(?:is|are|was|were) missing\b|\bmissing (?:from|in) (?:the |my )?(?:box|parcel|package|order|set)\b/u),
     r('not_exchange_rate', -4, /\bexchange rate\b/u),
     r('ja_refund', 4, /返品|返金|払い戻|払戻|返送|返却/u),
     r('ja_exchange', 3, /交換|不良品|破損|乱丁|落丁|汚れ|傷(?:が|あり)|違う(?:商品|巻|本)|間違った(?:商品|巻|本)/u),
