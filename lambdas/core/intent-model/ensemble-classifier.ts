@@ -5,7 +5,7 @@ import { estimateComplexity } from '../classifier/complexity';
 import { normalizeText } from '../classifier/normalize';
 import { confidenceSelect, weightedVote, type EnsembleResult, type Vote } from '../ensemble';
 import { DEFAULT_ROUTING_MAP, tierRank, type Classification, type Intent, type IntentClassifier, type Tier } from '../vocabulary';
-import type { IntentModel } from './model-classifier';
+import type { IntentModel, IntentPrediction } from './model-classifier';
 
 /**
  * The rules (KeywordClassifier) and the trained model combined through the ensemble library. The modes are the
@@ -162,14 +162,8 @@ export class EnsembleClassifier implements IntentClassifier {
       { source: 'model', label: predicted.intent, confidence: predicted.probability },
     ];
     const combined = this.combine(votes, ruled, predicted.intent, predicted.probability, normalized.length);
-    const search =
-      combined.label === 'unknown' &&
-      ruled.confidence < this.options.rulesFloor &&
-      !(predicted.intent === 'unknown' && predicted.probability >= this.options.catalogueQueryModelUnknownBelow) &&
-      isCatalogueQuery(normalized, this.options.catalogueQueryMaxWords);
-    const result: EnsembleResult<Intent> = search
-      ? { ...combined, label: 'product_search', selected: { source: 'rules', label: 'product_search', confidence: this.options.catalogueQueryConfidence }, confidence: this.options.catalogueQueryConfidence }
-      : combined;
+    const search = combined.label === 'unknown' && this.isUnplacedCatalogueQuery(normalized, ruled, predicted);
+    const result = search ? this.asCatalogueSearch(combined) : combined;
     const source = result.selected.source;
     const signals = [
       ...ruled.signals,
@@ -198,6 +192,18 @@ export class EnsembleClassifier implements IntentClassifier {
     if (corrected === normalized) return ruled;
     const second = this.rules.classify(corrected);
     return second.confidence >= this.options.rulesFloor && second.confidence > ruled.confidence ? { ...second, signals: [...second.signals, `spell:${corrected}`] } : ruled;
+  }
+
+  /** No rule cued anything, the model is not sure it is off-domain, and the message reads like a search-box query. */
+  private isUnplacedCatalogueQuery(normalized: string, ruled: Classification, predicted: IntentPrediction): boolean {
+    if (ruled.confidence >= this.options.rulesFloor) return false;
+    if (predicted.intent === 'unknown' && predicted.probability >= this.options.catalogueQueryModelUnknownBelow) return false;
+    return isCatalogueQuery(normalized, this.options.catalogueQueryMaxWords);
+  }
+
+  private asCatalogueSearch(combined: EnsembleResult<Intent>): EnsembleResult<Intent> {
+    const confidence = this.options.catalogueQueryConfidence;
+    return { ...combined, label: 'product_search', selected: { source: 'rules', label: 'product_search', confidence }, confidence };
   }
 
   /** A store-intent rules answer on a weak cue: below `overrideRulesBelow`, or one borrowed word alone (single intent). */
