@@ -75,7 +75,7 @@ export interface TrainOptions {
  * 80.7 -> 81.3% on dev, 93.8 -> 95.1% on store-eval, 91.6 -> 94.6% on probe); 320 KB (219k) 4024 / 3896 / 908 /
  * 312; unpruned (549k, 526 KB) 4022 / 3904 / 908 / 312. 256 KB is the best of them on dev and noisy dev and within a
  * row or three of the best on the blind sets: the model is the part of the classifier that generalises to text
- * nobody tuned the rules on, and its weights were what it lacked. It costs 146 KB of bundle and about 5 ms of
+ * nobody tuned the rules on, and its weights were what it lacked. It costs 146 KB of bundle and 1-3 ms of
  * module init (bench:first-decision); the README's classifier note says why the bundle budget gives way.
  * Then 65,536 buckets instead of 32,768 at the same 256 KB (142k weights: fewer collisions, so fewer weights fit):
  * 4029 / 3913 / 907 / 309, 101 / 108 / 118 / 46 (model alone 82.3% on dev, held-out accuracy 87.7 -> 88.2%), the
